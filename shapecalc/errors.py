@@ -1,0 +1,78 @@
+"""The errors shapecalc reports to its user, each with the place it is about."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A position in a spec file, 1-based as editors count."""
+
+    file: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+class ShapecalcError(Exception):
+    """An error meant for the user: `where` it is, `what` is wrong, and the exit status."""
+
+    exit_code = 1
+
+    def __init__(self, where: str, what: str) -> None:
+        super().__init__(f"{where}: {what}" if where else what)
+        self.where = where
+        self.what = what
+
+
+class SpecError(ShapecalcError):
+    """A spec that cannot be read or does not describe a network.
+
+    `mark` is where in the file, `path` the module being built when that is known.
+    """
+
+    def __init__(self, mark: Mark | str, what: str, *, path: str = "") -> None:
+        super().__init__(f"{mark}: {path}" if path else str(mark), what)
+        self.mark = mark
+        self.path = path
+
+    def within(self, path: str) -> SpecError:
+        """Return this error located in module `path`, unless it already names one."""
+        return self if self.path or not path else SpecError(self.mark, self.what, path=path)
+
+
+class ShapeError(ShapecalcError):
+    """A network that cannot take its input: a layer would collapse or shapes disagree."""
+
+    def __init__(self, path: str, what: str, *, mark: Mark | None = None) -> None:
+        super().__init__(f"{mark}: {path}" if mark else path, what)
+
+
+class UsageError(ShapecalcError):
+    """A command line that asks for something impossible, such as an input of size 0."""
+
+    exit_code = 2
+
+
+class LayerError(Exception):
+    """Raised by a layer about itself; the caller adds where the layer is.
+
+    `arg` names the argument at fault, when one is, so the caller can point at it.
+    """
+
+    def __init__(self, what: str, *, arg: str | None = None) -> None:
+        super().__init__(what)
+        self.what = what
+        self.arg = arg
+
+
+def did_you_mean(word: str, choices: object) -> str:
+    """Suggest the closest of `choices` to a misspelt `word`, as ` (did you mean 'x'?)`."""
+    from difflib import get_close_matches  # only an error ever needs it
+
+    names = [str(choice) for choice in choices]  # type: ignore[attr-defined]
+    close = get_close_matches(word, names, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

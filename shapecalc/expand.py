@@ -1,0 +1,300 @@
+"""Expand a spec's module nodes into the module tree: blocks, parameters, repetition.
+
+A module node is one of:
+
+- a string: a layer type or block with its default arguments (`ReLU`);
+- a mapping with `type` and arguments (`{type: Conv2d, out_channels: 64, kernel_size: 3}`);
+- a mapping with exactly one of `children`, `add` or `cat`: a container;
+- a list: shorthand for a Sequential whose children are numbered from 0;
+- null, or a node whose `when` is false: no module at all, as `self.x = None` in PyTorch.
+
+`repeat: N` in a list stands for N consecutive children; `functional: true` marks work
+done in `forward()` rather than by a registered module: it has no row, and the children
+of a functional container belong to the enclosing module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from shapecalc.errors import LayerError, Mark, SpecError, did_you_mean
+from shapecalc.expr import ExprError, evaluate, is_expression
+from shapecalc.layers import KINDS, build
+from shapecalc.layers.args import Value, describe
+from shapecalc.modules import Combine, Container, Leaf, Module
+from shapecalc.source import YList, YMap, YNode, YScalar
+
+MAX_MODULES = 250_000
+MAX_REPEAT = 100_000
+MAX_NESTING = 100
+ENTRY_KEYS = frozenset({"when", "repeat"})
+NODE_KEYS = frozenset({"type", "functional"})
+STRUCTURE = {combine.value: combine for combine in Combine}
+Env = Mapping[str, Value]
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    """A block parameter; `required` when the block gives it no default."""
+
+    name: str
+    default: Value
+    required: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A reusable, parameterised module definition; `body` is a module node."""
+
+    name: str
+    params: tuple[Param, ...]
+    body: YMap
+
+
+@dataclass(slots=True)
+class _Scope:
+    """The module that registers children: where names are unique and numbers count."""
+
+    path: str
+    depth: int
+    names: dict[str, Mark] = field(default_factory=dict)
+    counter: int = 0
+
+
+class Expander:
+    """Expand module nodes with the spec's blocks, counting every module made."""
+
+    def __init__(self, blocks: Mapping[str, Block]) -> None:
+        self.blocks = blocks
+        self.active: list[str] = []
+        self.count = 0
+
+    def root(self, node: YNode) -> Module:
+        """Expand the model's root module, which has the empty path."""
+        modules = self._entry(node, {}, None, name=None)
+        if len(modules) != 1:
+            raise SpecError(node.mark, "the model must be exactly one module")
+        return modules[0]
+
+    def _children(self, node: YNode, env: Env, scope: _Scope) -> list[Module]:
+        """Expand a mapping of named children, or a list of numbered ones."""
+        modules: list[Module] = []
+        if isinstance(node, YMap):
+            for key, value in node.entries:
+                modules.extend(self._entry(value, env, scope, name=key))
+        elif isinstance(node, YList):
+            for item in node.items:
+                modules.extend(self._entry(item, env, scope, name=None))
+        elif not (isinstance(node, YScalar) and node.value in (None, "identity")):
+            raise SpecError(node.mark, "expected a mapping of named modules or a list of modules")
+        return modules
+
+    def _entry(
+        self, node: YNode, env: Env, scope: _Scope | None, *, name: YScalar | None
+    ) -> list[Module]:
+        """Expand one child: none when absent, several when repeated."""
+        if isinstance(node, YList):
+            node = YMap(((YScalar("children", node.mark), node),), node.mark)
+        elif isinstance(node, YScalar):
+            kind = value_of(node, env)
+            if kind is None:
+                return []
+            if not isinstance(kind, str):
+                raise SpecError(node.mark, f"expected a module, got {describe(kind)}")
+            node = YMap(((YScalar("type", node.mark), YScalar(kind, node.mark)),), node.mark)
+        when = node.get("when")
+        if when is not None and not self._flag(when, env, "when"):
+            return []
+        return [self._module(node, env, scope, name) for _ in range(self._repeat(node, env, name))]
+
+    def _repeat(self, node: YMap, env: Env, name: YScalar | None) -> int:
+        repeat = node.get("repeat")
+        if repeat is None:
+            return 1
+        if name is not None:
+            raise SpecError(repeat.mark, "repeat needs a list of children, which numbers them")
+        count = value_of(repeat, env)
+        if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_REPEAT:
+            raise SpecError(
+                repeat.mark, f"repeat: expected an integer from 1 to {MAX_REPEAT:,}, "
+                f"got {describe(count)}; use `when` to leave a module out"
+            )
+        return count
+
+    def _module(
+        self, node: YMap, env: Env, scope: _Scope | None, name: YScalar | None,
+        *, label: str | None = None, functional: bool = False,
+    ) -> Module:
+        """Build the module a mapping node describes, registered in `scope`."""
+        functional = functional or self._flag(node.get("functional"), env, "functional")
+        structure = [key for key in node.keys() if key in STRUCTURE]
+        if len(structure) > 1:
+            raise SpecError(node.mark, "a module has only one of children, add and cat")
+        kind = self._type(node, env)
+        if structure:
+            return self._container(node, env, scope, name, structure[0], kind or label, functional)
+        if kind is None:
+            raise SpecError(node.mark, "a module needs a type, or children, add or cat")
+        block = self.blocks.get(kind)
+        if block is not None:
+            return self._block(block, node, env, scope, name, functional)
+        return self._leaf(kind, node, env, scope, name, functional)
+
+    def _container(
+        self, node: YMap, env: Env, scope: _Scope | None, name: YScalar | None,
+        key: str, kind: str | None, functional: bool,
+    ) -> Container:
+        self._check_keys(node, {key}, "a container")
+        combine = STRUCTURE[key]
+        if kind is None and combine is not Combine.SEQUENCE and not functional:
+            raise SpecError(node.mark, f"a module made by {key} needs a type (its class name)")
+        text, path, depth = self._register(scope, name, functional, node.mark)
+        inner = scope if functional and scope else _Scope(path, depth + 1)
+        if inner.depth > MAX_NESTING:
+            raise SpecError(node.mark, f"modules nest deeper than {MAX_NESTING} levels")
+        body = node.get(key)
+        assert body is not None
+        try:
+            branches = tuple(tuple(self._children(branch, env, inner))
+                             for branch in self._branches(body, combine))
+        except SpecError as error:
+            raise error.within(path) from None
+        return Container(text, path, depth, kind or "Sequential", combine, branches,
+                         node.mark, functional)
+
+    def _branches(self, body: YNode, combine: Combine) -> tuple[YNode, ...]:
+        if combine is Combine.SEQUENCE:
+            return (body,)
+        if not isinstance(body, YList) or len(body.items) < 2:
+            raise SpecError(body.mark, f"{combine.value} takes a list of two or more branches")
+        return body.items
+
+    def _block(
+        self, block: Block, call: YMap, env: Env, scope: _Scope | None,
+        name: YScalar | None, functional: bool,
+    ) -> Module:
+        if block.name in self.active:
+            cycle = " → ".join([*self.active[self.active.index(block.name):], block.name])
+            raise SpecError(call.mark, f"block {block.name} uses itself ({cycle})")
+        bound = self._bind(block, call, env)
+        self.active.append(block.name)
+        try:
+            return self._module(block.body, bound, scope, name, label=block.name,
+                                functional=functional)
+        finally:
+            self.active.pop()
+
+    def _bind(self, block: Block, call: YMap, env: Env) -> dict[str, Value]:
+        """Evaluate the call's arguments in the caller's `env` against the block's params."""
+        params = {param.name: param for param in block.params}
+        given = self._args(call)
+        for key, node in given.items():
+            if key not in params:
+                hint = did_you_mean(key, params)
+                raise SpecError(node.mark, f"block {block.name} has no parameter '{key}'{hint}")
+        bound: dict[str, Value] = {}
+        for param in block.params:
+            if param.name in given:
+                bound[param.name] = value_of(given[param.name], env)
+            elif param.required:
+                raise SpecError(call.mark, f"block {block.name} needs parameter '{param.name}'")
+            else:
+                bound[param.name] = param.default
+        return bound
+
+    def _leaf(
+        self, kind: str, node: YMap, env: Env, scope: _Scope | None,
+        name: YScalar | None, functional: bool,
+    ) -> Leaf:
+        layer_kind = KINDS.get(kind)
+        if layer_kind is None:
+            hint = did_you_mean(kind, [*KINDS, *self.blocks])
+            raise SpecError(node.mark, f"unknown layer type '{kind}'{hint}")
+        text, path, depth = self._register(scope, name, functional, node.mark)
+        given = self._args(node)
+        marks = {key: value.mark for key, value in given.items()}
+        try:
+            layer = build(layer_kind, {key: value_of(value, env) for key, value in given.items()})
+        except LayerError as error:
+            mark = marks.get(error.arg, node.mark) if error.arg else node.mark
+            raise SpecError(mark, error.what, path=path) from None
+        except SpecError as error:
+            raise error.within(path) from None
+        return Leaf(text, path, depth, layer, node.mark, marks, functional)
+
+    def _register(
+        self, scope: _Scope | None, name: YScalar | None, functional: bool, mark: Mark
+    ) -> tuple[str, str, int]:
+        """Name a new module in `scope`; return its name, path and depth."""
+        if scope is None:
+            return "", "", 0
+        if functional:
+            text = "" if name is None else str(name.value)
+            return text, _join(scope.path, text), scope.depth
+        if name is None:
+            text = str(scope.counter)
+            scope.counter += 1
+        else:
+            text = _name(name)
+            first = scope.names.get(text)
+            if first is not None:
+                raise SpecError(name.mark, f"a module named '{text}' is already in "
+                                f"{scope.path or 'the model'} (line {first.line})")
+            scope.names[text] = name.mark
+        self.count += 1
+        if self.count > MAX_MODULES:
+            raise SpecError(mark, f"the model expands to more than {MAX_MODULES:,} modules")
+        return text, _join(scope.path, text), scope.depth
+
+    def _args(self, node: YMap) -> dict[str, YNode]:
+        return {
+            str(key.value): value for key, value in node.entries
+            if key.value not in ENTRY_KEYS and key.value not in NODE_KEYS
+        }
+
+    def _check_keys(self, node: YMap, allowed: set[str], what: str) -> None:
+        for key, _ in node.entries:
+            if key.value not in allowed | ENTRY_KEYS | NODE_KEYS:
+                raise SpecError(key.mark, f"{what} takes no argument '{key.value}'")
+
+    def _type(self, node: YMap, env: Env) -> str | None:
+        kind_node = node.get("type")
+        if kind_node is None:
+            return None
+        kind = value_of(kind_node, env)
+        if not isinstance(kind, str) or not kind:
+            raise SpecError(kind_node.mark, f"type: expected a class name, got {describe(kind)}")
+        return kind
+
+    def _flag(self, node: YNode | None, env: Env, key: str) -> bool:
+        if node is None:
+            return False
+        value = value_of(node, env)
+        if not isinstance(value, bool):
+            raise SpecError(node.mark, f"{key}: expected true or false, got {describe(value)}")
+        return value
+
+def value_of(node: YNode, env: Env) -> Value:
+    """Return a literal as written, or evaluate an expression in `env`."""
+    if isinstance(node, YList):
+        return tuple(value_of(item, env) for item in node.items)
+    if isinstance(node, YMap):
+        raise SpecError(node.mark, "expected a value, got a mapping")
+    if is_expression(node.value):
+        try:
+            return evaluate(str(node.value), env)
+        except ExprError as error:
+            raise SpecError(node.mark, str(error)) from None
+    return node.value
+
+
+def _name(key: YScalar) -> str:
+    text = str(key.value)
+    if key.value is None or isinstance(key.value, bool) or not text or "." in text:
+        raise SpecError(key.mark, f"'{text}' cannot name a module (PyTorch forbids '.' and '')")
+    return text
+
+
+def _join(prefix: str, name: str) -> str:
+    return f"{prefix}.{name}" if prefix else name

@@ -1,0 +1,132 @@
+"""Converters that turn a spec's argument values into a layer's typed fields.
+
+Each takes the value as written (after `$` expressions are evaluated) and returns the
+typed value, or raises ValueError saying what was expected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeAlias, TypeVar
+
+Value: TypeAlias = "int | float | bool | str | None | tuple[Value, ...]"
+Pair: TypeAlias = tuple[int, int]
+T = TypeVar("T")
+Convert: TypeAlias = Callable[[Value], T]
+
+
+def describe(value: Value) -> str:
+    """Show a value as a spec author would write it in YAML."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, tuple):
+        return "[" + ", ".join(describe(item) for item in value) + "]"
+    return str(value)
+
+
+def _expected(what: str, value: Value) -> ValueError:
+    return ValueError(f"expected {what}, got {describe(value)}")
+
+
+def _is_int(value: Value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def positive_int(value: Value) -> int:
+    if _is_int(value) and value >= 1:  # type: ignore[operator]
+        return value  # type: ignore[return-value]
+    raise _expected("an integer ≥ 1", value)
+
+
+def non_negative_int(value: Value) -> int:
+    if _is_int(value) and value >= 0:  # type: ignore[operator]
+        return value  # type: ignore[return-value]
+    raise _expected("an integer ≥ 0", value)
+
+
+def integer(value: Value) -> int:
+    if _is_int(value):
+        return value  # type: ignore[return-value]
+    raise _expected("an integer", value)
+
+
+def boolean(value: Value) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise _expected("true or false", value)
+
+
+def probability(value: Value) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1:
+        return float(value)
+    raise _expected("a number from 0 to 1", value)
+
+
+def positive_number(value: Value) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+        return float(value)
+    raise _expected("a number > 0", value)
+
+
+def number(value: Value) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    raise _expected("a number", value)
+
+
+def choice(*options: str) -> Convert[str]:
+    """Accept one of `options`."""
+
+    def convert(value: Value) -> str:
+        if isinstance(value, str) and value in options:
+            return value
+        raise _expected(" or ".join(repr(option) for option in options), value)
+
+    return convert
+
+
+def pair(item: Convert[T], what: str) -> Convert[tuple[T, T]]:
+    """Accept one value for both axes, or an `[h, w]` pair; `what` names one item."""
+
+    def convert(value: Value) -> tuple[T, T]:
+        try:
+            if isinstance(value, tuple):
+                if len(value) != 2:
+                    raise ValueError
+                return item(value[0]), item(value[1])
+            single = item(value)
+        except ValueError:
+            raise _expected(f"{what} or an [h, w] pair of them", value) from None
+        return single, single
+
+    return convert
+
+
+def optional(convert: Convert[T]) -> Convert[T | None]:
+    """Accept null as well."""
+
+    def optional_convert(value: Value) -> T | None:
+        return None if value is None else convert(value)
+
+    return optional_convert
+
+
+positive_pair = pair(positive_int, "an integer ≥ 1")
+non_negative_pair = pair(non_negative_int, "an integer ≥ 0")
+size_pair = pair(optional(positive_int), "an integer ≥ 1 or null")
+
+
+def conv_padding(value: Value) -> Pair | str:
+    """Accept a Conv2d padding: 'same', 'valid' (no padding), or a non-negative int or pair."""
+    if value == "valid":
+        return (0, 0)
+    if value == "same":
+        return "same"
+    try:
+        return non_negative_pair(value)
+    except ValueError:
+        raise _expected("an integer ≥ 0, an [h, w] pair, 'same' or 'valid'", value) from None

@@ -1,0 +1,84 @@
+"""What every layer kind shares: declared arguments, construction from a spec, shape checks."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any, ClassVar, Protocol, TypeVar
+
+from shapecalc.errors import LayerError, did_you_mean
+from shapecalc.layers.args import Convert, Value
+from shapecalc.shape import Shape
+
+L = TypeVar("L", bound="Layer")
+
+
+class Layer(Protocol):
+    """A PyTorch layer with its constructor arguments: its class name is its type."""
+
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
+    def check(self) -> None:
+        """Raise LayerError for arguments PyTorch rejects whatever the input."""
+
+    def output(self, shape: Shape) -> Shape:
+        """Return the output shape for one input sample, or raise LayerError."""
+        ...
+
+
+def arg(convert: Convert[Any], default: Any = dataclasses.MISSING) -> Any:
+    """Declare a constructor argument, converted from the spec by `convert`."""
+    return dataclasses.field(default=default, metadata={"convert": convert})
+
+
+class Base:
+    """Default behaviour for layer dataclasses."""
+
+    __slots__ = ()
+
+    def check(self) -> None:
+        return None
+
+
+def build(kind: type[L], given: Mapping[str, Value]) -> L:
+    """Construct `kind` from the spec's arguments, converting and checking each."""
+    fields = {field.name: field for field in dataclasses.fields(kind)}
+    kwargs: dict[str, Any] = {}
+    for name, value in given.items():
+        field = fields.get(name)
+        if field is None:
+            hint = did_you_mean(name, fields)
+            raise LayerError(f"{kind.__name__} has no argument '{name}'{hint}", arg=name)
+        try:
+            kwargs[name] = field.metadata["convert"](value)
+        except ValueError as error:
+            raise LayerError(f"{name}: {error}", arg=name) from None
+    missing = [name for name, field in fields.items() if _required(field) and name not in given]
+    if missing:
+        names = ", ".join(missing)
+        raise LayerError(f"{kind.__name__} needs {names}")
+    layer = kind(**kwargs)
+    layer.check()
+    return layer
+
+
+def _required(field: dataclasses.Field[Any]) -> bool:
+    return field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
+
+
+def require_map(shape: Shape, kind: str) -> tuple[int, int, int]:
+    """Return C, H, W of a feature map, or raise: `kind` takes only maps."""
+    if not shape.is_map:
+        raise LayerError(f"{kind} needs a C×H×W input, got {shape}")
+    channels, height, width = shape.dims
+    return channels, height, width
+
+
+def check_stated(
+    stated: int | None, actual: int, *, arg_name: str, shape: Shape, unit: str = "channels"
+) -> None:
+    """Raise when the spec states a size that the incoming shape contradicts."""
+    if stated is not None and stated != actual:
+        raise LayerError(
+            f"{arg_name} is {stated} but the input {shape} has {actual} {unit}", arg=arg_name
+        )

@@ -1,0 +1,53 @@
+"""Conv2d."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shapecalc.errors import LayerError
+from shapecalc.layers import args
+from shapecalc.layers.args import Pair
+from shapecalc.layers.base import Base, arg, check_stated, require_map
+from shapecalc.layers.spatial import slide, windows
+from shapecalc.shape import Shape
+
+PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Conv2d(Base):
+    """torch.nn.Conv2d; `in_channels` is taken from the input unless the spec states it."""
+
+    out_channels: int = arg(args.positive_int)
+    kernel_size: Pair = arg(args.positive_pair)
+    in_channels: int | None = arg(args.positive_int, None)
+    stride: Pair = arg(args.positive_pair, (1, 1))
+    padding: Pair | str = arg(args.conv_padding, (0, 0))
+    dilation: Pair = arg(args.positive_pair, (1, 1))
+    groups: int = arg(args.positive_int, 1)
+    bias: bool = arg(args.boolean, True)
+    padding_mode: str = arg(args.choice(*PADDING_MODES), "zeros")
+
+    def check(self) -> None:
+        if self.padding == "same" and self.stride != (1, 1):
+            raise LayerError(
+                "padding='same' is not supported for strided convolutions", arg="padding"
+            )
+        if self.out_channels % self.groups:
+            raise LayerError(
+                f"out_channels {self.out_channels} is not divisible by groups {self.groups}",
+                arg="groups",
+            )
+
+    def output(self, shape: Shape) -> Shape:
+        channels, height, width = require_map(shape, "Conv2d")
+        check_stated(self.in_channels, channels, arg_name="in_channels", shape=shape)
+        if channels % self.groups:
+            raise LayerError(
+                f"the input's {channels} channels are not divisible by groups {self.groups}",
+                arg="groups",
+            )
+        if isinstance(self.padding, str):  # 'same' keeps H and W
+            return Shape((self.out_channels, height, width))
+        axes = windows(self.kernel_size, self.stride, self.padding, self.dilation)
+        return Shape((self.out_channels, *slide(shape, axes)))

@@ -1,0 +1,64 @@
+"""Linear and Flatten: the layers that work on vectors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shapecalc.errors import LayerError
+from shapecalc.layers import args
+from shapecalc.layers.base import Base, arg, check_stated
+from shapecalc.shape import Shape
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Linear(Base):
+    """torch.nn.Linear: maps the last dimension; `in_features` is taken from it unless stated."""
+
+    out_features: int = arg(args.positive_int)
+    in_features: int | None = arg(args.positive_int, None)
+    bias: bool = arg(args.boolean, True)
+
+    def output(self, shape: Shape) -> Shape:
+        last = shape.dims[-1]
+        hint = " (is a Flatten missing before it?)" if shape.is_map else ""
+        check_stated(
+            self.in_features, last, arg_name="in_features", shape=shape,
+            unit=f"features in its last dimension{hint}",
+        )
+        return Shape((*shape.dims[:-1], self.out_features))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Flatten(Base):
+    """torch.nn.Flatten; dims count the batch dimension, as in PyTorch."""
+
+    start_dim: int = arg(args.integer, 1)
+    end_dim: int = arg(args.integer, -1)
+
+    def output(self, shape: Shape) -> Shape:
+        start, end = self._span(len(shape.dims) + 1)
+        dims = shape.dims
+        merged = 1
+        for dim in dims[start - 1 : end]:
+            merged *= dim
+        return Shape((*dims[: start - 1], merged, *dims[end:]))
+
+    def _span(self, rank: int) -> tuple[int, int]:
+        """Return start and end as indices into the batched shape of `rank` dimensions."""
+        start, end = self.start_dim, self.end_dim
+        for name, dim in (("start_dim", start), ("end_dim", end)):
+            if not -rank <= dim < rank:
+                raise LayerError(
+                    f"{name} {dim} is out of range for a {rank}-dimensional batched input "
+                    f"(expected {-rank} to {rank - 1})",
+                    arg=name,
+                )
+        start, end = start % rank, end % rank
+        if start == 0:
+            raise LayerError(
+                "start_dim 0 would flatten the batch dimension, which shapes here leave out",
+                arg="start_dim",
+            )
+        if start > end:
+            raise LayerError(f"start_dim {self.start_dim} comes after end_dim {self.end_dim}")
+        return start, end

@@ -1,0 +1,86 @@
+"""Pools: MaxPool2d and AvgPool2d slide a window; the adaptive pools pick their output size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shapecalc.arith import Window
+from shapecalc.layers import args
+from shapecalc.layers.args import Pair
+from shapecalc.layers.base import Base, arg, require_map
+from shapecalc.layers.spatial import check_pool_padding, slide, windows
+from shapecalc.shape import Shape
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MaxPool2d(Base):
+    """torch.nn.MaxPool2d; `stride` defaults to `kernel_size`."""
+
+    kernel_size: Pair = arg(args.positive_pair)
+    stride: Pair | None = arg(args.optional(args.positive_pair), None)
+    padding: Pair = arg(args.non_negative_pair, (0, 0))
+    dilation: Pair = arg(args.positive_pair, (1, 1))
+    return_indices: bool = arg(args.boolean, False)
+    ceil_mode: bool = arg(args.boolean, False)
+
+    def check(self) -> None:
+        check_pool_padding(self.kernel_size, self.padding)
+
+    def windows(self) -> tuple[Window, Window]:
+        stride = self.stride or self.kernel_size
+        return windows(
+            self.kernel_size, stride, self.padding, self.dilation, ceil_mode=self.ceil_mode
+        )
+
+    def output(self, shape: Shape) -> Shape:
+        channels, _, _ = require_map(shape, "MaxPool2d")
+        return Shape((channels, *slide(shape, self.windows())))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AvgPool2d(Base):
+    """torch.nn.AvgPool2d; `stride` defaults to `kernel_size`."""
+
+    kernel_size: Pair = arg(args.positive_pair)
+    stride: Pair | None = arg(args.optional(args.positive_pair), None)
+    padding: Pair = arg(args.non_negative_pair, (0, 0))
+    ceil_mode: bool = arg(args.boolean, False)
+    count_include_pad: bool = arg(args.boolean, True)
+    divisor_override: int | None = arg(args.optional(args.positive_int), None)
+
+    def check(self) -> None:
+        check_pool_padding(self.kernel_size, self.padding)
+
+    def windows(self) -> tuple[Window, Window]:
+        stride = self.stride or self.kernel_size
+        return windows(self.kernel_size, stride, self.padding, (1, 1), ceil_mode=self.ceil_mode)
+
+    def output(self, shape: Shape) -> Shape:
+        channels, _, _ = require_map(shape, "AvgPool2d")
+        return Shape((channels, *slide(shape, self.windows())))
+
+
+def _adaptive(kind: str, size: tuple[int | None, int | None], shape: Shape) -> Shape:
+    channels, height, width = require_map(shape, kind)
+    return Shape((channels, size[0] or height, size[1] or width))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AdaptiveAvgPool2d(Base):
+    """torch.nn.AdaptiveAvgPool2d; a null in `output_size` keeps that input size."""
+
+    output_size: tuple[int | None, int | None] = arg(args.size_pair)
+
+    def output(self, shape: Shape) -> Shape:
+        return _adaptive("AdaptiveAvgPool2d", self.output_size, shape)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AdaptiveMaxPool2d(Base):
+    """torch.nn.AdaptiveMaxPool2d; a null in `output_size` keeps that input size."""
+
+    output_size: tuple[int | None, int | None] = arg(args.size_pair)
+    return_indices: bool = arg(args.boolean, False)
+
+    def output(self, shape: Shape) -> Shape:
+        return _adaptive("AdaptiveMaxPool2d", self.output_size, shape)

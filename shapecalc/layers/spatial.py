@@ -1,0 +1,47 @@
+"""Sliding a window over H and W: shared by convolutions and pools."""
+
+from __future__ import annotations
+
+from shapecalc.arith import Window
+from shapecalc.errors import LayerError
+from shapecalc.layers.args import Pair
+from shapecalc.shape import Shape
+
+AXES = ("H", "W")
+
+
+def windows(
+    kernel: Pair, stride: Pair, padding: Pair, dilation: Pair, *, ceil_mode: bool = False
+) -> tuple[Window, Window]:
+    """Build the H and W windows from per-axis pairs."""
+    return (
+        Window(kernel[0], stride[0], padding[0], dilation[0], ceil_mode),
+        Window(kernel[1], stride[1], padding[1], dilation[1], ceil_mode),
+    )
+
+
+def slide(shape: Shape, axes: tuple[Window, Window]) -> Pair:
+    """Return the output H and W, or raise with the arithmetic of each axis that collapses."""
+    height, width = shape.spatial
+    out = (axes[0].output(height), axes[1].output(width))
+    if min(out) >= 1:
+        return out
+    steps = [
+        f"{name}: {window.formula(size)} = {size_out}"
+        for name, window, size, size_out in zip(AXES, axes, (height, width), out)
+        if size_out < 1
+    ]
+    raise LayerError(
+        f"input {shape} is too small: the output would be {out[0]}×{out[1]} ({'; '.join(steps)})"
+    )
+
+
+def check_pool_padding(kernel: Pair, padding: Pair) -> None:
+    """Refuse padding over half the kernel, as PyTorch's pools do whatever the input."""
+    for name, size, pad in zip(AXES, kernel, padding):
+        if pad > size // 2:
+            raise LayerError(
+                f"padding {pad} is more than half of kernel_size {size} on {name}; "
+                "PyTorch pools allow at most kernel_size // 2",
+                arg="padding",
+            )

@@ -1,0 +1,72 @@
+"""The module tree a spec expands to: named, nested, with every argument checked."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import TypeAlias
+
+from shapecalc.errors import Mark
+from shapecalc.layers import Layer
+from shapecalc.shape import Shape
+
+
+class Combine(Enum):
+    """How a container joins its branches; the value is the spec's key for it."""
+
+    SEQUENCE = "children"
+    ADD = "add"
+    CAT = "cat"
+
+
+@dataclass(frozen=True, slots=True)
+class Leaf:
+    """A PyTorch layer at `path`, as `named_modules()` names it."""
+
+    name: str
+    path: str
+    depth: int
+    layer: Layer
+    mark: Mark
+    arg_marks: Mapping[str, Mark]
+    functional: bool = False
+
+    @property
+    def type(self) -> str:
+        return type(self.layer).__name__
+
+
+@dataclass(frozen=True, slots=True)
+class Container:
+    """A module made of others: each branch is a sequence, the branches are joined by `combine`.
+
+    A Sequential has one branch; a residual block adds a main path and a shortcut (an empty
+    branch is the identity); concatenation joins branches along channels.
+    """
+
+    name: str
+    path: str
+    depth: int
+    type: str
+    combine: Combine
+    branches: tuple[tuple[Module, ...], ...]
+    mark: Mark
+    functional: bool = False
+
+
+Module: TypeAlias = "Leaf | Container"
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    """A network from a spec: its root module and the input it takes by default."""
+
+    name: str
+    input: Shape
+    root: Module
+    source: str
+
+    @property
+    def type(self) -> str:
+        return self.root.type

@@ -1,0 +1,43 @@
+"""A spec file's YAML as plain values that remember where they were written."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TypeAlias
+
+from shapecalc.errors import Mark
+
+ScalarValue: TypeAlias = "int | float | bool | str | None"
+
+
+@dataclass(frozen=True, slots=True)
+class YScalar:
+    value: ScalarValue
+    mark: Mark
+
+
+@dataclass(frozen=True, slots=True)
+class YList:
+    items: tuple[YNode, ...]
+    mark: Mark
+
+
+@dataclass(frozen=True, slots=True)
+class YMap:
+    """A mapping, in the order written; the loader has refused duplicate keys."""
+
+    entries: tuple[tuple[YScalar, YNode], ...]
+    mark: Mark
+
+    def get(self, key: str) -> YNode | None:
+        for name, value in self.entries:
+            if name.value == key:
+                return value
+        return None
+
+    def keys(self) -> Iterator[str]:
+        return (str(name.value) for name, _ in self.entries)
+
+
+YNode: TypeAlias = "YScalar | YList | YMap"
