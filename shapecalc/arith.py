@@ -29,7 +29,9 @@ class Window:
 
     def drops_last(self, size: int) -> bool:
         """Whether ceil mode's last window starts in the right padding, which PyTorch drops."""
-        return self.ceil_mode and (self.rounded_output(size) - 1) * self.stride >= size + self.padding
+        return (
+            self.ceil_mode and (self.rounded_output(size) - 1) * self.stride >= size + self.padding
+        )
 
     def output(self, size: int) -> int:
         """Output size for an input of `size`, exactly as PyTorch computes it.
@@ -41,7 +43,7 @@ class Window:
         return self.rounded_output(size) - self.drops_last(size)
 
     def formula(self, size: int) -> str:
-        """Show the arithmetic for `size` with its numbers, e.g. `⌊(224 + 2·3 − 1·(7 − 1) − 1) / 2⌋ + 1`."""
+        """Show the arithmetic for `size`, e.g. `⌊(224 + 2·3 − 1·(7 − 1) − 1) / 2⌋ + 1`."""
         inner = (
             f"({size} + 2·{self.padding} − {self.dilation}·({self.kernel} − 1) − 1) / {self.stride}"
         )

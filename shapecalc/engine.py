@@ -118,8 +118,11 @@ def _cat(module: Container, outputs: list[Shape]) -> Shape:
 def _branches(module: Container, outputs: list[Shape]) -> str:
     """Describe each branch by its modules and its output shape."""
     parts = []
-    for branch, output in zip(module.branches, outputs):
-        names = f"{branch[0].name}…{branch[-1].name}" if len(branch) > 1 else (
-            branch[0].name if branch else "identity")
+    for branch, output in zip(module.branches, outputs, strict=True):
+        names = (
+            f"{branch[0].name}…{branch[-1].name}"
+            if len(branch) > 1
+            else (branch[0].name if branch else "identity")
+        )
         parts.append(f"{names or 'branch'} gives {output}")
     return ", ".join(parts)

@@ -62,6 +62,14 @@ class _Scope:
     counter: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class _Site:
+    """Where a new module goes: its scope (none for the root) and its name (none: numbered)."""
+
+    scope: _Scope | None
+    name: YScalar | None = None
+
+
 class Expander:
     """Expand module nodes with the spec's blocks, counting every module made."""
 
@@ -72,7 +80,7 @@ class Expander:
 
     def root(self, node: YNode) -> Module:
         """Expand the model's root module, which has the empty path."""
-        modules = self._entry(node, {}, None, name=None)
+        modules = self._entry(node, {}, _Site(None))
         if len(modules) != 1:
             raise SpecError(node.mark, "the model must be exactly one module")
         return modules[0]
@@ -82,17 +90,15 @@ class Expander:
         modules: list[Module] = []
         if isinstance(node, YMap):
             for key, value in node.entries:
-                modules.extend(self._entry(value, env, scope, name=key))
+                modules.extend(self._entry(value, env, _Site(scope, key)))
         elif isinstance(node, YList):
             for item in node.items:
-                modules.extend(self._entry(item, env, scope, name=None))
+                modules.extend(self._entry(item, env, _Site(scope)))
         elif not (isinstance(node, YScalar) and node.value in (None, "identity")):
             raise SpecError(node.mark, "expected a mapping of named modules or a list of modules")
         return modules
 
-    def _entry(
-        self, node: YNode, env: Env, scope: _Scope | None, *, name: YScalar | None
-    ) -> list[Module]:
+    def _entry(self, node: YNode, env: Env, site: _Site) -> list[Module]:
         """Expand one child: none when absent, several when repeated."""
         if isinstance(node, YList):
             node = YMap(((YScalar("children", node.mark), node),), node.mark)
@@ -104,115 +110,78 @@ class Expander:
                 raise SpecError(node.mark, f"expected a module, got {describe(kind)}")
             node = YMap(((YScalar("type", node.mark), YScalar(kind, node.mark)),), node.mark)
         when = node.get("when")
-        if when is not None and not self._flag(when, env, "when"):
+        if when is not None and not _flag(when, env, "when"):
             return []
-        return [self._module(node, env, scope, name) for _ in range(self._repeat(node, env, name))]
-
-    def _repeat(self, node: YMap, env: Env, name: YScalar | None) -> int:
-        repeat = node.get("repeat")
-        if repeat is None:
-            return 1
-        if name is not None:
-            raise SpecError(repeat.mark, "repeat needs a list of children, which numbers them")
-        count = value_of(repeat, env)
-        if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_REPEAT:
-            raise SpecError(
-                repeat.mark, f"repeat: expected an integer from 1 to {MAX_REPEAT:,}, "
-                f"got {describe(count)}; use `when` to leave a module out"
-            )
-        return count
+        return [self._module(node, env, site) for _ in range(_repeat(node, env, site))]
 
     def _module(
-        self, node: YMap, env: Env, scope: _Scope | None, name: YScalar | None,
-        *, label: str | None = None, functional: bool = False,
+        self,
+        node: YMap,
+        env: Env,
+        site: _Site,
+        *,
+        label: str | None = None,
+        functional: bool = False,
     ) -> Module:
-        """Build the module a mapping node describes, registered in `scope`."""
-        functional = functional or self._flag(node.get("functional"), env, "functional")
-        structure = [key for key in node.keys() if key in STRUCTURE]
+        """Build the module a mapping node describes; `label` names a block's own type."""
+        functional = functional or _flag(node.get("functional"), env, "functional")
+        structure = [key for key in node.names() if key in STRUCTURE]
         if len(structure) > 1:
             raise SpecError(node.mark, "a module has only one of children, add and cat")
-        kind = self._type(node, env)
+        kind = _type(node, env)
         if structure:
-            return self._container(node, env, scope, name, structure[0], kind or label, functional)
+            return self._container(
+                node, env, site, key=structure[0], kind=kind or label, functional=functional
+            )
         if kind is None:
             raise SpecError(node.mark, "a module needs a type, or children, add or cat")
         block = self.blocks.get(kind)
         if block is not None:
-            return self._block(block, node, env, scope, name, functional)
-        return self._leaf(kind, node, env, scope, name, functional)
+            return self._block(block, node, env=env, site=site, functional=functional)
+        return self._leaf(kind, node, env=env, site=site, functional=functional)
 
     def _container(
-        self, node: YMap, env: Env, scope: _Scope | None, name: YScalar | None,
-        key: str, kind: str | None, functional: bool,
+        self, node: YMap, env: Env, site: _Site, *, key: str, kind: str | None, functional: bool
     ) -> Container:
-        self._check_keys(node, {key}, "a container")
+        _check_keys(node, key)
         combine = STRUCTURE[key]
         if kind is None and combine is not Combine.SEQUENCE and not functional:
             raise SpecError(node.mark, f"a module made by {key} needs a type (its class name)")
-        text, path, depth = self._register(scope, name, functional, node.mark)
-        inner = scope if functional and scope else _Scope(path, depth + 1)
+        text, path, depth = self._register(site, functional=functional, mark=node.mark)
+        inner = site.scope if functional and site.scope else _Scope(path, depth + 1)
         if inner.depth > MAX_NESTING:
             raise SpecError(node.mark, f"modules nest deeper than {MAX_NESTING} levels")
         body = node.get(key)
         assert body is not None
         try:
-            branches = tuple(tuple(self._children(branch, env, inner))
-                             for branch in self._branches(body, combine))
+            branches = tuple(
+                tuple(self._children(branch, env, inner)) for branch in _branches(body, combine)
+            )
         except SpecError as error:
             raise error.within(path) from None
-        return Container(text, path, depth, kind or "Sequential", combine, branches,
-                         node.mark, functional)
-
-    def _branches(self, body: YNode, combine: Combine) -> tuple[YNode, ...]:
-        if combine is Combine.SEQUENCE:
-            return (body,)
-        if not isinstance(body, YList) or len(body.items) < 2:
-            raise SpecError(body.mark, f"{combine.value} takes a list of two or more branches")
-        return body.items
+        kind = kind or "Sequential"
+        return Container(text, path, depth, kind, combine, branches, node.mark, functional)
 
     def _block(
-        self, block: Block, call: YMap, env: Env, scope: _Scope | None,
-        name: YScalar | None, functional: bool,
+        self, block: Block, call: YMap, *, env: Env, site: _Site, functional: bool
     ) -> Module:
         if block.name in self.active:
-            cycle = " → ".join([*self.active[self.active.index(block.name):], block.name])
+            cycle = " → ".join([*self.active[self.active.index(block.name) :], block.name])
             raise SpecError(call.mark, f"block {block.name} uses itself ({cycle})")
-        bound = self._bind(block, call, env)
+        bound = _bind(block, call, env)
         self.active.append(block.name)
         try:
-            return self._module(block.body, bound, scope, name, label=block.name,
-                                functional=functional)
+            return self._module(block.body, bound, site, label=block.name, functional=functional)
         finally:
             self.active.pop()
 
-    def _bind(self, block: Block, call: YMap, env: Env) -> dict[str, Value]:
-        """Evaluate the call's arguments in the caller's `env` against the block's params."""
-        params = {param.name: param for param in block.params}
-        given = self._args(call)
-        for key, node in given.items():
-            if key not in params:
-                hint = did_you_mean(key, params)
-                raise SpecError(node.mark, f"block {block.name} has no parameter '{key}'{hint}")
-        bound: dict[str, Value] = {}
-        for param in block.params:
-            if param.name in given:
-                bound[param.name] = value_of(given[param.name], env)
-            elif param.required:
-                raise SpecError(call.mark, f"block {block.name} needs parameter '{param.name}'")
-            else:
-                bound[param.name] = param.default
-        return bound
-
-    def _leaf(
-        self, kind: str, node: YMap, env: Env, scope: _Scope | None,
-        name: YScalar | None, functional: bool,
-    ) -> Leaf:
+    def _leaf(self, kind: str, node: YMap, *, env: Env, site: _Site, functional: bool) -> Leaf:
         layer_kind = KINDS.get(kind)
         if layer_kind is None:
             hint = did_you_mean(kind, [*KINDS, *self.blocks])
             raise SpecError(node.mark, f"unknown layer type '{kind}'{hint}")
-        text, path, depth = self._register(scope, name, functional, node.mark)
-        given = self._args(node)
+        text, path, depth = self._register(site, functional=functional, mark=node.mark)
+        given = _args(node)
         marks = {key: value.mark for key, value in given.items()}
         try:
             layer = build(layer_kind, {key: value_of(value, env) for key, value in given.items()})
@@ -223,57 +192,109 @@ class Expander:
             raise error.within(path) from None
         return Leaf(text, path, depth, layer, node.mark, marks, functional)
 
-    def _register(
-        self, scope: _Scope | None, name: YScalar | None, functional: bool, mark: Mark
-    ) -> tuple[str, str, int]:
-        """Name a new module in `scope`; return its name, path and depth."""
+    def _register(self, site: _Site, *, functional: bool, mark: Mark) -> tuple[str, str, int]:
+        """Name a new module in its scope; return its name, path and depth."""
+        scope = site.scope
         if scope is None:
             return "", "", 0
         if functional:
-            text = "" if name is None else str(name.value)
+            text = "" if site.name is None else str(site.name.value)
             return text, _join(scope.path, text), scope.depth
-        if name is None:
+        if site.name is None:
             text = str(scope.counter)
             scope.counter += 1
         else:
-            text = _name(name)
+            text = _name(site.name)
             first = scope.names.get(text)
             if first is not None:
-                raise SpecError(name.mark, f"a module named '{text}' is already in "
-                                f"{scope.path or 'the model'} (line {first.line})")
-            scope.names[text] = name.mark
+                raise SpecError(
+                    site.name.mark,
+                    f"a module named '{text}' is already in "
+                    f"{scope.path or 'the model'} (line {first.line})",
+                )
+            scope.names[text] = site.name.mark
         self.count += 1
         if self.count > MAX_MODULES:
             raise SpecError(mark, f"the model expands to more than {MAX_MODULES:,} modules")
         return text, _join(scope.path, text), scope.depth
 
-    def _args(self, node: YMap) -> dict[str, YNode]:
-        return {
-            str(key.value): value for key, value in node.entries
-            if key.value not in ENTRY_KEYS and key.value not in NODE_KEYS
-        }
 
-    def _check_keys(self, node: YMap, allowed: set[str], what: str) -> None:
-        for key, _ in node.entries:
-            if key.value not in allowed | ENTRY_KEYS | NODE_KEYS:
-                raise SpecError(key.mark, f"{what} takes no argument '{key.value}'")
+def _repeat(node: YMap, env: Env, site: _Site) -> int:
+    repeat = node.get("repeat")
+    if repeat is None:
+        return 1
+    if site.name is not None:
+        raise SpecError(repeat.mark, "repeat needs a list of children, which numbers them")
+    count = value_of(repeat, env)
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_REPEAT:
+        raise SpecError(
+            repeat.mark,
+            f"repeat: expected an integer from 1 to {MAX_REPEAT:,}, "
+            f"got {describe(count)}; use `when` to leave a module out",
+        )
+    return count
 
-    def _type(self, node: YMap, env: Env) -> str | None:
-        kind_node = node.get("type")
-        if kind_node is None:
-            return None
-        kind = value_of(kind_node, env)
-        if not isinstance(kind, str) or not kind:
-            raise SpecError(kind_node.mark, f"type: expected a class name, got {describe(kind)}")
-        return kind
 
-    def _flag(self, node: YNode | None, env: Env, key: str) -> bool:
-        if node is None:
-            return False
-        value = value_of(node, env)
-        if not isinstance(value, bool):
-            raise SpecError(node.mark, f"{key}: expected true or false, got {describe(value)}")
-        return value
+def _bind(block: Block, call: YMap, env: Env) -> dict[str, Value]:
+    """Evaluate the call's arguments in the caller's `env` against the block's params."""
+    params = {param.name: param for param in block.params}
+    given = _args(call)
+    for key, node in given.items():
+        if key not in params:
+            hint = did_you_mean(key, params)
+            raise SpecError(node.mark, f"block {block.name} has no parameter '{key}'{hint}")
+    bound: dict[str, Value] = {}
+    for param in block.params:
+        if param.name in given:
+            bound[param.name] = value_of(given[param.name], env)
+        elif param.required:
+            raise SpecError(call.mark, f"block {block.name} needs parameter '{param.name}'")
+        else:
+            bound[param.name] = param.default
+    return bound
+
+
+def _branches(body: YNode, combine: Combine) -> tuple[YNode, ...]:
+    if combine is Combine.SEQUENCE:
+        return (body,)
+    if not isinstance(body, YList) or len(body.items) < 2:
+        raise SpecError(body.mark, f"{combine.value} takes a list of two or more branches")
+    return body.items
+
+
+def _args(node: YMap) -> dict[str, YNode]:
+    """Return a node's arguments: every key that is not the node's own."""
+    return {
+        str(key.value): value
+        for key, value in node.entries
+        if key.value not in ENTRY_KEYS and key.value not in NODE_KEYS
+    }
+
+
+def _check_keys(node: YMap, structure: str) -> None:
+    for key, _ in node.entries:
+        if key.value != structure and key.value not in ENTRY_KEYS | NODE_KEYS:
+            raise SpecError(key.mark, f"a container takes no argument '{key.value}'")
+
+
+def _type(node: YMap, env: Env) -> str | None:
+    kind_node = node.get("type")
+    if kind_node is None:
+        return None
+    kind = value_of(kind_node, env)
+    if not isinstance(kind, str) or not kind:
+        raise SpecError(kind_node.mark, f"type: expected a class name, got {describe(kind)}")
+    return kind
+
+
+def _flag(node: YNode | None, env: Env, key: str) -> bool:
+    if node is None:
+        return False
+    value = value_of(node, env)
+    if not isinstance(value, bool):
+        raise SpecError(node.mark, f"{key}: expected true or false, got {describe(value)}")
+    return value
+
 
 def value_of(node: YNode, env: Env) -> Value:
     """Return a literal as written, or evaluate an expression in `env`."""

@@ -94,7 +94,7 @@ class _Evaluator:
 
     def visit_Constant(self, node: ast.Constant) -> Value:
         if node.value is None or isinstance(node.value, (int, float, str)):
-            return node.value  # type: ignore[no-any-return]
+            return node.value
         raise ExprError(f"{node.value!r} is not a spec value")
 
     def visit_Name(self, node: ast.Name) -> Value:
@@ -110,8 +110,9 @@ class _Evaluator:
         apply = _ARITHMETIC.get(type(node.op))
         left, right = self.visit(node.left), self.visit(node.right)
         if apply is None or not (_number(left) and _number(right)):
-            raise ExprError(f"cannot compute {ast.unparse(node)!r} with {describe(left)} "
-                            f"and {describe(right)}")
+            raise ExprError(
+                f"cannot compute {ast.unparse(node)!r} with {describe(left)} and {describe(right)}"
+            )
         try:
             return apply(left, right)  # type: ignore[no-any-return]
         except ZeroDivisionError:
@@ -134,7 +135,7 @@ class _Evaluator:
 
     def visit_Compare(self, node: ast.Compare) -> Value:
         left = self.visit(node.left)
-        for op, right_node in zip(node.ops, node.comparators):
+        for op, right_node in zip(node.ops, node.comparators, strict=True):
             right = self.visit(right_node)
             compare = _COMPARISONS.get(type(op))
             if compare is None:
@@ -156,8 +157,9 @@ class _Evaluator:
         if not isinstance(items, tuple) or not isinstance(index, int) or isinstance(index, bool):
             raise ExprError(f"{ast.unparse(node)!r}: only a list can be indexed, by an integer")
         if not -len(items) <= index < len(items):
-            raise ExprError(f"{ast.unparse(node)!r}: index {index} is outside a list of "
-                            f"{len(items)}")
+            raise ExprError(
+                f"{ast.unparse(node)!r}: index {index} is outside a list of {len(items)}"
+            )
         return items[index]
 
     def visit_List(self, node: ast.List) -> Value:

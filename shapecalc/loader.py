@@ -41,7 +41,9 @@ def read(path: Path, name: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         byte = data[error.start]
-        raise SpecError(name, f"is not UTF-8 text (byte 0x{byte:02x} at offset {error.start})")
+        raise SpecError(
+            name, f"is not UTF-8 text (byte 0x{byte:02x} at offset {error.start})"
+        ) from None
 
 
 def parse(text: str, name: str) -> YNode:
@@ -107,7 +109,7 @@ class _Frame:
     def finish(self) -> YNode:
         if not self.is_map:
             return YList(tuple(self.items), self.mark)
-        pairs = zip(self.items[0::2], self.items[1::2])
+        pairs = zip(self.items[0::2], self.items[1::2], strict=True)
         return YMap(tuple((key, value) for key, value in pairs), self.mark)  # type: ignore[misc]
 
 

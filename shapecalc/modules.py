@@ -66,6 +66,7 @@ class Model:
     input: Shape
     root: Module
     source: str
+    description: str = ""
 
     @property
     def type(self) -> str:

@@ -36,7 +36,8 @@ class YMap:
                 return value
         return None
 
-    def keys(self) -> Iterator[str]:
+    def names(self) -> Iterator[str]:
+        """Return the keys as text."""
         return (str(name.value) for name, _ in self.entries)
 
 

@@ -37,16 +37,17 @@ def build_model(doc: YNode, *, source: str, default_name: str) -> Model:
     for key, _ in doc.entries:
         if key.value not in TOP_KEYS:
             hint = did_you_mean(str(key.value), TOP_KEYS)
-            raise SpecError(key.mark, f"unknown key '{key.value}'{hint}; a spec has "
-                            + ", ".join(TOP_KEYS))
+            raise SpecError(
+                key.mark, f"unknown key '{key.value}'{hint}; a spec has " + ", ".join(TOP_KEYS)
+            )
     name = _text(doc.get("name"), "name") or default_name
-    _text(doc.get("description"), "description")
+    description = _text(doc.get("description"), "description") or ""
     shape = _input(_required(doc, "input"))
     expander = Expander(_blocks(doc.get("blocks")))
     root = expander.root(_required(doc, "model"))
     if root.functional:
         raise SpecError(root.mark, "the model itself cannot be functional")
-    return Model(name, shape, root, source)
+    return Model(name, shape, root, source, description)
 
 
 def _required(doc: YMap, key: str) -> YNode:
@@ -67,7 +68,8 @@ def _text(node: YNode | None, key: str) -> str | None:
 def _input(node: YNode) -> Shape:
     dims = value_of(node, {})
     if (
-        isinstance(dims, tuple) and dims
+        isinstance(dims, tuple)
+        and dims
         and all(isinstance(dim, int) and not isinstance(dim, bool) and dim >= 1 for dim in dims)
     ):
         return Shape(dims)  # type: ignore[arg-type]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeAlias, TypeVar
 
-Value: TypeAlias = "int | float | bool | str | None | tuple[Value, ...]"
+Value: TypeAlias = "int | float | bool | str | tuple[Value, ...] | None"
 Pair: TypeAlias = tuple[int, int]
 T = TypeVar("T")
 Convert: TypeAlias = Callable[[Value], T]

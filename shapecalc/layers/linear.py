@@ -22,7 +22,10 @@ class Linear(Base):
         last = shape.dims[-1]
         hint = " (is a Flatten missing before it?)" if shape.is_map else ""
         check_stated(
-            self.in_features, last, arg_name="in_features", shape=shape,
+            self.in_features,
+            last,
+            arg_name="in_features",
+            shape=shape,
             unit=f"features in its last dimension{hint}",
         )
         return Shape((*shape.dims[:-1], self.out_features))

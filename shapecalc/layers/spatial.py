@@ -28,7 +28,7 @@ def slide(shape: Shape, axes: tuple[Window, Window]) -> Pair:
         return out
     steps = [
         f"{name}: {window.formula(size)} = {size_out}"
-        for name, window, size, size_out in zip(AXES, axes, (height, width), out)
+        for name, window, size, size_out in zip(AXES, axes, (height, width), out, strict=True)
         if size_out < 1
     ]
     raise LayerError(
@@ -38,7 +38,7 @@ def slide(shape: Shape, axes: tuple[Window, Window]) -> Pair:
 
 def check_pool_padding(kernel: Pair, padding: Pair) -> None:
     """Refuse padding over half the kernel, as PyTorch's pools do whatever the input."""
-    for name, size, pad in zip(AXES, kernel, padding):
+    for name, size, pad in zip(AXES, kernel, padding, strict=True):
         if pad > size // 2:
             raise LayerError(
                 f"padding {pad} is more than half of kernel_size {size} on {name}; "
