@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Any, NoReturn
 
 import click
 
@@ -44,7 +45,31 @@ def parse_size(
     )
 
 
-@click.command(epilog=EXAMPLES, context_settings={"help_option_names": ["-h", "--help"]})
+class Command(click.Command):
+    """A command that reports every failure as one `error:` line on stderr and an exit status."""
+
+    def main(  # type: ignore[override]
+        self, args: list[str] | None = None, prog_name: str | None = None, **extra: Any
+    ) -> NoReturn:
+        extra["standalone_mode"] = False
+        try:
+            status = super().main(args, prog_name or "shapecalc", **extra)
+        except click.UsageError as error:
+            status = _fail(_usage_message(error), 2)
+        except ShapecalcError as error:
+            status = _fail(str(error), error.exit_code)
+        except click.Abort:
+            status = _fail("interrupted", 130)
+        except OutputClosedError:
+            # Stop quietly, as Python's docs advise, but never report the output complete.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            status = 1
+        sys.exit(status if isinstance(status, int) else 0)
+
+
+@click.command(
+    cls=Command, epilog=EXAMPLES, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.argument("model", required=False)
 @click.option(
     "-i",
@@ -67,7 +92,7 @@ def parse_size(
 @click.version_option(
     __version__, "-V", "--version", prog_name="shapecalc", message="%(prog)s %(version)s"
 )
-def command(model: str | None, size: tuple[int, ...] | None, fmt: str, list_models: bool) -> None:
+def main(model: str | None, size: tuple[int, ...] | None, fmt: str, list_models: bool) -> None:
     """Print every layer's output shape for MODEL, a built-in name or a spec file.
 
     Shapes come from PyTorch's size arithmetic alone: no PyTorch, no forward pass.
@@ -81,7 +106,15 @@ def command(model: str | None, size: tuple[int, ...] | None, fmt: str, list_mode
 
     network = catalog.load(model)
     result = engine.infer(network, _input(network.input, size))
-    render.write(result, Format(fmt), sys.stdout)
+    try:
+        render.write(result, Format(fmt), sys.stdout)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise OutputClosedError from None  # past click, which would otherwise report success
+
+
+class OutputClosedError(Exception):
+    """Standard output was closed before the output was complete, as `| head` does."""
 
 
 def _input(default: Shape, size: tuple[int, ...] | None) -> Shape:
@@ -108,25 +141,6 @@ def _models() -> str:
         f"{name.ljust(widths[0])}  {size.ljust(widths[1])}  {about}".rstrip() + "\n"
         for name, size, about in rows
     )
-
-
-def main(argv: list[str] | None = None) -> None:
-    """Run the command; every failure is one `error:` line on stderr and an exit status."""
-    try:
-        status = command.main(argv, prog_name="shapecalc", standalone_mode=False)
-        sys.stdout.flush()
-    except click.UsageError as error:
-        status = _fail(_usage_message(error), 2)
-    except ShapecalcError as error:
-        status = _fail(str(error), error.exit_code)
-    except click.Abort:
-        status = _fail("interrupted", 130)
-    except BrokenPipeError:
-        # The reader left (as `| head` does): stop quietly, as Python's docs advise.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        status = 1
-    sys.exit(status if isinstance(status, int) else 0)
 
 
 def _fail(message: str, status: int) -> int:

@@ -60,13 +60,15 @@ class UsageError(ShapecalcError):
 class LayerError(Exception):
     """Raised by a layer about itself; the caller adds where the layer is.
 
-    `arg` names the argument at fault, when one is, so the caller can point at it.
+    `arg` names the argument at fault, when one is, so the caller can point at it: at its
+    name when the layer has no such argument (`unknown`), else at its value.
     """
 
-    def __init__(self, what: str, *, arg: str | None = None) -> None:
+    def __init__(self, what: str, *, arg: str | None = None, unknown: bool = False) -> None:
         super().__init__(what)
         self.what = what
         self.arg = arg
+        self.unknown = unknown
 
 
 def did_you_mean(word: str, choices: object) -> str:

@@ -182,11 +182,14 @@ class Expander:
             raise SpecError(node.mark, f"unknown layer type '{kind}'{hint}")
         text, path, depth = self._register(site, functional=functional, mark=node.mark)
         given = _args(node)
-        marks = {key: value.mark for key, value in given.items()}
+        marks = {str(key.value): value.mark for key, value in given}
         try:
-            layer = build(layer_kind, {key: value_of(value, env) for key, value in given.items()})
+            layer = build(
+                layer_kind, {str(key.value): value_of(value, env) for key, value in given}
+            )
         except LayerError as error:
-            mark = marks.get(error.arg, node.mark) if error.arg else node.mark
+            names = {str(key.value): key.mark for key, _ in given}
+            mark = (names if error.unknown else marks).get(error.arg or "", node.mark)
             raise SpecError(mark, error.what, path=path) from None
         except SpecError as error:
             raise error.within(path) from None
@@ -238,11 +241,13 @@ def _repeat(node: YMap, env: Env, site: _Site) -> int:
 def _bind(block: Block, call: YMap, env: Env) -> dict[str, Value]:
     """Evaluate the call's arguments in the caller's `env` against the block's params."""
     params = {param.name: param for param in block.params}
-    given = _args(call)
-    for key, node in given.items():
-        if key not in params:
-            hint = did_you_mean(key, params)
-            raise SpecError(node.mark, f"block {block.name} has no parameter '{key}'{hint}")
+    given: dict[str, YNode] = {}
+    for key, node in _args(call):
+        name = str(key.value)
+        if name not in params:
+            hint = did_you_mean(name, params)
+            raise SpecError(key.mark, f"block {block.name} has no parameter '{name}'{hint}")
+        given[name] = node
     bound: dict[str, Value] = {}
     for param in block.params:
         if param.name in given:
@@ -262,13 +267,13 @@ def _branches(body: YNode, combine: Combine) -> tuple[YNode, ...]:
     return body.items
 
 
-def _args(node: YMap) -> dict[str, YNode]:
-    """Return a node's arguments: every key that is not the node's own."""
-    return {
-        str(key.value): value
+def _args(node: YMap) -> list[tuple[YScalar, YNode]]:
+    """Return a node's arguments: every entry whose key is not the node's own."""
+    return [
+        (key, value)
         for key, value in node.entries
         if key.value not in ENTRY_KEYS and key.value not in NODE_KEYS
-    }
+    ]
 
 
 def _check_keys(node: YMap, structure: str) -> None:

@@ -48,7 +48,9 @@ def build(kind: type[L], given: Mapping[str, Value]) -> L:
         field = fields.get(name)
         if field is None:
             hint = did_you_mean(name, fields)
-            raise LayerError(f"{kind.__name__} has no argument '{name}'{hint}", arg=name)
+            raise LayerError(
+                f"{kind.__name__} has no argument '{name}'{hint}", arg=name, unknown=True
+            )
         try:
             kwargs[name] = field.metadata["convert"](value)
         except ValueError as error:
@@ -75,10 +77,20 @@ def require_map(shape: Shape, kind: str) -> tuple[int, int, int]:
 
 
 def check_stated(
-    stated: int | None, actual: int, *, arg_name: str, shape: Shape, unit: str = "channels"
+    stated: int | None,
+    actual: int,
+    *,
+    arg_name: str,
+    shape: Shape,
+    what: str = "C",
+    hint: str = "",
 ) -> None:
-    """Raise when the spec states a size that the incoming shape contradicts."""
+    """Raise when the spec states a size that the incoming shape contradicts.
+
+    `what` names the input's size the statement is about, as in `(C = 64)`.
+    """
     if stated is not None and stated != actual:
         raise LayerError(
-            f"{arg_name} is {stated} but the input {shape} has {actual} {unit}", arg=arg_name
+            f"{arg_name} is {stated} but the input is {shape} ({what} = {actual}){hint}",
+            arg=arg_name,
         )

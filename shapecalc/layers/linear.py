@@ -20,13 +20,13 @@ class Linear(Base):
 
     def output(self, shape: Shape) -> Shape:
         last = shape.dims[-1]
-        hint = " (is a Flatten missing before it?)" if shape.is_map else ""
         check_stated(
             self.in_features,
             last,
             arg_name="in_features",
             shape=shape,
-            unit=f"features in its last dimension{hint}",
+            what="last dimension",
+            hint="; is a Flatten missing before it?" if shape.is_map else "",
         )
         return Shape((*shape.dims[:-1], self.out_features))
 

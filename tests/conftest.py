@@ -1,0 +1,80 @@
+"""Shared fixtures: the CLI runner, a rich console, golden files, spec files on disk."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from rich.console import Console
+
+from shapecalc import catalog
+from shapecalc.modules import Model
+
+TESTS = Path(__file__).resolve().parent
+GOLDEN = TESTS / "golden"
+DATA = TESTS / "data"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden", action="store_true", help="rewrite golden files from current output"
+    )
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
+    """Compare text with tests/golden/NAME, or rewrite it under --update-golden."""
+    update = bool(request.config.getoption("--update-golden"))
+
+    def check(name: str, text: str) -> None:
+        path = GOLDEN / name
+        if update:
+            path.write_text(text, encoding="utf-8")
+        assert path.exists(), f"no golden file {name}; run pytest --update-golden"
+        assert text == path.read_text(encoding="utf-8")
+
+    return check
+
+
+@pytest.fixture
+def run() -> Callable[..., Result]:
+    """Run the command line in-process; stdout and stderr are kept apart."""
+    from shapecalc.cli import main
+
+    def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
+        return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def console() -> Console:
+    """A plain, wide console that renders into a string."""
+    return Console(file=io.StringIO(), width=200, color_system=None, highlight=False)
+
+
+@pytest.fixture(scope="session")
+def resnet18() -> Model:
+    return catalog.load("resnet18")
+
+
+@pytest.fixture
+def write_spec(tmp_path: Path) -> Iterator[Callable[[str], Path]]:
+    """Write a spec text to a file and return its path."""
+
+    def write(text: str, name: str = "net.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    yield write
+
+
+def torch_data(name: str) -> Any:
+    """Load what tools/record_torch.py recorded from PyTorch."""
+    return json.loads((DATA / name).read_text(encoding="utf-8"))

@@ -1,0 +1,227 @@
+"""The command line: every format, the built-in list, and every error with its exit status."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+from test_render import document_listing
+
+from shapecalc import __version__
+
+Run = Callable[..., Result]
+BAD_SIZE = (
+    "is not a size; use 224 (H = W), 224x320 (H×W) or 3x224x224 (C×H×W), each a whole number ≥ 1"
+)
+
+
+def test_tree_by_default(run: Run) -> None:
+    result = run("resnet18", "--input", "224")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "resnet18 ResNet  input 3@224×224"
+    assert lines[1].split() == ["├──", "conv1", "Conv2d", "64@112×112"]
+    assert lines[-2].split() == ["└──", "fc", "Linear", "1000"]
+    assert lines[-1] == "output 1000"
+    assert result.stderr == ""
+
+
+def test_listing_is_the_documents(run: Run) -> None:
+    result = run("resnet18", "-f", "listing")
+    assert (result.exit_code, result.stdout) == (0, document_listing())
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [
+        pytest.param("224", [3, 224, 224], id="square"),
+        pytest.param("97x131", [3, 97, 131], id="h-x-w"),
+        pytest.param("97×131", [3, 97, 131], id="times-sign"),
+        pytest.param("3x1x500", [3, 1, 500], id="c-x-h-x-w"),
+        pytest.param("3*64*32", [3, 64, 32], id="star"),
+    ],
+)
+def test_input_sizes(run: Run, size: str, expected: list[int]) -> None:
+    result = run("resnet18", "--input", size, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert (data["input"], data["output"], len(data["layers"])) == (expected, [1000], 67)
+
+
+def test_spec_file_by_path(run: Run, write_spec: Callable[[str], Path]) -> None:
+    path = write_spec(
+        "input: [1, 28, 28]\nmodel: [{type: Conv2d, out_channels: 4, kernel_size: 5}]\n"
+    )
+    result = run(str(path), "-f", "listing")
+    assert (result.exit_code, result.stdout) == (0, "Input:1@28*28\n0:4@24*24\n")
+
+
+def test_list(run: Run) -> None:
+    result = run("--list")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0].split()[:2] == ["resnet18", "3×224×224"]
+
+
+def test_version_and_help(run: Run) -> None:
+    assert run("--version").stdout == f"shapecalc {__version__}\n"
+    help_text = run("--help").stdout
+    assert "shapecalc resnet18 --input 97x131" in help_text
+    assert "--format [tree|listing|json]" in help_text
+
+
+def test_no_color_is_respected(run: Run) -> None:
+    forced = run("resnet18", env={"FORCE_COLOR": "1", "NO_COLOR": ""})
+    assert "\x1b[36m" in forced.stdout
+    plain = run("resnet18", env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
+    assert "\x1b[3" not in plain.stdout
+
+
+USAGE_ERRORS = [
+    pytest.param(["resnet18", "-i", "0"], f"--input: '0' {BAD_SIZE}", id="zero"),
+    pytest.param(["resnet18", "-i", "-3"], f"--input: '-3' {BAD_SIZE}", id="negative"),
+    pytest.param(["resnet18", "-i", "abc"], f"--input: 'abc' {BAD_SIZE}", id="letters"),
+    pytest.param(["resnet18", "-i", "224x"], f"--input: '224x' {BAD_SIZE}", id="trailing-x"),
+    pytest.param(["resnet18", "-i", "1x2x3x4"], f"--input: '1x2x3x4' {BAD_SIZE}", id="four"),
+    pytest.param(
+        ["resnet18", "-f", "xml"],
+        "--format: 'xml' is not one of 'tree', 'listing', 'json'.",
+        id="format",
+    ),
+    pytest.param(
+        ["resnet18", "--colour"],
+        "--colour: no such option; see shapecalc --help",
+        id="unknown-option",
+    ),
+    pytest.param(
+        ["resnet18", "--inptu", "3"],
+        "--inptu: no such option (did you mean --input?); see shapecalc --help",
+        id="misspelt-option",
+    ),
+    pytest.param(
+        [],
+        "missing MODEL: a built-in name (see --list) or a spec file; see shapecalc --help",
+        id="no-model",
+    ),
+    pytest.param(
+        ["resnet18", "extra"],
+        "Got unexpected extra argument (extra); see shapecalc --help",
+        id="extra",
+    ),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), USAGE_ERRORS)
+def test_usage_errors_exit_2(run: Run, args: list[str], message: str) -> None:
+    result = run(*args)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"error: {message}\n")
+
+
+def test_hxw_on_a_model_that_takes_vectors(run: Run, write_spec: Callable[[str], Path]) -> None:
+    path = write_spec("input: [512]\nmodel: [{type: Linear, out_features: 10}]\n")
+    result = run(str(path), "-i", "7x7")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "error: --input: the model takes a 512 input, not a C×H×W image\n",
+    )
+
+
+SPEC_ERRORS = [
+    pytest.param(
+        "model: [\n",
+        "net.yaml:2:1: invalid YAML: did not find expected node content "
+        "(while parsing a flow node at line 2)",
+        id="malformed",
+    ),
+    pytest.param(
+        "input: [3, 8, 8]\nmodel: [{type: Conv3d, out_channels: 4}]\n",
+        "net.yaml:2:9: unknown layer type 'Conv3d' (did you mean 'Conv2d'?)",
+        id="unknown-type",
+    ),
+    pytest.param(
+        "input: [3, 8, 8]\nmodel: [{type: MaxPool2d}]\n",
+        "net.yaml:2:9: 0: MaxPool2d needs kernel_size",
+        id="missing-argument",
+    ),
+    pytest.param(
+        "input: [3, 8, 8]\nmodel: [{type: BatchNorm2d, num_features: 4}]\n",
+        "net.yaml:2:43: 0: BatchNorm2d: num_features is 4 but the input is 3@8×8 (C = 3)",
+        id="channels",
+    ),
+    pytest.param(
+        "input: [3, 8, 8]\nmodel:\n  - {type: MaxPool2d, kernel_size: 4}\n"
+        "  - {type: MaxPool2d, kernel_size: 4}\n",
+        "1: MaxPool2d: input 3@2×2 is too small: the output would be 0×0 "
+        "(H: ⌊(2 + 2·0 − 1·(4 − 1) − 1) / 4⌋ + 1 = 0; "
+        "W: ⌊(2 + 2·0 − 1·(4 − 1) − 1) / 4⌋ + 1 = 0)",
+        id="collapse",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), SPEC_ERRORS)
+def test_spec_and_shape_errors_exit_1(
+    run: Run, write_spec: Callable[[str], Path], text: str, message: str
+) -> None:
+    path = write_spec(text)
+    result = run(str(path))
+    where = str(path).removesuffix("net.yaml")
+    expected = (
+        f"error: {where}{message}\n" if message.startswith("net.yaml") else (f"error: {message}\n")
+    )
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", expected)
+
+
+def test_unknown_model_missing_file_and_directory_exit_1(run: Run, tmp_path: Path) -> None:
+    unknown = run("resnet19")
+    assert (unknown.exit_code, unknown.stderr) == (
+        1,
+        (
+            "error: resnet19: no built-in model or spec file of that name (did you mean "
+            "'resnet18'?); `shapecalc --list` shows the built-in models\n"
+        ),
+    )
+    missing = run(str(tmp_path / "gone.yaml"))
+    assert (missing.exit_code, missing.stderr) == (
+        1,
+        f"error: {tmp_path}/gone.yaml: no such file\n",
+    )
+    directory = run(str(tmp_path))
+    assert (directory.exit_code, directory.stderr) == (
+        1,
+        f"error: {tmp_path}: is a directory, not a spec file\n",
+    )
+
+
+def shapecalc(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "shapecalc", *args], capture_output=True, text=True, check=False
+    )
+
+
+def test_python_dash_m_and_exit_status() -> None:
+    ok = shapecalc("resnet18", "-f", "listing", "-i", "97x131")
+    assert (ok.returncode, ok.stdout.splitlines()[1], ok.stderr) == (0, "conv1:64@49*66", "")
+    bad = shapecalc("resnet18", "-i", "0")
+    assert (bad.returncode, bad.stdout) == (2, "")
+    assert bad.stderr.startswith("error: --input: '0' is not a size")
+    assert "Traceback" not in bad.stderr
+
+
+@pytest.mark.parametrize("fmt", ["json", "listing", "tree"])
+def test_a_reader_that_is_gone_gets_no_traceback(fmt: str) -> None:
+    """Standard output closed before anything is written, as `| head` can leave it."""
+    with subprocess.Popen(
+        [sys.executable, "-m", "shapecalc", "resnet18", "-f", fmt],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.close()
+        stderr = process.stderr.read().decode()
+        assert process.wait() == 1
+    assert stderr == ""

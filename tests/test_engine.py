@@ -1,0 +1,149 @@
+"""The engine: every module's output shape, against PyTorch, and the errors it raises."""
+
+from __future__ import annotations
+
+from textwrap import dedent
+from typing import Any
+
+import pytest
+from conftest import torch_data
+
+from shapecalc.engine import infer
+from shapecalc.errors import ShapeError
+from shapecalc.loader import parse
+from shapecalc.modules import Model
+from shapecalc.shape import Shape
+from shapecalc.spec import build_model
+
+RESNET18 = torch_data("torch_resnet18.json")
+
+
+def spec(text: str) -> Model:
+    return build_model(parse(dedent(text), "net.yaml"), source="net.yaml", default_name="net")
+
+
+def case_id(case: dict[str, Any]) -> str:
+    return "x".join(str(dim) for dim in case["input"][1:])
+
+
+@pytest.mark.parametrize("case", RESNET18["cases"], ids=case_id)
+def test_resnet18_matches_torchvision(resnet18: Model, case: dict[str, Any]) -> None:
+    """Every module torchvision's resnet18 has, in named_modules() order, with its shape."""
+    result = infer(resnet18, Shape(tuple(case["input"])))
+    got = [(row.path, row.type, list(row.shape.dims)) for row in result.rows]
+    expected = [(row["path"], row["type"], row["shape"]) for row in case["rows"]]
+    assert got == expected
+    assert list(result.output.dims) == case["rows"][-1]["shape"]
+
+
+def test_resnet18_recorded_sizes_cover_the_hard_cases() -> None:
+    sizes = {case_id(case) for case in RESNET18["cases"]}
+    assert {"224x224", "1x1", "1x500", "97x131", "1000000000x1"} <= sizes
+
+
+def test_rows_carry_depth_and_name(resnet18: Model) -> None:
+    rows = infer(resnet18, resnet18.input).rows
+    assert len(rows) == 67
+    row = next(row for row in rows if row.path == "layer2.0.downsample.0")
+    assert (row.name, row.type, row.depth, row.is_leaf) == ("0", "Conv2d", 4, True)
+    assert [row.path for row in rows if row.depth == 1] == [
+        "conv1",
+        "bn1",
+        "relu",
+        "maxpool",
+        "layer1",
+        "layer2",
+        "layer3",
+        "layer4",
+        "avgpool",
+        "fc",
+    ]
+
+
+def test_functional_work_changes_shapes_without_a_row() -> None:
+    model = spec("""
+        input: [4, 2, 2]
+        model:
+          children:
+            flat: {type: Flatten, functional: true}
+            fc: {type: Linear, out_features: 3}
+    """)
+    result = infer(model, model.input)
+    assert [(row.path, row.shape.dims) for row in result.rows] == [("fc", (3,))]
+
+
+def test_concatenation_adds_channels() -> None:
+    model = spec("""
+        input: [3, 9, 9]
+        model:
+          type: Inception
+          cat:
+            - {a: {type: Conv2d, out_channels: 8, kernel_size: 1}}
+            - {b: {type: Conv2d, out_channels: 4, kernel_size: 3, padding: 1}}
+            - {c: {type: MaxPool2d, kernel_size: 3, stride: 1, padding: 1}}
+    """)
+    assert infer(model, model.input).output == Shape((15, 9, 9))
+
+
+@pytest.mark.parametrize(
+    ("text", "size", "message"),
+    [
+        pytest.param(
+            """
+            input: [3, 8, 8]
+            model:
+              type: Block
+              add:
+                - {conv: {type: Conv2d, out_channels: 8, kernel_size: 3, stride: 2, padding: 1}}
+                - identity
+            """,
+            (3, 8, 8),
+            "net.yaml:4:3: Block: Block adds branches of different shapes: conv gives 8@4×4, "
+            "identity gives 3@8×8",
+            id="residual-mismatch",
+        ),
+        pytest.param(
+            """
+            input: [3, 8, 8]
+            model:
+              type: Cat
+              cat:
+                - {a: {type: Conv2d, out_channels: 8, kernel_size: 3}}
+                - {b: Identity}
+            """,
+            (3, 8, 8),
+            "net.yaml:4:3: Cat: Cat concatenates branches of different H×W (or not C×H×W): "
+            "a gives 8@6×6, b gives 3@8×8",
+            id="concat-mismatch",
+        ),
+        pytest.param(
+            """
+            input: [3, 8, 8]
+            model:
+              children:
+                - {type: Conv2d, out_channels: 8, kernel_size: 3}
+                - {type: MaxPool2d, kernel_size: 2}
+                - {type: Conv2d, out_channels: 8, kernel_size: 3}
+            """,
+            (3, 5, 5),
+            "2: Conv2d: input 8@1×1 is too small: the output would be -1×-1 "
+            "(H: ⌊(1 + 2·0 − 1·(3 − 1) − 1) / 1⌋ + 1 = -1; W: ⌊(1 + 2·0 − 1·(3 − 1) − 1) / 1⌋ + 1 "
+            "= -1)",
+            id="collapse",
+        ),
+        pytest.param(
+            """
+            input: [3, 8, 8]
+            model: {children: {c: {type: Conv2d, in_channels: 1, out_channels: 8, kernel_size: 3}}}
+            """,
+            (3, 8, 8),
+            "net.yaml:3:51: c: Conv2d: in_channels is 1 but the input is 3@8×8 (C = 3)",
+            id="stated-channels",
+        ),
+    ],
+)
+def test_shape_errors_name_the_layer(text: str, size: tuple[int, ...], message: str) -> None:
+    model = spec(text)
+    with pytest.raises(ShapeError) as caught:
+        infer(model, Shape(size))
+    assert str(caught.value) == message

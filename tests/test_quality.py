@@ -1,0 +1,66 @@
+"""The codebase's own rules: lint, types, and which module may import which framework."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "shapecalc"
+# The only module allowed to import each third-party framework.
+FRAMEWORKS = {"yaml": "loader.py", "rich": "render/tree.py", "click": "cli.py"}
+
+
+def imported_roots(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    roots = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+@pytest.mark.parametrize("framework", sorted(FRAMEWORKS))
+def test_each_framework_is_imported_in_one_module(framework: str) -> None:
+    importers = sorted(
+        str(path.relative_to(PACKAGE)).replace("\\", "/")
+        for path in PACKAGE.rglob("*.py")
+        if framework in imported_roots(path)
+    )
+    assert importers == [FRAMEWORKS[framework]]
+
+
+def test_json_output_never_imports_rich() -> None:
+    code = (
+        "import sys\n"
+        "from shapecalc.cli import main\n"
+        "try:\n"
+        "    main(['resnet18', '-f', 'json'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in ('rich', 'torch', 'importlib.metadata') if m in sys.modules),"
+        " file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stderr.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        pytest.param(["ruff", "check", "--quiet", "."], id="ruff-check"),
+        pytest.param(["ruff", "format", "--check", "--quiet", "."], id="ruff-format"),
+        pytest.param(["mypy"], id="mypy-strict"),
+    ],
+)
+def test_linters_pass(command: list[str]) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", *command], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -1,0 +1,361 @@
+"""The spec language: top-level keys, containers, blocks, parameters, repeat and when."""
+
+from __future__ import annotations
+
+from textwrap import dedent
+
+import pytest
+
+from shapecalc.errors import SpecError
+from shapecalc.loader import parse
+from shapecalc.modules import Combine, Container, Leaf, Model, Module
+from shapecalc.shape import Shape
+from shapecalc.spec import build_model
+
+
+def spec(text: str) -> Model:
+    return build_model(parse(dedent(text), "net.yaml"), source="net.yaml", default_name="net")
+
+
+def rows(model: Model) -> list[str]:
+    """List the registered modules as `path type depth`, in named_modules() order."""
+    out: list[str] = []
+
+    def visit(module: Module) -> None:
+        if not module.functional and module is not model.root:
+            out.append(f"{module.path} {module.type} {module.depth}")
+        if isinstance(module, Container):
+            for branch in module.branches:
+                for child in branch:
+                    visit(child)
+
+    visit(model.root)
+    return out
+
+
+def test_top_level() -> None:
+    model = spec("""
+        description: two layers
+        input: [3, 8, 8]
+        model: {children: {conv: {type: Conv2d, out_channels: 4, kernel_size: 3}, act: ReLU}}
+    """)
+    assert (model.name, model.description, model.input, model.type) == (
+        "net",
+        "two layers",
+        Shape((3, 8, 8)),
+        "Sequential",
+    )
+    assert rows(model) == ["conv Conv2d 1", "act ReLU 1"]
+
+
+def test_a_list_is_a_sequential_numbered_from_zero() -> None:
+    model = spec("""
+        name: stack
+        input: [3, 8, 8]
+        model:
+          - {type: Conv2d, out_channels: 4, kernel_size: 3}
+          - [ReLU, {type: MaxPool2d, kernel_size: 2}]
+          - {type: Flatten, functional: true}
+          - Identity
+    """)
+    assert model.name == "stack"
+    assert rows(model) == [
+        "0 Conv2d 1",
+        "1 Sequential 1",
+        "1.0 ReLU 2",
+        "1.1 MaxPool2d 2",
+        "2 Identity 1",
+    ]
+
+
+BLOCKS = """
+    input: [3, 32, 32]
+    blocks:
+      conv3x3:                  # a factory: its module is a Conv2d
+        params: [out, stride: 1]
+        type: Conv2d
+        out_channels: $out
+        kernel_size: 3
+        stride: $stride
+        padding: 1
+      Block:
+        params: [width, stride: 1, project: false]
+        add:
+          - conv: {type: conv3x3, out: $width, stride: $stride}
+            act: ReLU
+          - proj: {type: Conv2d, out_channels: $width, kernel_size: 1, stride: $stride,
+                   when: $project}
+      Stage:
+        params: [block, width, count]
+        type: Sequential
+        children:
+          - {type: $block, width: $width, stride: 2, project: true}
+          - {type: $block, width: $width, repeat: "${count - 1}", when: "${count > 1}"}
+"""
+
+
+def test_blocks_parameters_repeat_and_when() -> None:
+    model = spec(
+        BLOCKS
+        + """
+    model:
+      children:
+        stage1: {type: Stage, block: Block, width: 8, count: 3}
+        stage2: {type: Stage, block: Block, width: 16, count: 1}
+    """
+    )
+    assert rows(model) == [
+        "stage1 Sequential 1",
+        "stage1.0 Block 2",
+        "stage1.0.conv Conv2d 3",
+        "stage1.0.act ReLU 3",
+        "stage1.0.proj Conv2d 3",
+        "stage1.1 Block 2",
+        "stage1.1.conv Conv2d 3",
+        "stage1.1.act ReLU 3",
+        "stage1.2 Block 2",
+        "stage1.2.conv Conv2d 3",
+        "stage1.2.act ReLU 3",
+        "stage2 Sequential 1",
+        "stage2.0 Block 2",
+        "stage2.0.conv Conv2d 3",
+        "stage2.0.act ReLU 3",
+        "stage2.0.proj Conv2d 3",
+    ]
+    block = model.root
+    assert isinstance(block, Container)
+    first = block.branches[0][0]
+    assert isinstance(first, Container)
+    residual = first.branches[0][0]
+    assert isinstance(residual, Container)
+    assert residual.combine is Combine.ADD
+    assert [len(branch) for branch in residual.branches] == [2, 1]
+    second = first.branches[0][1]
+    assert isinstance(second, Container)
+    assert [len(branch) for branch in second.branches] == [2, 0]  # identity shortcut
+
+
+def test_functional_container_registers_its_children_in_the_parent() -> None:
+    model = spec("""
+        input: [3, 8, 8]
+        blocks:
+          Fire:
+            params: [squeeze, expand]
+            children:
+              squeeze: {type: Conv2d, out_channels: $squeeze, kernel_size: 1}
+              cat:
+                functional: true
+                cat:
+                  - {expand1x1: {type: Conv2d, out_channels: $expand, kernel_size: 1}}
+                  - {expand3x3: {type: Conv2d, out_channels: $expand, kernel_size: 3,
+                                 padding: 1}}
+        model: [{type: Fire, squeeze: 2, expand: 4}]
+    """)
+    assert rows(model) == [
+        "0 Fire 1",
+        "0.squeeze Conv2d 2",
+        "0.expand1x1 Conv2d 2",
+        "0.expand3x3 Conv2d 2",
+    ]
+
+
+def test_null_leaves_a_module_out() -> None:
+    model = spec("""
+        input: [3, 8, 8]
+        blocks:
+          B:
+            params: [extra: null]
+            children: {a: ReLU, b: $extra}
+        model: {children: {x: B, y: {type: B, extra: Sigmoid}}}
+    """)
+    assert rows(model) == ["x B 1", "x.a ReLU 2", "y B 1", "y.a ReLU 2", "y.b Sigmoid 2"]
+
+
+def test_leaf_keeps_where_each_argument_was_written() -> None:
+    model = spec("""
+        input: [3, 8, 8]
+        model: {children: {c: {type: Conv2d, out_channels: 4, kernel_size: 3}}}
+    """)
+    root = model.root
+    assert isinstance(root, Container)
+    leaf = root.branches[0][0]
+    assert isinstance(leaf, Leaf)
+    assert (leaf.arg_marks["kernel_size"].line, leaf.arg_marks["kernel_size"].column) == (3, 68)
+
+
+ERRORS = [
+    pytest.param(
+        "[1, 2]\n",
+        "net.yaml:1:1: a spec is a mapping with input and model (and blocks)",
+        id="not-a-mapping",
+    ),
+    pytest.param(
+        "input: [3, 8, 8]\nmodle: ReLU\n",
+        "net.yaml:2:1: unknown key 'modle' (did "
+        "you mean 'model'?); a spec has name, description, input, blocks, model",
+        id="unknown-top-key",
+    ),
+    pytest.param("model: ReLU\n", "net.yaml:1:1: the spec needs 'input'", id="no-input"),
+    pytest.param("input: [3, 8, 8]\n", "net.yaml:1:1: the spec needs 'model'", id="no-model"),
+    pytest.param(
+        "input: [3, 0, 8]\nmodel: ReLU\n",
+        "net.yaml:1:8: input: expected a list of sizes ≥ 1, such as [3, 224, 224]",
+        id="bad-input",
+    ),
+    pytest.param(
+        "input: [3, 8, 8]\nmodel: [Conv2D]\n",
+        "net.yaml:2:9: unknown layer type 'Conv2D' (did you mean 'Conv2d'?)",
+        id="unknown-type",
+    ),
+    pytest.param(
+        "input: [3, 8, 8]\nmodel: [{type: Conv2d, out_channels: 4, kernal_size: 3}]\n",
+        "net.yaml:2:41: 0: Conv2d has no argument 'kernal_size' (did you mean 'kernel_size'?)",
+        id="misspelt-argument",
+    ),
+    pytest.param(
+        "input: [3, 8, 8]\nmodel: [{type: Conv2d, out_channels: 4}]\n",
+        "net.yaml:2:9: 0: Conv2d needs kernel_size",
+        id="missing-argument",
+    ),
+    pytest.param(
+        "input: [3, 8, 8]\nmodel: [{type: Conv2d, out_channels: -4, kernel_size: 3}]\n",
+        "net.yaml:2:38: 0: out_channels: expected an integer ≥ 1, got -4",
+        id="negative-argument",
+    ),
+    pytest.param(
+        "input: [3, 8, 8]\nmodel: {children: {a: ReLU}, add: []}\n",
+        "net.yaml:2:8: a module has only one of children, add and cat",
+        id="two-structures",
+    ),
+    pytest.param(
+        "input: [3, 8, 8]\nmodel: {children: {a: ReLU}, stride: 2}\n",
+        "net.yaml:2:30: a container takes no argument 'stride'",
+        id="container-arg",
+    ),
+    pytest.param(
+        "input: [3, 8, 8]\nmodel: {type: Net, add: [[ReLU], []]}\nfoo: 1\n",
+        "net.yaml:3:1: unknown key 'foo'; a spec has name, description, input, blocks, model",
+        id="unknown-top-key-without-hint",
+    ),
+    pytest.param(
+        "input: [3, 8, 8]\nmodel: {add: [[ReLU], []]}\n",
+        "net.yaml:2:8: a module made by add needs a type (its class name)",
+        id="add-without-type",
+    ),
+    pytest.param(
+        "input: [3, 8, 8]\nmodel: {type: Net, add: [[ReLU]]}\n",
+        "net.yaml:2:25: add takes a list of two or more branches",
+        id="add-one-branch",
+    ),
+    pytest.param(
+        "input: [3, 8, 8]\nmodel: {type: Net, add: [{a: ReLU}, {a: ReLU}]}\n",
+        "net.yaml:2:38: a module named 'a' is already in the model (line 2)",
+        id="duplicate-name-across-branches",
+    ),
+    pytest.param(
+        "input: [3, 8, 8]\nmodel: {children: {a.b: ReLU}}\n",
+        "net.yaml:2:20: 'a.b' cannot name a module (PyTorch forbids '.' and '')",
+        id="dotted-name",
+    ),
+    pytest.param(
+        "input: [3, 8, 8]\nmodel: [{type: ReLU, repeat: 0}]\n",
+        "net.yaml:2:30: repeat: expected an integer from 1 to 100,000, got 0; use `when` "
+        "to leave a module out",
+        id="repeat-zero",
+    ),
+    pytest.param(
+        "input: [3, 8, 8]\nmodel: [{type: ReLU, repeat: -2}]\n",
+        "net.yaml:2:30: repeat: expected an integer from 1 to 100,000, got -2; use "
+        "`when` to leave a module out",
+        id="repeat-negative",
+    ),
+    pytest.param(
+        "input: [3, 8, 8]\nmodel: [{type: ReLU, repeat: 1000000000}]\n",
+        "net.yaml:2:30: repeat: expected an integer from 1 to 100,000, got 1000000000; "
+        "use `when` to leave a module out",
+        id="repeat-absurd",
+    ),
+    pytest.param(
+        "input: [3, 8, 8]\nmodel: {children: {a: {type: ReLU, repeat: 2}}}\n",
+        "net.yaml:2:44: repeat needs a list of children, which numbers them",
+        id="repeat-named",
+    ),
+    pytest.param(
+        "input: [3, 8, 8]\nmodel: [{type: ReLU, when: 1}]\n",
+        "net.yaml:2:28: when: expected true or false, got 1",
+        id="when-not-bool",
+    ),
+    pytest.param(
+        "input: [3, 8, 8]\nmodel: [3]\n",
+        "net.yaml:2:9: expected a module, got 3",
+        id="number-as-module",
+    ),
+    pytest.param(
+        "input: [3, 8, 8]\nblocks: {B: {params: [x], children: [$y]}}\nmodel: [B]\n",
+        "net.yaml:3:9: block B needs parameter 'x'",
+        id="missing-param",
+    ),
+    pytest.param(
+        "input: [3, 8, 8]\nblocks: {B: {params: [x], children: [$y]}}\nmodel: [{type: B, x: 1}]\n",
+        "net.yaml:2:38: 0: unknown name 'y'; the parameters here are: x",
+        id="unknown-name-in-block",
+    ),
+    pytest.param(
+        "input: [3, 8, 8]\nblocks: {B: {params: [x], children: [ReLU]}}\n"
+        "model: [{type: B, y: 1}]\n",
+        "net.yaml:3:19: block B has no parameter 'y'",
+        id="unknown-param",
+    ),
+    pytest.param(
+        "input: [3, 8, 8]\nblocks: {B: {children: [B]}}\nmodel: [B]\n",
+        "net.yaml:2:25: 0: block B uses itself (B → B)",
+        id="self-recursive",
+    ),
+    pytest.param(
+        "input: [3, 8, 8]\nblocks: {A: {children: [B]}, B: {children: [A]}}\nmodel: [A]\n",
+        "net.yaml:2:45: 0.0: block A uses itself (A → B → A)",
+        id="mutually-recursive",
+    ),
+    pytest.param(
+        "input: [3, 8, 8]\nblocks: {ReLU: {children: []}}\nmodel: [ReLU]\n",
+        "net.yaml:2:10: block 'ReLU' would hide the PyTorch layer of that name",
+        id="block-hides-layer",
+    ),
+    pytest.param(
+        "input: [3, 8, 8]\nblocks: {B: {repeat: 2, children: []}}\nmodel: [B]\n",
+        "net.yaml:2:14: block B: 'repeat' belongs where it is used",
+        id="repeat-in-def",
+    ),
+    pytest.param(
+        "input: [3, 8, 8]\nblocks: {B: {params: [x]}}\nmodel: [B]\n",
+        "net.yaml:2:13: block B needs a type, or children, add or cat",
+        id="empty-block",
+    ),
+    pytest.param(
+        "input: [3, 8, 8]\nblocks: {B: {params: [x, x], type: ReLU}}\nmodel: [B]\n",
+        "net.yaml:2:26: block B: parameter 'x' is listed twice",
+        id="duplicate-param",
+    ),
+    pytest.param(
+        "input: [3, 8, 8]\nblocks: {B: {params: [type], type: ReLU}}\nmodel: [B]\n",
+        "net.yaml:2:23: block B: 'type' is a reserved key, not a parameter",
+        id="reserved-param",
+    ),
+    pytest.param(
+        "input: [3, 8, 8]\nblocks: {B: {params: 3, type: ReLU}}\nmodel: [B]\n",
+        "net.yaml:2:22: block B: params is a list such as [planes, stride: 1]",
+        id="params-not-a-list",
+    ),
+    pytest.param(
+        "input: [3, 8, 8]\nmodel: {type: ReLU, functional: true}\n",
+        "net.yaml:2:8: the model itself cannot be functional",
+        id="functional-root",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), ERRORS)
+def test_spec_errors_point_at_the_mistake(text: str, message: str) -> None:
+    with pytest.raises(SpecError) as caught:
+        build_model(parse(text, "net.yaml"), source="net.yaml", default_name="net")
+    assert str(caught.value) == message
