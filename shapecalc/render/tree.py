@@ -66,9 +66,9 @@ class ShapeTree:
 
 
 def write(result: Result, stream: TextIO) -> None:
-    """Print the tree; in colour on a terminal, and never wrapped when piped to a file."""
+    """Print the tree, in colour on a terminal; lines are never wrapped or cut."""
     view = ShapeTree(result)
     console = Console(file=stream, highlight=False)
-    if not console.is_terminal:
-        console = Console(file=stream, highlight=False, width=max(view.width, 20))
+    # A narrow terminal wraps long lines itself, which beats rich splitting a label.
+    console.width = max(console.width, view.width)
     console.print(view)
