@@ -18,38 +18,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from shapecalc.blocks import Block, bind
 from shapecalc.errors import LayerError, Mark, SpecError, did_you_mean
-from shapecalc.expr import ExprError, evaluate, is_expression
+from shapecalc.expr import Env, value_of
 from shapecalc.layers import KINDS, build
-from shapecalc.layers.args import Value, describe
+from shapecalc.layers.args import describe
 from shapecalc.modules import Combine, Container, Leaf, Module
 from shapecalc.source import YList, YMap, YNode, YScalar
+from shapecalc.syntax import ENTRY_KEYS, NODE_KEYS, STRUCTURE
 
 MAX_MODULES = 250_000
 MAX_REPEAT = 100_000
 MAX_NESTING = 100
-ENTRY_KEYS = frozenset({"when", "repeat"})
-NODE_KEYS = frozenset({"type", "functional"})
-STRUCTURE = {combine.value: combine for combine in Combine}
-Env = Mapping[str, Value]
-
-
-@dataclass(frozen=True, slots=True)
-class Param:
-    """A block parameter; `required` when the block gives it no default."""
-
-    name: str
-    default: Value
-    required: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Block:
-    """A reusable, parameterised module definition; `body` is a module node."""
-
-    name: str
-    params: tuple[Param, ...]
-    body: YMap
 
 
 @dataclass(slots=True)
@@ -168,7 +148,7 @@ class Expander:
         if block.name in self.active:
             cycle = " → ".join([*self.active[self.active.index(block.name) :], block.name])
             raise SpecError(call.mark, f"block {block.name} uses itself ({cycle})")
-        bound = _bind(block, call, env)
+        bound = bind(block, _args(call), env=env, mark=call.mark)
         self.active.append(block.name)
         try:
             return self._module(block.body, bound, site, label=block.name, functional=functional)
@@ -238,27 +218,6 @@ def _repeat(node: YMap, env: Env, site: _Site) -> int:
     return count
 
 
-def _bind(block: Block, call: YMap, env: Env) -> dict[str, Value]:
-    """Evaluate the call's arguments in the caller's `env` against the block's params."""
-    params = {param.name: param for param in block.params}
-    given: dict[str, YNode] = {}
-    for key, node in _args(call):
-        name = str(key.value)
-        if name not in params:
-            hint = did_you_mean(name, params)
-            raise SpecError(key.mark, f"block {block.name} has no parameter '{name}'{hint}")
-        given[name] = node
-    bound: dict[str, Value] = {}
-    for param in block.params:
-        if param.name in given:
-            bound[param.name] = value_of(given[param.name], env)
-        elif param.required:
-            raise SpecError(call.mark, f"block {block.name} needs parameter '{param.name}'")
-        else:
-            bound[param.name] = param.default
-    return bound
-
-
 def _branches(body: YNode, combine: Combine) -> tuple[YNode, ...]:
     if combine is Combine.SEQUENCE:
         return (body,)
@@ -299,20 +258,6 @@ def _flag(node: YNode | None, env: Env, key: str) -> bool:
     if not isinstance(value, bool):
         raise SpecError(node.mark, f"{key}: expected true or false, got {describe(value)}")
     return value
-
-
-def value_of(node: YNode, env: Env) -> Value:
-    """Return a literal as written, or evaluate an expression in `env`."""
-    if isinstance(node, YList):
-        return tuple(value_of(item, env) for item in node.items)
-    if isinstance(node, YMap):
-        raise SpecError(node.mark, "expected a value, got a mapping")
-    if is_expression(node.value):
-        try:
-            return evaluate(str(node.value), env)
-        except ExprError as error:
-            raise SpecError(node.mark, str(error)) from None
-    return node.value
 
 
 def _name(key: YScalar) -> str:

@@ -1,4 +1,4 @@
-"""Evaluate the `$name` and `${expression}` values that refer to a block's parameters.
+"""Spec values as written, with `$name` and `${expression}` evaluated against parameters.
 
 Expressions are a small, safe subset of Python: numbers, strings, true/false/null, lists,
 arithmetic (+ − * // % **), comparisons, `and`/`or`/`not`, `x if c else y`, indexing and
@@ -13,11 +13,13 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
-from shapecalc.errors import did_you_mean
+from shapecalc.errors import SpecError, did_you_mean
 from shapecalc.layers.args import Value, describe
+from shapecalc.source import YList, YMap, YNode
 
 MAX_LENGTH = 500
 MAX_EXPONENT = 64
+Env = Mapping[str, Value]  # parameter values by name
 
 
 class ExprError(Exception):
@@ -29,7 +31,21 @@ def is_expression(value: object) -> bool:
     return isinstance(value, str) and value.startswith("$")
 
 
-def evaluate(text: str, env: Mapping[str, Value]) -> Value:
+def value_of(node: YNode, env: Env) -> Value:
+    """Return a literal as written, or evaluate an expression in `env`."""
+    if isinstance(node, YList):
+        return tuple(value_of(item, env) for item in node.items)
+    if isinstance(node, YMap):
+        raise SpecError(node.mark, "expected a value, got a mapping")
+    if is_expression(node.value):
+        try:
+            return evaluate(str(node.value), env)
+        except ExprError as error:
+            raise SpecError(node.mark, str(error)) from None
+    return node.value
+
+
+def evaluate(text: str, env: Env) -> Value:
     """Evaluate `$name` or `${expression}` with the parameters in `env`."""
     return _Evaluator(env).visit(_compile(text))
 
@@ -82,7 +98,7 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {"min": min, "max": max, "len": len}
 
 
 class _Evaluator:
-    def __init__(self, env: Mapping[str, Value]) -> None:
+    def __init__(self, env: Env) -> None:
         self.env = env
 
     def visit(self, node: ast.expr) -> Value:

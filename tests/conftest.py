@@ -6,6 +6,7 @@ import io
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from textwrap import dedent
 from typing import Any
 
 import pytest
@@ -13,7 +14,9 @@ from click.testing import CliRunner, Result
 from rich.console import Console
 
 from shapecalc import catalog
+from shapecalc.loader import parse
 from shapecalc.modules import Model
+from shapecalc.spec import build_model
 
 TESTS = Path(__file__).resolve().parent
 GOLDEN = TESTS / "golden"
@@ -73,6 +76,11 @@ def write_spec(tmp_path: Path) -> Iterator[Callable[[str], Path]]:
         return path
 
     yield write
+
+
+def spec(text: str) -> Model:
+    """Build a model from spec text, as if read from `net.yaml`."""
+    return build_model(parse(dedent(text), "net.yaml"), source="net.yaml", default_name="net")
 
 
 def torch_data(name: str) -> Any:

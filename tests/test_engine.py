@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-from textwrap import dedent
 from typing import Any
 
 import pytest
-from conftest import torch_data
+from conftest import spec, torch_data
 
 from shapecalc.engine import infer
 from shapecalc.errors import ShapeError
-from shapecalc.loader import parse
 from shapecalc.modules import Model
 from shapecalc.shape import Shape
-from shapecalc.spec import build_model
 
 RESNET18 = torch_data("torch_resnet18.json")
-
-
-def spec(text: str) -> Model:
-    return build_model(parse(dedent(text), "net.yaml"), source="net.yaml", default_name="net")
 
 
 def case_id(case: dict[str, Any]) -> str:

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from textwrap import dedent
-
 import pytest
+from conftest import spec
 
 from shapecalc.errors import SpecError
 from shapecalc.loader import parse
 from shapecalc.modules import Combine, Container, Leaf, Model, Module
 from shapecalc.shape import Shape
 from shapecalc.spec import build_model
-
-
-def spec(text: str) -> Model:
-    return build_model(parse(dedent(text), "net.yaml"), source="net.yaml", default_name="net")
 
 
 def rows(model: Model) -> list[str]:

@@ -1,0 +1,10 @@
+"""The spec's reserved words: keys that are part of the language, never arguments."""
+
+from __future__ import annotations
+
+from shapecalc.modules import Combine
+
+ENTRY_KEYS = frozenset({"when", "repeat"})  # decide whether and how often a child is made
+NODE_KEYS = frozenset({"type", "functional"})  # say what a module is
+STRUCTURE = {combine.value: combine for combine in Combine}  # children, add, cat
+RESERVED = frozenset({*ENTRY_KEYS, *NODE_KEYS, *STRUCTURE, "params"})
