@@ -114,7 +114,11 @@ class Expander:
                 node, env, site, key=structure[0], kind=kind or label, functional=functional
             )
         if kind is None:
-            raise SpecError(node.mark, "a module needs a type, or children, add or cat")
+            what = "a module needs a type, or children, add or cat"
+            names = [str(key.value) for key, _ in _args(node)]
+            if names:  # most often, named children written without `children:`
+                what += f"; to name children ({', '.join(names)}), put them under children:"
+            raise SpecError(node.mark, what)
         block = self.blocks.get(kind)
         if block is not None:
             return self._block(block, node, env=env, site=site, functional=functional)

@@ -165,12 +165,15 @@ class _Builder:
         if kind == tag:
             raise SpecError(mark, f"YAML tag {tag} is not supported")
         node = yaml.ScalarNode(tag, event.value)
-        if kind == "null":
-            return None
-        if kind == "bool":
-            return bool(self.loader.construct_yaml_bool(node))
-        if kind == "int":
-            return int(self.loader.construct_yaml_int(node))
-        if kind == "float":
-            return float(self.loader.construct_yaml_float(node))
+        try:
+            if kind == "null":
+                return None
+            if kind == "bool":
+                return bool(self.loader.construct_yaml_bool(node))
+            if kind == "int":
+                return int(self.loader.construct_yaml_int(node))
+            if kind == "float":
+                return float(self.loader.construct_yaml_float(node))
+        except (ValueError, KeyError):  # only an explicit tag, such as !!int abc, gets here
+            raise SpecError(mark, f"{event.value!r} is not a valid YAML {kind}") from None
         return str(event.value)

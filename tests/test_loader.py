@@ -49,6 +49,9 @@ def test_values_remember_where_they_were_written() -> None:
             id="two-documents",
         ),
         pytest.param("a: !foo 1\n", "f.yaml:1:4: YAML tag !foo is not supported", id="tag"),
+        pytest.param("a: !!int abc\n", "f.yaml:1:4: 'abc' is not a valid YAML int", id="bad-int"),
+        pytest.param("a: !!float x\n", "f.yaml:1:4: 'x' is not a valid YAML float", id="bad-float"),
+        pytest.param("a: !!bool x\n", "f.yaml:1:4: 'x' is not a valid YAML bool", id="bad-bool"),
         pytest.param(
             "? [a]\n: 1\n", "f.yaml:1:3: a mapping key must be a plain value", id="complex-key"
         ),

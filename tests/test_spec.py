@@ -281,6 +281,12 @@ ERRORS = [
         id="when-not-bool",
     ),
     pytest.param(
+        "input: [3, 8, 8]\nmodel: {conv: Conv2d, act: ReLU}\n",
+        "net.yaml:2:8: a module needs a type, or children, add or cat; to name children "
+        "(conv, act), put them under children:",
+        id="children-key-forgotten",
+    ),
+    pytest.param(
         "input: [3, 8, 8]\nmodel: [3]\n",
         "net.yaml:2:9: expected a module, got 3",
         id="number-as-module",
