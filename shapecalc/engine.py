@@ -90,13 +90,13 @@ def _leaf(leaf: Leaf, shape: Shape) -> Shape:
         return leaf.layer.output(shape)
     except LayerError as error:
         mark = leaf.arg_marks.get(error.arg) if error.arg else None
-        raise ShapeError(leaf.path or leaf.type, f"{leaf.type}: {error.what}", mark=mark) from None
+        raise ShapeError(leaf.path, f"{leaf.type}: {error.what}", mark=mark) from None
 
 
 def _add(module: Container, outputs: list[Shape]) -> Shape:
     if any(output != outputs[0] for output in outputs):
         raise ShapeError(
-            module.path or module.type,
+            module.path,
             f"{module.type} adds branches of different shapes: {_branches(module, outputs)}",
             mark=module.mark,
         )
@@ -107,7 +107,7 @@ def _cat(module: Container, outputs: list[Shape]) -> Shape:
     first = outputs[0]
     if any(not output.is_map or output.spatial != first.spatial for output in outputs):
         raise ShapeError(
-            module.path or module.type,
+            module.path,
             f"{module.type} concatenates branches of different H×W (or not C×H×W): "
             f"{_branches(module, outputs)}",
             mark=module.mark,

@@ -48,7 +48,7 @@ class ShapeError(ShapecalcError):
     """A network that cannot take its input: a layer would collapse or shapes disagree."""
 
     def __init__(self, path: str, what: str, *, mark: Mark | None = None) -> None:
-        super().__init__(f"{mark}: {path}" if mark else path, what)
+        super().__init__(": ".join(str(part) for part in (mark, path) if part), what)
 
 
 class UsageError(ShapecalcError):

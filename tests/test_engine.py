@@ -91,7 +91,7 @@ def test_concatenation_adds_channels() -> None:
                 - identity
             """,
             (3, 8, 8),
-            "net.yaml:4:3: Block: Block adds branches of different shapes: conv gives 8@4×4, "
+            "net.yaml:4:3: Block adds branches of different shapes: conv gives 8@4×4, "
             "identity gives 3@8×8",
             id="residual-mismatch",
         ),
@@ -105,7 +105,7 @@ def test_concatenation_adds_channels() -> None:
                 - {b: Identity}
             """,
             (3, 8, 8),
-            "net.yaml:4:3: Cat: Cat concatenates branches of different H×W (or not C×H×W): "
+            "net.yaml:4:3: Cat concatenates branches of different H×W (or not C×H×W): "
             "a gives 8@6×6, b gives 3@8×8",
             id="concat-mismatch",
         ),
