@@ -5,16 +5,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shapecalc.errors import LayerError, ShapeError
+from shapecalc.field import Field, join_fields, start
 from shapecalc.modules import Combine, Container, Leaf, Model, Module
 from shapecalc.shape import Shape
 
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One module's output, for one input."""
+    """One module for one input: what it takes and gives, and what it costs.
+
+    `params` and `macs` count the module and all its descendants. `field` is the receptive
+    field of one output element, or None when the model's input is not a C×H×W map.
+    """
 
     module: Module
+    input: Shape
     shape: Shape
+    params: int
+    macs: int
+    field: Field | None
 
     @property
     def path(self) -> str:
@@ -39,53 +48,90 @@ class Row:
 
 @dataclass(frozen=True, slots=True)
 class Result:
-    """A model's rows for one input, in PyTorch's `named_modules()` order, root left out."""
+    """A model's rows for one input, in PyTorch's `named_modules()` order, root left out.
+
+    The totals count every layer, including work done in `forward()` that has no row.
+    """
 
     model: Model
     input: Shape
     output: Shape
     rows: tuple[Row, ...]
+    total_params: int
+    total_macs: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Flow:
+    """What passes from one layer to the next."""
+
+    shape: Shape
+    field: Field | None
 
 
 def infer(model: Model, shape: Shape) -> Result:
-    """Compute every module's output shape for an input of `shape` (no batch dimension)."""
+    """Compute every module's output, parameters, MACs and receptive field for `shape`.
+
+    `shape` leaves out the batch dimension.
+    """
     walk = _Walk()
-    output = walk.body(model.root, shape)
-    return Result(model, shape, output, tuple(walk.rows))  # type: ignore[arg-type]
+    field = start(shape.spatial) if shape.is_map else None
+    output = walk.body(model.root, _Flow(shape, field))
+    rows = tuple(walk.rows)
+    return Result(model, shape, output.shape, rows, walk.params, walk.macs)  # type: ignore[arg-type]
 
 
 class _Walk:
     def __init__(self) -> None:
         self.rows: list[Row | None] = []
+        self.params = 0  # running totals: a container's share is their growth across it
+        self.macs = 0
 
-    def module(self, module: Module, shape: Shape) -> Shape:
+    def module(self, module: Module, flow: _Flow) -> _Flow:
         """Return the module's output, recording its row before its descendants' rows."""
         if module.functional:
-            return self.body(module, shape)
-        slot = len(self.rows)
+            return self.body(module, flow)
+        slot, params, macs = len(self.rows), self.params, self.macs
         self.rows.append(None)
-        output = self.body(module, shape)
-        self.rows[slot] = Row(module, output)
+        output = self.body(module, flow)
+        self.rows[slot] = Row(
+            module,
+            flow.shape,
+            output.shape,
+            self.params - params,
+            self.macs - macs,
+            output.field,
+        )
         return output
 
-    def body(self, module: Module, shape: Shape) -> Shape:
+    def body(self, module: Module, flow: _Flow) -> _Flow:
         """Return the module's output without recording a row for it."""
         if isinstance(module, Leaf):
-            return _leaf(module, shape)
-        outputs = [self.branch(branch, shape) for branch in module.branches]
+            return self.leaf(module, flow)
+        outputs = [self.branch(branch, flow) for branch in module.branches]
         if module.combine is Combine.SEQUENCE:
             return outputs[0]
-        if module.combine is Combine.ADD:
-            return _add(module, outputs)
-        return _cat(module, outputs)
+        shapes = [output.shape for output in outputs]
+        shape = _add(module, shapes) if module.combine is Combine.ADD else _cat(module, shapes)
+        fields = [output.field for output in outputs]
+        field = join_fields(fields) if all(fields) else None  # type: ignore[arg-type]
+        return _Flow(shape, field)
 
-    def branch(self, modules: tuple[Module, ...], shape: Shape) -> Shape:
+    def branch(self, modules: tuple[Module, ...], flow: _Flow) -> _Flow:
         for module in modules:
-            shape = self.module(module, shape)
-        return shape
+            flow = self.module(module, flow)
+        return flow
+
+    def leaf(self, leaf: Leaf, flow: _Flow) -> _Flow:
+        layer, before = leaf.layer, flow.shape
+        after = _output(leaf, before)
+        self.params += layer.params(before)
+        self.macs += layer.macs(before, after)
+        field = layer.field(flow.field, before, after) if flow.field else None
+        return _Flow(after, field)
 
 
-def _leaf(leaf: Leaf, shape: Shape) -> Shape:
+def _output(leaf: Leaf, shape: Shape) -> Shape:
     try:
         return leaf.layer.output(shape)
     except LayerError as error:

@@ -45,6 +45,8 @@ RESNET18_SIZES = [
     (1000, 37),
 ]
 RESNET18_HUGE = [(4096, 8192), (100_000, 3), (1_000_000_000, 1)]
+# Large enough that the centre element's finite fields (up to 435) fit inside the input.
+FIELD_SIZES = [(640, 640), (576, 704)]
 WINDOW_GRID = {
     "size": range(1, 11),
     "kernel": range(1, 6),
@@ -64,30 +66,141 @@ def versions() -> dict[str, str]:
     }
 
 
+def leaf_macs(module: nn.Module, before: torch.Tensor, after: torch.Tensor) -> int:
+    """MACs by the convention behind torchvision's GFLOPS, from the real shapes."""
+    if isinstance(module, nn.Conv2d):
+        taps = module.kernel_size[0] * module.kernel_size[1]
+        return int(after[0].numel() * (before.shape[1] // module.groups) * taps)
+    if isinstance(module, nn.Linear):
+        return int(after[0].numel() * before.shape[-1])
+    return 0
+
+
 def module_rows(model: nn.Module, size: tuple[int, int], device: str) -> list[dict[str, Any]]:
-    """Run one forward pass and return each module's output shape, without the batch."""
+    """Run one forward pass; return each module's output shape (no batch), params and MACs.
+
+    A module that runs twice is recorded where it first runs.
+    """
     shapes: dict[str, list[int]] = {}
-    hooks = [
-        module.register_forward_hook(
-            lambda _m, _i, out, path=path: shapes.__setitem__(path, list(out.shape[1:]))
-        )
-        for path, module in model.named_modules()
-        if path
-    ]
+    macs: dict[str, int] = {}
+
+    def hook(path: str) -> Any:
+        def record(module: nn.Module, inputs: tuple[torch.Tensor], out: torch.Tensor) -> None:
+            shapes.setdefault(path, list(out.shape[1:]))
+            macs.setdefault(path, leaf_macs(module, inputs[0], out))
+
+        return record
+
+    modules = [(path, module) for path, module in model.named_modules() if path]
+    hooks = [module.register_forward_hook(hook(path)) for path, module in modules]
     with torch.no_grad():
         model(torch.zeros(1, 3, *size, device=device))
-    for hook in hooks:
-        hook.remove()
+    for handle in hooks:
+        handle.remove()
     return [
         {
             "path": path,
             "type": type(module).__name__,
             "shape": shapes[path],
             "params": sum(p.numel() for p in module.parameters()),
+            "macs": sum(
+                macs[f"{path}.{sub}" if sub else path] for sub, _ in module.named_modules()
+            ),
         }
-        for path, module in model.named_modules()
-        if path
+        for path, module in modules
     ]
+
+
+def positive_copy(model: nn.Module) -> nn.Module:
+    """Make every path from input to output carry a positive gradient.
+
+    Weights become 1/fan-in, biases 0, batch norms the identity, and max-pools average-pools
+    of the same geometry, so that the gradient of one output element is non-zero exactly on
+    the input positions that element depends on.
+    """
+    for name, module in list(model.named_children()):
+        if isinstance(module, nn.MaxPool2d):
+            setattr(
+                model,
+                name,
+                nn.AvgPool2d(module.kernel_size, module.stride, module.padding, module.ceil_mode),
+            )
+        else:
+            positive_copy(module)
+    for module in model.modules():
+        if isinstance(module, (nn.Conv2d, nn.Linear)):
+            nn.init.constant_(module.weight, 1.0 / module.weight[0].numel())
+            if module.bias is not None:
+                nn.init.zeros_(module.bias)
+        elif isinstance(module, nn.BatchNorm2d):
+            nn.init.ones_(module.weight)
+            nn.init.zeros_(module.bias)
+            module.running_mean.zero_()
+            module.running_var.fill_(1.0)
+    return model.double().eval()
+
+
+def support(grad: torch.Tensor, axis: int) -> tuple[int, int]:
+    """Return the first and last position along `axis` (2: H, 3: W) where `grad` is non-zero."""
+    other = tuple(dim for dim in range(grad.dim()) if dim != axis)
+    nonzero = ((grad != 0).sum(dim=other) > 0).nonzero().flatten()
+    return int(nonzero[0]), int(nonzero[-1])
+
+
+def measured_fields(size: tuple[int, int]) -> list[dict[str, Any]]:
+    """Measure each module's receptive field and effective stride from input gradients.
+
+    A module that runs twice (BasicBlock's relu) is measured where it first runs, which is
+    where its row stands. Sample 0 of a batch of two takes the gradient of the centre output
+    element alone;
+    sample 1 of the centre element plus its next neighbour along H and along W, so that
+    the union's growth is the stride. An axis whose field is the whole input is null.
+    Fields are measured at sizes where the centre element's finite field fits inside.
+    """
+    model = positive_copy(torchvision.models.resnet18(weights=None))
+    outputs: dict[str, torch.Tensor] = {}
+    modules = [(path, module) for path, module in model.named_modules() if path]
+
+    def hook(path: str) -> Any:
+        def keep(_module: nn.Module, _inputs: Any, out: torch.Tensor) -> None:
+            outputs.setdefault(path, out)  # returning it would replace later calls' outputs
+
+        return keep
+
+    for path, module in modules:
+        module.register_forward_hook(hook(path))
+    x = torch.ones(2, 3, *size, dtype=torch.float64, requires_grad=True)
+    model(x)
+    rows = []
+    for path, _module in modules:
+        out = outputs[path]
+        if out.dim() == 4:
+            h, w = out.shape[2] // 2, out.shape[3] // 2
+            target = out[0, 0, h, w] + out[1, 0, h, w]
+            if out.shape[2] > h + 1 and out.shape[3] > w + 1:
+                target = target + out[1, 0, h + 1, w] + out[1, 0, h, w + 1]
+        else:
+            target = out[0, 0] + out[1, 0]
+        (grad,) = torch.autograd.grad(target, x, retain_graph=True)
+        fields: list[int | None] = []
+        strides: list[int | None] = []
+        for axis, extent in ((2, size[0]), (3, size[1])):
+            first, last = support(grad[0:1], axis)
+            if first == 0 and last == extent - 1:
+                fields.append(None)
+                strides.append(None)
+                continue
+            pair_first, pair_last = support(grad[1:2], axis)
+            fields.append(last - first + 1)
+            strides.append((pair_last - pair_first) - (last - first))
+        rows.append(
+            {
+                "path": path,
+                "receptive_field": fields,
+                "effective_stride": strides,
+            }
+        )
+    return rows
 
 
 def record_resnet18() -> dict[str, Any]:
@@ -98,7 +211,8 @@ def record_resnet18() -> dict[str, Any]:
     meta = torchvision.models.resnet18(weights=None).eval().to("meta")
     for size in RESNET18_HUGE:
         cases.append({"input": [3, *size], "rows": module_rows(meta, size, "meta")})
-    return {"recorded_with": versions(), "model": "resnet18", "cases": cases}
+    fields = [{"input": [3, *size], "rows": measured_fields(size)} for size in FIELD_SIZES]
+    return {"recorded_with": versions(), "model": "resnet18", "cases": cases, "fields": fields}
 
 
 def window_size(op: str, case: dict[str, Any]) -> int | str:

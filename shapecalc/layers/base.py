@@ -6,7 +6,9 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any, ClassVar, Protocol, TypeVar
 
+from shapecalc.arith import Window
 from shapecalc.errors import LayerError, did_you_mean
+from shapecalc.field import Field
 from shapecalc.layers.args import Convert, Value
 from shapecalc.shape import Shape
 
@@ -25,6 +27,22 @@ class Layer(Protocol):
         """Return the output shape for one input sample, or raise LayerError."""
         ...
 
+    def params(self, before: Shape) -> int:
+        """Count parameters as `module.parameters()` does, for input shape `before`."""
+        ...
+
+    def macs(self, before: Shape, after: Shape) -> int:
+        """Count multiply-accumulates for one sample: convolutions and linear layers only."""
+        ...
+
+    def field(self, field: Field, before: Shape, after: Shape) -> Field:
+        """Return the receptive field of the output, given the input's."""
+        ...
+
+    def windows(self) -> tuple[Window, Window] | None:
+        """Return the H and W sliding windows of a convolution or pool, else None."""
+        ...
+
 
 def arg(convert: Convert[Any], default: Any = dataclasses.MISSING) -> Any:
     """Declare a constructor argument, converted from the spec by `convert`."""
@@ -37,6 +55,18 @@ class Base:
     __slots__ = ()
 
     def check(self) -> None:
+        return None
+
+    def params(self, before: Shape) -> int:
+        return 0
+
+    def macs(self, before: Shape, after: Shape) -> int:
+        return 0
+
+    def field(self, field: Field, before: Shape, after: Shape) -> Field:
+        return field
+
+    def windows(self) -> tuple[Window, Window] | None:
         return None
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shapecalc.arith import Window
 from shapecalc.errors import LayerError
+from shapecalc.field import Field
 from shapecalc.layers import args
 from shapecalc.layers.args import Pair
 from shapecalc.layers.base import Base, arg, check_stated, require_map
-from shapecalc.layers.spatial import slide, windows
+from shapecalc.layers.spatial import slide, slide_field, windows
 from shapecalc.shape import Shape
 
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
@@ -47,7 +49,28 @@ class Conv2d(Base):
                 f"the input's {channels} channels are not divisible by groups {self.groups}",
                 arg="groups",
             )
-        if isinstance(self.padding, str):  # 'same' keeps H and W
+        window = self.windows()
+        if window is None:  # padding='same' keeps H and W
             return Shape((self.out_channels, height, width))
-        axes = windows(self.kernel_size, self.stride, self.padding, self.dilation)
-        return Shape((self.out_channels, *slide(shape, axes)))
+        return Shape((self.out_channels, *slide(shape, window)))
+
+    def windows(self) -> tuple[Window, Window] | None:
+        """Return the H and W windows, or None for padding='same'."""
+        if isinstance(self.padding, str):
+            return None
+        return windows(self.kernel_size, self.stride, self.padding, self.dilation)
+
+    def params(self, before: Shape) -> int:
+        weights = self.out_channels * (before.channels // self.groups) * self._taps()
+        return weights + (self.out_channels if self.bias else 0)
+
+    def macs(self, before: Shape, after: Shape) -> int:
+        return after.numel * (before.channels // self.groups) * self._taps()
+
+    def field(self, field: Field, before: Shape, after: Shape) -> Field:
+        # Padding moves where a field starts, never its size: 'same' slides like any other.
+        unpadded = windows(self.kernel_size, self.stride, (0, 0), self.dilation)
+        return slide_field(field, unpadded, after)
+
+    def _taps(self) -> int:
+        return self.kernel_size[0] * self.kernel_size[1]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shapecalc.errors import LayerError
+from shapecalc.field import Field
 from shapecalc.layers import args
 from shapecalc.layers.base import Base, arg, check_stated
 from shapecalc.shape import Shape
@@ -30,6 +31,16 @@ class Linear(Base):
         )
         return Shape((*shape.dims[:-1], self.out_features))
 
+    def params(self, before: Shape) -> int:
+        weights = before.dims[-1] * self.out_features
+        return weights + (self.out_features if self.bias else 0)
+
+    def macs(self, before: Shape, after: Shape) -> int:
+        return after.numel * before.dims[-1]
+
+    def field(self, field: Field, before: Shape, after: Shape) -> Field:
+        return field.mix_last()
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Flatten(Base):
@@ -45,6 +56,10 @@ class Flatten(Base):
         for dim in dims[start - 1 : end]:
             merged *= dim
         return Shape((*dims[: start - 1], merged, *dims[end:]))
+
+    def field(self, field: Field, before: Shape, after: Shape) -> Field:
+        start, end = self._span(len(before.dims) + 1)
+        return field.merge(start - 1, end - 1)
 
     def _span(self, rank: int) -> tuple[int, int]:
         """Return start and end as indices into the batched shape of `rank` dimensions."""

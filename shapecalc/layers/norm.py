@@ -23,3 +23,8 @@ class BatchNorm2d(Base):
         channels, _, _ = require_map(shape, "BatchNorm2d")
         check_stated(self.num_features, channels, arg_name="num_features", shape=shape)
         return shape
+
+    def params(self, before: Shape) -> int:
+        return (
+            2 * before.channels if self.affine else 0
+        )  # weight and bias; running stats are buffers

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shapecalc.arith import Window
+from shapecalc.field import Field
 from shapecalc.layers import args
 from shapecalc.layers.args import Pair
 from shapecalc.layers.base import Base, arg, require_map
-from shapecalc.layers.spatial import check_pool_padding, slide, windows
+from shapecalc.layers.spatial import check_pool_padding, slide, slide_field, windows
 from shapecalc.shape import Shape
 
 
@@ -36,6 +37,9 @@ class MaxPool2d(Base):
         channels, _, _ = require_map(shape, "MaxPool2d")
         return Shape((channels, *slide(shape, self.windows())))
 
+    def field(self, field: Field, before: Shape, after: Shape) -> Field:
+        return slide_field(field, self.windows(), after)
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AvgPool2d(Base):
@@ -59,6 +63,9 @@ class AvgPool2d(Base):
         channels, _, _ = require_map(shape, "AvgPool2d")
         return Shape((channels, *slide(shape, self.windows())))
 
+    def field(self, field: Field, before: Shape, after: Shape) -> Field:
+        return slide_field(field, self.windows(), after)
+
 
 def _adaptive(kind: str, size: tuple[int | None, int | None], shape: Shape) -> Shape:
     channels, height, width = require_map(shape, kind)
@@ -74,6 +81,9 @@ class AdaptiveAvgPool2d(Base):
     def output(self, shape: Shape) -> Shape:
         return _adaptive("AdaptiveAvgPool2d", self.output_size, shape)
 
+    def field(self, field: Field, before: Shape, after: Shape) -> Field:
+        return field.adapt(before.spatial, after.spatial)
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AdaptiveMaxPool2d(Base):
@@ -84,3 +94,6 @@ class AdaptiveMaxPool2d(Base):
 
     def output(self, shape: Shape) -> Shape:
         return _adaptive("AdaptiveMaxPool2d", self.output_size, shape)
+
+    def field(self, field: Field, before: Shape, after: Shape) -> Field:
+        return field.adapt(before.spatial, after.spatial)

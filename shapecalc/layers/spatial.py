@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from shapecalc.arith import Window
 from shapecalc.errors import LayerError
+from shapecalc.field import Field
 from shapecalc.layers.args import Pair
 from shapecalc.shape import Shape
 
@@ -33,6 +34,13 @@ def slide(shape: Shape, axes: tuple[Window, Window]) -> Pair:
     ]
     raise LayerError(
         f"input {shape} is too small: the output would be {out[0]}×{out[1]} ({'; '.join(steps)})"
+    )
+
+
+def slide_field(field: Field, axes: tuple[Window, Window], after: Shape) -> Field:
+    """Apply the windows to a receptive field; `after` is the layer's output."""
+    return field.slide(
+        ((axes[0].extent, axes[0].stride), (axes[1].extent, axes[1].stride)), after.spatial
     )
 
 

@@ -1,0 +1,60 @@
+"""Bytes: of each output, of the parameters, and the totals, at a chosen element type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from shapecalc.engine import Result
+from shapecalc.shape import Shape
+
+
+class DType(Enum):
+    """Element types and their sizes in bytes."""
+
+    FLOAT32 = "float32"
+    FLOAT16 = "float16"
+    BFLOAT16 = "bfloat16"
+    FLOAT64 = "float64"
+    INT8 = "int8"
+
+    @property
+    def size(self) -> int:
+        return _SIZES[self]
+
+
+_SIZES = {DType.FLOAT32: 4, DType.FLOAT16: 2, DType.BFLOAT16: 2, DType.FLOAT64: 8, DType.INT8: 1}
+
+
+@dataclass(frozen=True, slots=True)
+class Memory:
+    """What one sample's forward pass holds, in bytes.
+
+    `activations` is every layer's output (each module that has a row and no children),
+    counted once, as a forward pass that keeps them for the backward pass stores them.
+    """
+
+    dtype: DType
+    input: int
+    activations: int
+    params: int
+
+    @property
+    def total(self) -> int:
+        return self.input + self.activations + self.params
+
+
+def nbytes(shape: Shape, dtype: DType) -> int:
+    """Return the bytes a tensor of `shape` takes."""
+    return shape.numel * dtype.size
+
+
+def memory(result: Result, dtype: DType = DType.FLOAT32) -> Memory:
+    """Add up the bytes of a result's input, layer outputs and parameters."""
+    outputs = sum(row.shape.numel for row in result.rows if row.is_leaf)
+    return Memory(
+        dtype,
+        nbytes(result.input, dtype),
+        outputs * dtype.size,
+        result.total_params * dtype.size,
+    )
