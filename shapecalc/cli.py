@@ -10,7 +10,9 @@ import click
 
 from shapecalc import __version__
 from shapecalc.errors import ShapecalcError, UsageError
-from shapecalc.render import Format
+from shapecalc.memory import DType
+from shapecalc.modules import Model
+from shapecalc.render import Format, Options
 from shapecalc.shape import Shape
 
 EXAMPLES = """\b
@@ -19,10 +21,31 @@ Examples:
   shapecalc resnet18 --input 97x131      any H×W, square or not
   shapecalc resnet18 -i 1x64x64          C×H×W: a different channel count
   shapecalc resnet18 --format listing    the blog's listing, name:C@H*W
+  shapecalc resnet18 -i 225 --explain    each size's arithmetic, and why 225 rounds
+  shapecalc resnet18 --sweep 1:1024      which input sizes are clean, uneven or invalid
+  shapecalc resnet18 --smallest          the smallest input it accepts
   shapecalc my_net.yaml --format json    a spec file of your own, as JSON
   shapecalc --list                       the built-in models
 """
 SEPARATORS = "xX×*"
+MAX_SWEEP = 100_000
+
+
+def parse_sweep(ctx: click.Context, param: click.Parameter, value: str | None) -> range | None:
+    """Read `START:STOP[:STEP]`, STOP included."""
+    if value is None:
+        return None
+    parts = value.split(":")
+    if 2 <= len(parts) <= 3 and all(part.strip().isdigit() for part in parts):
+        start, stop, step = (int(part) for part in [*parts, "1"][:3])
+        if 1 <= start <= stop and step >= 1 and (stop - start) // step < MAX_SWEEP:
+            return range(start, stop + 1, step)
+    raise click.BadParameter(
+        f"{value!r} is not a sweep; use START:STOP or START:STOP:STEP with 1 ≤ START ≤ STOP, "
+        f"STEP ≥ 1 and at most {MAX_SWEEP:,} sizes",
+        ctx,
+        param,
+    )
 
 
 def parse_size(
@@ -88,29 +111,106 @@ class Command(click.Command):
     show_default=True,
     help="Output format.",
 )
+@click.option(
+    "--dtype",
+    type=click.Choice([dtype.value for dtype in DType]),
+    default=DType.FLOAT32.value,
+    show_default=True,
+    help="Element type for the memory figures.",
+)
+@click.option("-e", "--explain", is_flag=True, help="Show the arithmetic of each change of H or W.")
+@click.option(
+    "--sweep",
+    metavar="START:STOP[:STEP]",
+    callback=parse_sweep,
+    help="Try each square input size from START to STOP (inclusive): the size after each "
+    "stage, and whether it is clean, uneven or invalid.",
+)
+@click.option(
+    "--smallest", is_flag=True, help="Find the smallest input accepted: along H, W and square."
+)
+@click.option("-q", "--quiet", is_flag=True, help="Leave out the warnings about uneven strides.")
 @click.option("-l", "--list", "list_models", is_flag=True, help="List the built-in models.")
 @click.version_option(
     __version__, "-V", "--version", prog_name="shapecalc", message="%(prog)s %(version)s"
 )
-def main(model: str | None, size: tuple[int, ...] | None, fmt: str, list_models: bool) -> None:
+def main(  # noqa: PLR0917 - click passes every option positionally
+    model: str | None,
+    size: tuple[int, ...] | None,
+    fmt: str,
+    dtype: str,
+    explain: bool,
+    sweep: range | None,
+    smallest: bool,
+    quiet: bool,
+    list_models: bool,
+) -> None:
     """Print every layer's output shape for MODEL, a built-in name or a spec file.
 
-    Shapes come from PyTorch's size arithmetic alone: no PyTorch, no forward pass.
+    Shapes, parameters, MACs and receptive fields come from PyTorch's arithmetic alone:
+    no PyTorch, no forward pass.
     """
     if list_models:
-        click.echo(_models(), nl=False)
+        _emit(_models())
         return
     if model is None:
         raise click.UsageError("missing MODEL: a built-in name (see --list) or a spec file")
-    from shapecalc import catalog, engine, render
+    from shapecalc import catalog
 
     network = catalog.load(model)
-    result = engine.infer(network, _input(network.input, size))
+    shape = _input(network.input, size)
+    if sweep is not None:
+        _sweep(network, sweep, as_json=fmt == Format.JSON.value)
+    elif smallest:
+        _smallest(network, shape)
+    else:
+        _report(
+            network, shape, fmt=Format(fmt), options=Options(DType(dtype), explain), quiet=quiet
+        )
+
+
+def _report(network: Model, shape: Shape, *, fmt: Format, options: Options, quiet: bool) -> None:
+    """Write the model's rows in `fmt`, then any warnings about the input size."""
+    from shapecalc import engine, render
+    from shapecalc.render import checks
+
+    result = engine.infer(network, shape)
     try:
-        render.write(result, Format(fmt), sys.stdout)
+        render.write(result, fmt, sys.stdout, options)
         sys.stdout.flush()
     except BrokenPipeError:
         raise OutputClosedError from None  # past click, which would otherwise report success
+    if not quiet:
+        for line in checks.warnings(network, result):
+            click.echo(line, err=True)
+
+
+def _sweep(network: Model, sizes: range, *, as_json: bool) -> None:
+    from shapecalc.render import checks
+    from shapecalc.sizes import sweep
+
+    samples = sweep(network, sizes)
+    _emit(checks.sweep_json(samples) if as_json else checks.sweep_table(samples))
+
+
+def _smallest(network: Model, shape: Shape) -> None:
+    from shapecalc.render import checks
+    from shapecalc.sizes import smallest
+
+    if not shape.is_map:
+        raise UsageError("--smallest", f"the model takes a {shape} input, not a C×H×W image")
+    found = smallest(network, shape)
+    height, width = shape.spatial
+    _emit(checks.smallest_text(network, found, height=height, width=width))
+
+
+def _emit(text: str) -> None:
+    """Write `text` to standard output, noticing a reader that has gone."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise OutputClosedError from None
 
 
 class OutputClosedError(Exception):

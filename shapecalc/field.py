@@ -41,20 +41,22 @@ class Reach:
     def adapt(self, size_in: int, size_out: int) -> Reach:
         """Apply an adaptive pool from `size_in` to `size_out` positions.
 
-        PyTorch's output `i` pools inputs `⌊i·in/out⌋` to `⌈(i+1)·in/out⌉ − 1`. When `out`
-        divides `in`, that is a plain window of `in/out`; when `out` is 1, the whole axis.
-        Otherwise the longest window is `⌈(in + out − gcd(in, out)) / out⌉`.
+        PyTorch's output `i` pools inputs `⌊i·in/out⌋` to `⌈(i+1)·in/out⌉ − 1`; one output
+        pools the whole axis. Otherwise, with `in = q·out + r` and `g = gcd(in, out)`, the
+        longest window is `⌈(in + out − g) / out⌉`, and neighbouring windows start `q` apart,
+        or `q + 1` where the fractions carry over, which happens unless `r` is 0, or `r` and
+        `g` are both 1. Windows that differ make the reach non-uniform: its largest.
         """
         if size_in == size_out:
             return self
         if size_out == 1:
             return WHOLE
-        if size_in % size_out == 0:
-            return self.slide(size_in // size_out, size_in // size_out)
+        quotient, remainder = divmod(size_in, size_out)
         longest = -(-(size_in + size_out - gcd(size_in, size_out)) // size_out)
-        widest_step = -(-size_in // size_out)
-        reach = self.slide(longest, widest_step)
-        return Reach(reach.size, reach.stride, uniform=False)
+        carries = remainder > 0 and not (remainder == 1 and gcd(size_in, size_out) == 1)
+        reach = self.slide(longest, quotient + carries)
+        uniform = not carries and longest == -(-size_in // size_out)
+        return Reach(reach.size, reach.stride, reach.uniform and uniform)
 
 
 WHOLE = Reach(None, None)

@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from test_render import document_listing
+from test_listing import document_listing
 
 from shapecalc import catalog
 from shapecalc.errors import ShapecalcError

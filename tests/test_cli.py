@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-from test_render import document_listing
+from test_listing import document_listing
 
 from shapecalc import __version__
 
@@ -24,10 +24,17 @@ def test_tree_by_default(run: Run) -> None:
     result = run("resnet18", "--input", "224")
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "resnet18 ResNet  input 3@224×224"
-    assert lines[1].split() == ["├──", "conv1", "Conv2d", "64@112×112"]
-    assert lines[-2].split() == ["└──", "fc", "Linear", "1000"]
-    assert lines[-1] == "output 1000"
+    assert lines[0].split() == ["output", "params", "MACs", "field"]
+    assert lines[1].split() == ["resnet18", "ResNet", "3@224×224", "11.7M", "1.81G"]
+    assert lines[2].split() == ["├──", "conv1", "Conv2d", "64@112×112", "9.41K", "118M", "7"]
+    assert lines[68].split() == ["└──", "fc", "Linear", "1000", "513K", "512K", "all"]
+    assert lines[69:] == [
+        "output  1000",
+        "params  11,689,512 (46.76 MB as float32)",
+        "MACs    1,814,073,344 (1.81 G; FLOPs = 2 × MACs = 3.63 G)",
+        "memory  input 0.60 MB + activations 26.90 MB + params 46.76 MB = 74.26 MB (float32, "
+        "1 MB = 10^6 bytes)",
+    ]
     assert result.stderr == ""
 
 
@@ -79,6 +86,65 @@ def test_no_color_is_respected(run: Run) -> None:
     assert "\x1b[36m" in forced.stdout
     plain = run("resnet18", env={"FORCE_COLOR": "1", "NO_COLOR": "1"})
     assert "\x1b[3" not in plain.stdout
+
+
+def test_explain(run: Run) -> None:
+    result = run("resnet18", "--explain", "-f", "listing")
+    assert result.stdout.splitlines()[1] == (
+        "conv1:64@112*112 # 112 = ⌊(224 + 2·3 − 1·(7 − 1) − 1) / 2⌋ + 1"
+    )
+    tree = run("resnet18", "-e")
+    assert "64@112×112   9.41K   118M      7  112 = ⌊(224 + 2·3 − 1·(7 − 1) − 1) / 2⌋ + 1" in (
+        tree.stdout
+    )
+
+
+def test_dtype(run: Run) -> None:
+    result = run("resnet18", "--dtype", "float16", "-f", "json")
+    assert json.loads(result.stdout)["memory"]["param_bytes"] == 2 * 11_689_512
+    assert (
+        "params  11,689,512 (23.38 MB as float16)" in run("resnet18", "--dtype", "float16").stdout
+    )
+
+
+def test_warnings_go_to_stderr_under_the_output(run: Run) -> None:
+    result = run("resnet18", "-i", "225", "-f", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert len(data["uneven"]) == 16
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("warning: conv1 (Conv2d): input 225×225 is not a multiple")
+    assert lines[-1] == "note: the total stride is 32; clean input sizes near 225: 224 or 256"
+    assert run("resnet18", "-i", "225", "--quiet").stderr == ""
+
+
+def test_sweep(run: Run) -> None:
+    result = run("resnet18", "--sweep", "222:226:2")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert [line.split()[0] for line in lines] == ["input", "222", "224", "226"]
+    assert lines[2].endswith("clean")
+    data = json.loads(run("resnet18", "--sweep", "1:1024", "-f", "json").stdout)
+    assert len(data) == 1024
+    assert [item["input"] for item in data if item["status"] == "clean"] == [
+        32 * n for n in range(1, 33)
+    ]
+
+
+def test_smallest(run: Run, write_spec: Callable[[str], Path]) -> None:
+    result = run("resnet18", "--smallest")
+    assert result.stdout == (
+        "smallest input for resnet18:\n  H: 1 (with W = 224)\n  W: 1 (with H = 224)\n"
+        "  square: 1×1\n"
+    )
+    path = write_spec(
+        "input: [1, 32, 40]\nmodel: [{type: Conv2d, out_channels: 4, kernel_size: [5, 3]}]\n"
+    )
+    assert run(str(path), "--smallest").stdout.splitlines()[1:] == [
+        "  H: 5 (with W = 40)",
+        "  W: 3 (with H = 32)",
+        "  square: 5×5",
+    ]
 
 
 USAGE_ERRORS = [
@@ -204,7 +270,7 @@ def shapecalc(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_python_dash_m_and_exit_status() -> None:
-    ok = shapecalc("resnet18", "-f", "listing", "-i", "97x131")
+    ok = shapecalc("resnet18", "-f", "listing", "-i", "97x131", "--quiet")
     assert (ok.returncode, ok.stdout.splitlines()[1], ok.stderr) == (0, "conv1:64@49*66", "")
     bad = shapecalc("resnet18", "-i", "0")
     assert (bad.returncode, bad.stdout) == (2, "")

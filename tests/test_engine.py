@@ -5,14 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import spec, torch_data
+from conftest import TESTS, spec, torch_data
 
 from shapecalc.engine import infer
 from shapecalc.errors import ShapeError
 from shapecalc.modules import Model
 from shapecalc.shape import Shape
+from shapecalc.spec import load_spec
 
 RESNET18 = torch_data("torch_resnet18.json")
+SPECS = TESTS / "specs"
 
 
 def case_id(case: dict[str, Any]) -> str:
@@ -21,12 +23,40 @@ def case_id(case: dict[str, Any]) -> str:
 
 @pytest.mark.parametrize("case", RESNET18["cases"], ids=case_id)
 def test_resnet18_matches_torchvision(resnet18: Model, case: dict[str, Any]) -> None:
-    """Every module torchvision's resnet18 has, in named_modules() order, with its shape."""
+    """Every module torchvision's resnet18 has, in named_modules() order, with its shape,
+    its parameters as module.parameters() counts them and its MACs from the real shapes."""
     result = infer(resnet18, Shape(tuple(case["input"])))
-    got = [(row.path, row.type, list(row.shape.dims)) for row in result.rows]
-    expected = [(row["path"], row["type"], row["shape"]) for row in case["rows"]]
+    got = [(row.path, row.type, list(row.shape.dims), row.params, row.macs) for row in result.rows]
+    expected = [
+        (row["path"], row["type"], row["shape"], row["params"], row["macs"]) for row in case["rows"]
+    ]
     assert got == expected
     assert list(result.output.dims) == case["rows"][-1]["shape"]
+    top = [row for row in case["rows"] if "." not in row["path"]]
+    assert result.total_params == sum(row["params"] for row in top) == 11_689_512
+    assert result.total_macs == sum(row["macs"] for row in top)
+
+
+def test_resnet18_at_224_costs_what_torchvision_publishes(resnet18: Model) -> None:
+    result = infer(resnet18, resnet18.input)
+    assert (result.total_params, result.total_macs) == (11_689_512, 1_814_073_344)
+
+
+@pytest.mark.parametrize("case", RESNET18["fields"], ids=case_id)
+def test_resnet18_fields_match_pytorch_gradients(resnet18: Model, case: dict[str, Any]) -> None:
+    """Fields and strides as measured from input gradients in PyTorch, whole input as null."""
+    result = infer(resnet18, Shape(tuple(case["input"])))
+    got = []
+    for row in result.rows:
+        assert row.field is not None
+        axes = (row.field.h, row.field.w)
+        got.append((row.path, [axis.size for axis in axes], [axis.stride for axis in axes]))
+    expected = [
+        (row["path"], row["receptive_field"], row["effective_stride"]) for row in case["rows"]
+    ]
+    assert got == expected
+    layers = {row.path: row.field.h.size for row in result.rows if row.field is not None}
+    assert [layers[f"layer{n}"] for n in (1, 2, 3, 4)] == [43, 99, 211, 435]
 
 
 def test_resnet18_recorded_sizes_cover_the_hard_cases() -> None:
@@ -140,3 +170,27 @@ def test_shape_errors_name_the_layer(text: str, size: tuple[int, ...], message: 
     with pytest.raises(ShapeError) as caught:
         infer(model, Shape(size))
     assert str(caught.value) == message
+
+
+def test_constructs_match_pytorch() -> None:
+    """Dilation, asymmetric kernels, ceil mode, a concatenation, 'same' padding, an adaptive
+    pool and a Linear over W, against the same network measured in PyTorch."""
+    data = torch_data("torch_constructs.json")
+    model = load_spec(SPECS / "constructs.yaml", "constructs.yaml")
+    result = infer(model, Shape(tuple(data["input"])))
+    got = []
+    for row in result.rows:
+        assert row.field is not None
+        axes = (row.field.h, row.field.w)
+        got.append(
+            {
+                "path": row.path,
+                "type": row.type,
+                "shape": list(row.shape.dims),
+                "params": row.params,
+                "macs": row.macs,
+                "receptive_field": [axis.size for axis in axes],
+                "effective_stride": [axis.stride for axis in axes],
+            }
+        )
+    assert got == data["rows"]

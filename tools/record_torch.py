@@ -5,7 +5,9 @@ Run where torch and torchvision are installed (never a dependency of shapecalc):
     python3 -m venv /tmp/tv && /tmp/tv/bin/pip install torch==2.14.1 torchvision==0.29.1
     /tmp/tv/bin/python tools/record_torch.py
 
-It writes tests/data/torch_resnet18.json (every module's path, type, output shape and
+It writes tests/data/torch_constructs.json (the same for tests/specs/constructs.yaml,
+with each axis's largest field and step measured over every output position),
+tests/data/torch_resnet18.json (every module's path, type, output shape and
 parameter count for torchvision's resnet18 at many input sizes) and
 tests/data/torch_windows.json (the output height of conv2d, max_pool2d and avg_pool2d over
 a grid of sizes and arguments, or which error PyTorch raises: "padding" or "too small").
@@ -152,7 +154,7 @@ def measured_fields(size: tuple[int, int]) -> list[dict[str, Any]]:
 
     A module that runs twice (BasicBlock's relu) is measured where it first runs, which is
     where its row stands. Sample 0 of a batch of two takes the gradient of the centre output
-    element alone;
+    position (all channels) alone;
     sample 1 of the centre element plus its next neighbour along H and along W, so that
     the union's growth is the stride. An axis whose field is the whole input is null.
     Fields are measured at sizes where the centre element's finite field fits inside.
@@ -176,11 +178,11 @@ def measured_fields(size: tuple[int, int]) -> list[dict[str, Any]]:
         out = outputs[path]
         if out.dim() == 4:
             h, w = out.shape[2] // 2, out.shape[3] // 2
-            target = out[0, 0, h, w] + out[1, 0, h, w]
+            target = out[0, :, h, w].sum() + out[1, :, h, w].sum()
             if out.shape[2] > h + 1 and out.shape[3] > w + 1:
-                target = target + out[1, 0, h + 1, w] + out[1, 0, h, w + 1]
+                target = target + out[1, :, h + 1, w].sum() + out[1, :, h, w + 1].sum()
         else:
-            target = out[0, 0] + out[1, 0]
+            target = out[0].sum() + out[1].sum()
         (grad,) = torch.autograd.grad(target, x, retain_graph=True)
         fields: list[int | None] = []
         strides: list[int | None] = []
@@ -201,6 +203,87 @@ def measured_fields(size: tuple[int, int]) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+class Constructs(nn.Module):  # type: ignore[misc]
+    """The twin of tests/specs/constructs.yaml: every kind of arithmetic in one network."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stem = nn.Conv2d(3, 8, (3, 5), stride=(1, 2), padding=(2, 1), dilation=(2, 1))
+        self.pool = nn.MaxPool2d(3, stride=2, ceil_mode=True)
+        self.branch_a = nn.Conv2d(8, 4, 1)
+        self.branch_b = nn.Sequential(nn.Conv2d(8, 4, 3, padding=1), nn.ReLU())
+        self.avg = nn.AvgPool2d(2, stride=2, padding=1, ceil_mode=True, count_include_pad=False)
+        self.same = nn.Conv2d(8, 8, 4, padding="same", dilation=2)
+        self.adapt = nn.AdaptiveAvgPool2d((10, 7))
+        self.head = nn.Linear(7, 3)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.pool(self.stem(x))
+        x = torch.cat([self.branch_a(x), self.branch_b(x)], 1)
+        return self.head(self.adapt(self.same(self.avg(x))))
+
+
+CONSTRUCTS_SIZE = (160, 208)
+
+
+def axis_fields(
+    model: nn.Module, path: str, size: tuple[int, int]
+) -> tuple[list[int | None], list[int | None]]:
+    """Measure, along H and W, the largest field of `path`'s outputs and the largest step
+    between the fields of neighbouring outputs whose fields both stay inside the input.
+
+    One sample per output position along the centre column (for H) and row (for W), in
+    one batch, all channels together (a concatenation's field is its largest branch's);
+    an axis on which every output sees the whole input is null.
+    """
+    probe: dict[str, torch.Tensor] = {}
+
+    def keep(_module: nn.Module, _inputs: Any, out: torch.Tensor) -> None:
+        probe["out"] = out
+
+    handle = dict(model.named_modules())[path].register_forward_hook(keep)
+    try:
+        model(torch.ones(1, 3, *size, dtype=torch.float64))
+        height, width = probe["out"].shape[2], probe["out"].shape[3]
+        positions = [(h, width // 2) for h in range(height)]
+        positions += [(height // 2, w) for w in range(width)]
+        x = torch.ones(len(positions), 3, *size, dtype=torch.float64, requires_grad=True)
+        model(x)
+        out = probe["out"]
+        target = sum(out[n, :, h, w].sum() for n, (h, w) in enumerate(positions))
+        (grad,) = torch.autograd.grad(target, x)
+    finally:
+        handle.remove()
+    fields: list[int | None] = []
+    steps: list[int | None] = []
+    for axis, count, offset in ((0, height, 0), (1, width, height)):
+        spans = [support(grad[n : n + 1], 2 + axis) for n in range(offset, offset + count)]
+        extent = size[axis]
+        if all(span == (0, extent - 1) for span in spans):
+            fields.append(None)
+            steps.append(None)
+            continue
+        fields.append(max(last - first + 1 for first, last in spans))
+        inside = [first if first > 0 and last < extent - 1 else None for first, last in spans]
+        steps.append(max(b - a for a, b in itertools.pairwise(inside) if a and b))
+    return fields, steps
+
+
+def record_constructs() -> dict[str, Any]:
+    model = Constructs().eval()
+    rows = module_rows(model, CONSTRUCTS_SIZE, "cpu")
+    measured = positive_copy(Constructs())
+    for row in rows:
+        fields, steps = axis_fields(measured, row["path"], CONSTRUCTS_SIZE)
+        row["receptive_field"], row["effective_stride"] = fields, steps
+    return {
+        "recorded_with": versions(),
+        "model": "constructs",
+        "input": [3, *CONSTRUCTS_SIZE],
+        "rows": rows,
+    }
 
 
 def record_resnet18() -> dict[str, Any]:
@@ -266,6 +349,7 @@ def write(name: str, data: dict[str, Any]) -> None:
 
 def main() -> None:
     DATA.mkdir(parents=True, exist_ok=True)
+    write("torch_constructs.json", record_constructs())
     write("torch_resnet18.json", record_resnet18())
     write("torch_windows.json", record_windows())
 

@@ -72,7 +72,7 @@ class Base:
 
 def build(kind: type[L], given: Mapping[str, Value]) -> L:
     """Construct `kind` from the spec's arguments, converting and checking each."""
-    fields = {field.name: field for field in dataclasses.fields(kind)}
+    fields = {field.name: field for field in dataclasses.fields(kind) if field.init}
     kwargs: dict[str, Any] = {}
     for name, value in given.items():
         field = fields.get(name)

@@ -9,15 +9,15 @@ from shapecalc.errors import LayerError
 from shapecalc.field import Field
 from shapecalc.layers import args
 from shapecalc.layers.args import Pair
-from shapecalc.layers.base import Base, arg, check_stated, require_map
-from shapecalc.layers.spatial import slide, slide_field, windows
+from shapecalc.layers.base import arg, check_stated, require_map
+from shapecalc.layers.spatial import Sliding, computed, slide, slide_field, windows
 from shapecalc.shape import Shape
 
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Conv2d(Base):
+class Conv2d(Sliding):
     """torch.nn.Conv2d; `in_channels` is taken from the input unless the spec states it."""
 
     out_channels: int = arg(args.positive_int)
@@ -29,6 +29,7 @@ class Conv2d(Base):
     groups: int = arg(args.positive_int, 1)
     bias: bool = arg(args.boolean, True)
     padding_mode: str = arg(args.choice(*PADDING_MODES), "zeros")
+    axes: tuple[Window, Window] | None = computed()
 
     def check(self) -> None:
         if self.padding == "same" and self.stride != (1, 1):
@@ -49,12 +50,11 @@ class Conv2d(Base):
                 f"the input's {channels} channels are not divisible by groups {self.groups}",
                 arg="groups",
             )
-        window = self.windows()
-        if window is None:  # padding='same' keeps H and W
+        if self.axes is None:  # padding='same' keeps H and W
             return Shape((self.out_channels, height, width))
-        return Shape((self.out_channels, *slide(shape, window)))
+        return Shape((self.out_channels, *slide(shape, self.axes)))
 
-    def windows(self) -> tuple[Window, Window] | None:
+    def make_windows(self) -> tuple[Window, Window] | None:
         """Return the H and W windows, or None for padding='same'."""
         if isinstance(self.padding, str):
             return None

@@ -9,12 +9,12 @@ from shapecalc.field import Field
 from shapecalc.layers import args
 from shapecalc.layers.args import Pair
 from shapecalc.layers.base import Base, arg, require_map
-from shapecalc.layers.spatial import check_pool_padding, slide, slide_field, windows
+from shapecalc.layers.spatial import Pool, computed, windows
 from shapecalc.shape import Shape
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class MaxPool2d(Base):
+class MaxPool2d(Pool):
     """torch.nn.MaxPool2d; `stride` defaults to `kernel_size`."""
 
     kernel_size: Pair = arg(args.positive_pair)
@@ -23,26 +23,17 @@ class MaxPool2d(Base):
     dilation: Pair = arg(args.positive_pair, (1, 1))
     return_indices: bool = arg(args.boolean, False)
     ceil_mode: bool = arg(args.boolean, False)
+    axes: tuple[Window, Window] | None = computed()
 
-    def check(self) -> None:
-        check_pool_padding(self.kernel_size, self.padding)
-
-    def windows(self) -> tuple[Window, Window]:
+    def make_windows(self) -> tuple[Window, Window]:
         stride = self.stride or self.kernel_size
         return windows(
             self.kernel_size, stride, self.padding, self.dilation, ceil_mode=self.ceil_mode
         )
 
-    def output(self, shape: Shape) -> Shape:
-        channels, _, _ = require_map(shape, "MaxPool2d")
-        return Shape((channels, *slide(shape, self.windows())))
-
-    def field(self, field: Field, before: Shape, after: Shape) -> Field:
-        return slide_field(field, self.windows(), after)
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class AvgPool2d(Base):
+class AvgPool2d(Pool):
     """torch.nn.AvgPool2d; `stride` defaults to `kernel_size`."""
 
     kernel_size: Pair = arg(args.positive_pair)
@@ -51,20 +42,11 @@ class AvgPool2d(Base):
     ceil_mode: bool = arg(args.boolean, False)
     count_include_pad: bool = arg(args.boolean, True)
     divisor_override: int | None = arg(args.optional(args.positive_int), None)
+    axes: tuple[Window, Window] | None = computed()
 
-    def check(self) -> None:
-        check_pool_padding(self.kernel_size, self.padding)
-
-    def windows(self) -> tuple[Window, Window]:
+    def make_windows(self) -> tuple[Window, Window]:
         stride = self.stride or self.kernel_size
         return windows(self.kernel_size, stride, self.padding, (1, 1), ceil_mode=self.ceil_mode)
-
-    def output(self, shape: Shape) -> Shape:
-        channels, _, _ = require_map(shape, "AvgPool2d")
-        return Shape((channels, *slide(shape, self.windows())))
-
-    def field(self, field: Field, before: Shape, after: Shape) -> Field:
-        return slide_field(field, self.windows(), after)
 
 
 def _adaptive(kind: str, size: tuple[int | None, int | None], shape: Shape) -> Shape:

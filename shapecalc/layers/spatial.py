@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+from typing import Any
+
 from shapecalc.arith import Window
 from shapecalc.errors import LayerError
 from shapecalc.field import Field
 from shapecalc.layers.args import Pair
+from shapecalc.layers.base import Base, require_map
 from shapecalc.shape import Shape
 
 AXES = ("H", "W")
@@ -53,3 +57,47 @@ def check_pool_padding(kernel: Pair, padding: Pair) -> None:
                 "PyTorch pools allow at most kernel_size // 2",
                 arg="padding",
             )
+
+
+def computed() -> Any:
+    """Declare a field derived from the arguments: not an argument, not compared."""
+    return dataclasses.field(init=False, repr=False, compare=False, default=None)
+
+
+class Sliding(Base):
+    """A layer that slides windows over H and W, built once from its arguments.
+
+    Subclasses are dataclasses with a `computed()` field `axes`, set by `make_windows`.
+    """
+
+    __slots__ = ()
+    axes: tuple[Window, Window] | None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "axes", self.make_windows())
+
+    def make_windows(self) -> tuple[Window, Window] | None:
+        raise NotImplementedError
+
+    def windows(self) -> tuple[Window, Window] | None:
+        return self.axes
+
+
+class Pool(Sliding):
+    """MaxPool2d and AvgPool2d: the channels stay, H and W slide."""
+
+    __slots__ = ()
+    kernel_size: Pair
+    padding: Pair
+
+    def check(self) -> None:
+        check_pool_padding(self.kernel_size, self.padding)
+
+    def output(self, shape: Shape) -> Shape:
+        channels, _, _ = require_map(shape, type(self).__name__)
+        assert self.axes is not None
+        return Shape((channels, *slide(shape, self.axes)))
+
+    def field(self, field: Field, before: Shape, after: Shape) -> Field:
+        assert self.axes is not None
+        return slide_field(field, self.axes, after)

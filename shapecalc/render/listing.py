@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 from shapecalc.engine import Result
+from shapecalc.render import Options
+from shapecalc.render.explain import arithmetic
 from shapecalc.shape import Shape
 
 
-def render(result: Result) -> str:
-    """Return the listing, one line per module; a container's line is its name alone."""
+def render(result: Result, options: Options) -> str:
+    """Return the listing, one line per module; a container's line is its name alone.
+
+    With `options.explain`, a line whose layer changes H or W ends with its arithmetic as
+    a `# …` comment, as the document's lines do (but correct).
+    """
     lines = [f"Input:{_shape(result.input)}"]
     for row in result.rows:
         text = _shape(row.shape) if row.is_leaf else ""
-        lines.append("\t" * (row.depth - 1) + f"{row.name}:{text}")
+        note = arithmetic(row) if options.explain else None
+        comment = f" # {note}" if note else ""
+        lines.append("\t" * (row.depth - 1) + f"{row.name}:{text}{comment}")
     return "\n".join(lines) + "\n"
 
 

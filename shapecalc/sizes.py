@@ -1,0 +1,150 @@
+"""Is an input size a good one? Uneven strides, clean sizes, sweeps and the smallest input."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from shapecalc.engine import Result, Row, infer
+from shapecalc.errors import ShapecalcError
+from shapecalc.modules import Model
+from shapecalc.shape import Shape
+
+AXES = ("H", "W")
+SEARCH = 1024  # sizes tried each way for a clean size, and upward for the smallest
+
+
+@dataclass(frozen=True, slots=True)
+class Uneven:
+    """A strided layer whose input along `axis` (0: H, 1: W) is not a multiple of its stride.
+
+    Its output is rounded: the input's last `size % stride` positions are treated unevenly.
+    """
+
+    row: Row
+    axis: int
+    size: int
+    stride: int
+    output: int
+
+
+def uneven(result: Result) -> list[Uneven]:
+    """List every strided layer whose input does not divide by its stride, in row order."""
+    found = []
+    for row in result.rows:
+        layer = getattr(row.module, "layer", None)
+        axes = layer.windows() if layer is not None else None
+        if axes is None:
+            continue
+        for axis, window in enumerate(axes):
+            size = row.input.spatial[axis]
+            if window.stride > 1 and size % window.stride:
+                found.append(Uneven(row, axis, size, window.stride, row.shape.spatial[axis]))
+    return found
+
+
+def total_stride(result: Result) -> tuple[int | None, int | None]:
+    """Return the largest effective stride along H and W, where fields are uniform."""
+    strides: list[int | None] = [None, None]
+    for row in result.rows:
+        if row.field is None:
+            continue
+        for axis, reach in enumerate((row.field.h, row.field.w)):
+            if reach.stride is not None and reach.uniform:
+                strides[axis] = max(strides[axis] or 0, reach.stride)
+    return strides[0], strides[1]
+
+
+def resize(shape: Shape, axis: int, size: int) -> Shape:
+    """Return `shape` with H (axis 0) or W (axis 1) set to `size`."""
+    dims = list(shape.dims)
+    dims[1 + axis] = size
+    return Shape(tuple(dims))
+
+
+def try_infer(model: Model, shape: Shape) -> Result | ShapecalcError:
+    """Return the result for `shape`, or the error that refuses it."""
+    try:
+        return infer(model, shape)
+    except ShapecalcError as error:
+        return error
+
+
+def is_clean(model: Model, shape: Shape, axis: int) -> bool:
+    """Whether `shape` is accepted and no strided layer rounds along `axis`."""
+    result = try_infer(model, shape)
+    return isinstance(result, Result) and all(item.axis != axis for item in uneven(result))
+
+
+def nearest_clean(model: Model, shape: Shape, axis: int) -> tuple[int | None, int | None]:
+    """Return the nearest clean sizes along `axis` below and above the current one."""
+    size = shape.spatial[axis]
+    below = (n for n in range(size - 1, max(size - SEARCH, 0), -1))
+    above = (n for n in range(size + 1, size + SEARCH))
+    return (
+        next((n for n in below if is_clean(model, resize(shape, axis, n), axis)), None),
+        next((n for n in above if is_clean(model, resize(shape, axis, n), axis)), None),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """A top-level module's H and W before and after it, for one input size."""
+
+    path: str
+    before: tuple[int, int]
+    after: tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """One input size of a sweep: its stages and output, or the error that refuses it.
+
+    `uneven` names the layers that round, in row order. A sample keeps no rows, so that
+    a long sweep holds little.
+    """
+
+    size: int
+    outcome: Shape | ShapecalcError
+    stages: tuple[Stage, ...] = ()
+    uneven: tuple[str, ...] = ()
+
+
+def sweep(model: Model, sizes: range) -> Iterator[Sample]:
+    """Try each square input size of `sizes`, keeping the model's input channels."""
+    for size in sizes:
+        outcome = try_infer(model, Shape((model.input.channels, size, size)))
+        if not isinstance(outcome, Result):
+            yield Sample(size, outcome)
+            continue
+        stages = tuple(
+            Stage(row.path, row.input.spatial, row.shape.spatial)
+            for row in outcome.rows
+            if row.depth == 1 and row.input.is_map and row.shape.is_map
+        )
+        places = tuple(dict.fromkeys(item.row.path for item in uneven(outcome)))
+        yield Sample(size, outcome.output, stages, places)
+
+
+@dataclass(frozen=True, slots=True)
+class Smallest:
+    """The smallest sizes a model accepts: along H with W as given, along W, and square."""
+
+    height: int | None
+    width: int | None
+    square: int | None
+
+
+def smallest(model: Model, shape: Shape) -> Smallest:
+    """Find the smallest accepted H (W kept), W (H kept) and square size, trying upward."""
+    limit = max(*shape.spatial, SEARCH)
+
+    def first(make: Callable[[int], Shape]) -> int | None:
+        sizes = range(1, limit + 1)
+        return next((n for n in sizes if isinstance(try_infer(model, make(n)), Result)), None)
+
+    return Smallest(
+        first(lambda n: resize(shape, 0, n)),
+        first(lambda n: resize(shape, 1, n)),
+        first(lambda n: Shape((shape.channels, n, n))),
+    )

@@ -1,0 +1,110 @@
+"""Warnings, sweep tables and the smallest input, as the user reads them."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import spec
+from test_sizes import NARROW
+
+from shapecalc.engine import infer
+from shapecalc.modules import Model
+from shapecalc.render.checks import smallest_text, sweep_json, sweep_table, warnings
+from shapecalc.shape import Shape
+from shapecalc.sizes import Smallest, sweep
+
+
+def test_warnings_at_225(resnet18: Model) -> None:
+    lines = warnings(resnet18, infer(resnet18, Shape((3, 225, 225))))
+    assert lines[0] == (
+        "warning: conv1 (Conv2d): input 225×225 is not a multiple of its stride 2; "
+        "the output 113×113 is rounded"
+    )
+    assert len(lines) == 9
+    assert lines[-1] == "note: the total stride is 32; clean input sizes near 225: 224 or 256"
+
+
+def test_warnings_on_one_axis(resnet18: Model) -> None:
+    lines = warnings(resnet18, infer(resnet18, Shape((3, 224, 230))))
+    assert lines[0] == (
+        "warning: maxpool (MaxPool2d): input W 115 is not a multiple of its stride 2, "
+        "output W 58 is rounded"
+    )
+    assert lines[-1] == (
+        "note: the total stride is 32; clean input sizes near 224×230: H 192 or 256, W 224 or 256"
+    )
+
+
+def test_no_warnings_at_a_clean_size(resnet18: Model) -> None:
+    assert warnings(resnet18, infer(resnet18, resnet18.input)) == []
+
+
+def test_sweep_table(resnet18: Model) -> None:
+    lines = sweep_table(sweep(resnet18, range(223, 226))).splitlines()
+    assert lines[0].split() == [
+        "input",
+        "conv1",
+        "maxpool",
+        "layer2",
+        "layer3",
+        "layer4",
+        "avgpool",
+        "output",
+        "status",
+    ]
+    assert lines[1].split() == [
+        "223",
+        "112",
+        "56",
+        "28",
+        "14",
+        "7",
+        "1",
+        "1000",
+        "uneven:",
+        "conv1",
+    ]
+    assert lines[2].split() == ["224", "112", "56", "28", "14", "7", "1", "1000", "clean"]
+    assert lines[3].endswith("uneven: conv1, maxpool, layer2.0.conv1 and 5 more")
+
+
+def test_sweep_table_with_invalid_sizes() -> None:
+    lines = sweep_table(sweep(spec(NARROW), range(4, 7))).splitlines()
+    assert lines[1].split()[:4] == ["4", "invalid:", "0:", "Conv2d:"]
+    assert lines[2].split()[:4] == ["5", "invalid:", "1:", "MaxPool2d:"]
+    assert lines[3].split() == ["6", "2×4", "1×2", "4@1×2", "clean"]
+
+
+def test_sweep_json(resnet18: Model) -> None:
+    items = json.loads(sweep_json(sweep(resnet18, range(224, 226))))
+    assert items[0] == {
+        "input": 224,
+        "status": "clean",
+        "stages": {
+            "conv1": [112, 112],
+            "maxpool": [56, 56],
+            "layer2": [28, 28],
+            "layer3": [14, 14],
+            "layer4": [7, 7],
+            "avgpool": [1, 1],
+        },
+        "output": [1000],
+        "uneven": [],
+    }
+    assert items[1]["status"] == "uneven"
+    invalid = json.loads(sweep_json(sweep(spec(NARROW), range(5, 6))))
+    assert invalid[0]["status"] == "invalid"
+    assert invalid[0]["error"].startswith("1: MaxPool2d: input 4@1×3 is too small")
+
+
+def test_smallest_text(resnet18: Model) -> None:
+    text = smallest_text(resnet18, Smallest(1, 1, 1), height=224, width=224)
+    assert text == (
+        "smallest input for resnet18:\n"
+        "  H: 1 (with W = 224)\n"
+        "  W: 1 (with H = 224)\n"
+        "  square: 1×1\n"
+    )
+    missing = smallest_text(resnet18, Smallest(None, 3, None), height=9, width=9)
+    assert "H: none up to the search limit" in missing
+    assert "square: none up to the search limit" in missing

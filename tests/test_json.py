@@ -1,0 +1,81 @@
+"""JSON: every figure of every row, and the totals, as numbers."""
+
+from __future__ import annotations
+
+import json
+
+from shapecalc.engine import infer
+from shapecalc.memory import DType
+from shapecalc.modules import Model
+from shapecalc.render import Options
+from shapecalc.render.json import render
+from shapecalc.shape import Shape
+
+
+def test_json(resnet18: Model) -> None:
+    data = json.loads(render(infer(resnet18, Shape((3, 7, 9))), Options()))
+    assert {key: data[key] for key in ("model", "type", "input", "output")} == {
+        "model": "resnet18",
+        "type": "ResNet",
+        "input": [3, 7, 9],
+        "output": [1000],
+    }
+    assert (data["total_params"], data["total_stride"]) == (11_689_512, [32, 32])
+    assert len(data["layers"]) == 67
+    assert data["layers"][0] == {
+        "path": "conv1",
+        "name": "conv1",
+        "type": "Conv2d",
+        "depth": 1,
+        "shape": [64, 4, 5],
+        "params": 9408,
+        "macs": 9408 * 20,
+        "output_bytes": 64 * 4 * 5 * 4,
+        "receptive_field": [7, 7],
+        "effective_stride": [2, 2],
+        "field_uniform": True,
+    }
+    downsample = data["layers"][25]
+    assert (downsample["path"], downsample["shape"]) == ("layer2.0.downsample.0", [128, 1, 2])
+    # layer4 is 1×1 here, so the global pool changes nothing: fields stay unclipped.
+    assert data["layers"][-1]["receptive_field"] == [435, 435]
+    assert json.loads(render(infer(resnet18, resnet18.input), Options()))["layers"][-1][
+        "receptive_field"
+    ] == [None, None]
+    assert data["uneven"][0] == {"path": "conv1", "axis": "H", "input": 7, "stride": 2, "output": 4}
+
+
+def test_json_memory_follows_the_dtype(resnet18: Model) -> None:
+    result = infer(resnet18, resnet18.input)
+    data = json.loads(render(result, Options(dtype=DType.FLOAT16)))
+    assert data["memory"] == {
+        "dtype": "float16",
+        "input_bytes": 3 * 224 * 224 * 2,
+        "activation_bytes": sum(row.shape.numel for row in result.rows if row.is_leaf) * 2,
+        "param_bytes": 11_689_512 * 2,
+        "total_bytes": data["memory"]["input_bytes"]
+        + data["memory"]["activation_bytes"]
+        + 11_689_512 * 2,
+    }
+    assert data["layers"][0]["output_bytes"] == 64 * 112 * 112 * 2
+    assert data["uneven"] == []
+
+
+def test_json_of_a_model_that_takes_vectors(write_spec: object) -> None:
+    from conftest import spec
+
+    model = spec("input: [512]\nmodel: [{type: Linear, out_features: 10}]\n")
+    data = json.loads(render(infer(model, model.input), Options()))
+    assert data["layers"] == [
+        {
+            "path": "0",
+            "name": "0",
+            "type": "Linear",
+            "depth": 1,
+            "shape": [10],
+            "params": 5130,
+            "macs": 5120,
+            "output_bytes": 40,
+        }
+    ]
+    assert data["total_stride"] is None

@@ -1,0 +1,110 @@
+"""Input-size checks: uneven strides, the total stride, clean sizes, sweeps, smallest inputs."""
+
+from __future__ import annotations
+
+from conftest import spec
+
+from shapecalc.engine import infer
+from shapecalc.errors import ShapeError
+from shapecalc.modules import Model
+from shapecalc.shape import Shape
+from shapecalc.sizes import (
+    Smallest,
+    Stage,
+    nearest_clean,
+    smallest,
+    sweep,
+    total_stride,
+    uneven,
+)
+
+# Not square, so that H and W answer differently; kernel 5×3, no padding.
+NARROW = """
+    input: [1, 32, 32]
+    model:
+      - {type: Conv2d, out_channels: 4, kernel_size: [5, 3]}
+      - {type: MaxPool2d, kernel_size: 2}
+"""
+
+
+def test_uneven_lists_each_rounding_axis(resnet18: Model) -> None:
+    found = uneven(infer(resnet18, Shape((3, 225, 224))))
+    assert [(item.row.path, item.axis, item.size, item.stride, item.output) for item in found] == [
+        ("conv1", 0, 225, 2, 113),
+        ("maxpool", 0, 113, 2, 57),
+        ("layer2.0.conv1", 0, 57, 2, 29),
+        ("layer2.0.downsample.0", 0, 57, 2, 29),
+        ("layer3.0.conv1", 0, 29, 2, 15),
+        ("layer3.0.downsample.0", 0, 29, 2, 15),
+        ("layer4.0.conv1", 0, 15, 2, 8),
+        ("layer4.0.downsample.0", 0, 15, 2, 8),
+    ]
+    assert uneven(infer(resnet18, resnet18.input)) == []
+
+
+def test_total_stride_and_the_nearest_clean_sizes(resnet18: Model) -> None:
+    result = infer(resnet18, Shape((3, 225, 225)))
+    assert total_stride(result) == (32, 32)
+    assert nearest_clean(resnet18, result.input, 0) == (224, 256)
+    assert nearest_clean(resnet18, Shape((3, 97, 131)), 1) == (128, 160)
+
+
+def test_sweep(resnet18: Model) -> None:
+    samples = list(sweep(resnet18, range(223, 226)))
+    assert [sample.size for sample in samples] == [223, 224, 225]
+    assert [sample.uneven for sample in samples] == [
+        ("conv1",),
+        (),
+        (
+            "conv1",
+            "maxpool",
+            "layer2.0.conv1",
+            "layer2.0.downsample.0",
+            "layer3.0.conv1",
+            "layer3.0.downsample.0",
+            "layer4.0.conv1",
+            "layer4.0.downsample.0",
+        ),
+    ]
+    assert samples[1].outcome == Shape((1000,))
+    assert samples[1].stages[0] == Stage("conv1", (224, 224), (112, 112))
+    assert [stage.path for stage in samples[1].stages] == [
+        "conv1",
+        "bn1",
+        "relu",
+        "maxpool",
+        "layer1",
+        "layer2",
+        "layer3",
+        "layer4",
+        "avgpool",
+    ]
+
+
+def test_sweep_marks_sizes_too_small() -> None:
+    samples = list(sweep(spec(NARROW), range(4, 8)))
+    assert [type(sample.outcome).__name__ for sample in samples] == [
+        "ShapeError",
+        "ShapeError",
+        "Shape",
+        "Shape",
+    ]
+    error = samples[0].outcome
+    assert isinstance(error, ShapeError)
+    assert str(error).startswith("0: Conv2d: input 1@4×4 is too small")
+
+
+def test_smallest(resnet18: Model) -> None:
+    assert smallest(resnet18, resnet18.input) == Smallest(1, 1, 1)
+    assert smallest(spec(NARROW), Shape((1, 32, 32))) == Smallest(6, 4, 6)
+
+
+def test_smallest_when_only_one_size_fits() -> None:
+    fixed = spec("""
+        input: [1, 8, 8]
+        model:
+          - {type: Conv2d, out_channels: 2, kernel_size: 3}
+          - Flatten
+          - {type: Linear, in_features: 72, out_features: 10}
+    """)
+    assert smallest(fixed, fixed.input) == Smallest(8, 8, 8)

@@ -1,0 +1,72 @@
+"""The rich tree: columns, colour, width, the summary and --explain."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+from rich.console import Console
+
+from shapecalc.engine import infer
+from shapecalc.modules import Model
+from shapecalc.render import Format, Options, write
+from shapecalc.render.tree import ShapeTree
+from shapecalc.shape import Shape
+
+
+def text_of(console: Console) -> str:
+    assert isinstance(console.file, io.StringIO)
+    return console.file.getvalue()
+
+
+def test_tree_golden(resnet18: Model, console: Console, golden: Callable[[str, str], None]) -> None:
+    console.print(ShapeTree(infer(resnet18, resnet18.input), Options()))
+    golden("resnet18_224.tree.txt", text_of(console))
+
+
+def test_tree_explain_golden(
+    resnet18: Model, console: Console, golden: Callable[[str, str], None]
+) -> None:
+    console.print(ShapeTree(infer(resnet18, Shape((3, 97, 131))), Options(explain=True)))
+    golden("resnet18_97x131.explain.tree.txt", text_of(console))
+
+
+def test_tree_shows_every_module_with_its_figures(resnet18: Model, console: Console) -> None:
+    result = infer(resnet18, Shape((3, 97, 131)))
+    console.print(ShapeTree(result, Options()))
+    lines = text_of(console).splitlines()
+    assert lines[0].split() == ["output", "params", "MACs", "field"]
+    assert lines[1].split() == ["resnet18", "ResNet", "3@97×131", "11.7M", "568M"]
+    body = lines[2 : 2 + len(result.rows)]
+    assert len(body) == 67
+    for line, row in zip(body, result.rows, strict=True):
+        assert row.name in line.split()
+        assert str(row.shape) in line.split()
+    assert body[0].split() == ["├──", "conv1", "Conv2d", "64@49×66", "9.41K", "30.4M", "7"]
+    assert body[1].split() == ["├──", "bn1", "BatchNorm2d", "64@49×66", "128", "–", "7"]
+    assert body[-1].split() == ["└──", "fc", "Linear", "1000", "513K", "512K", "all"]
+    assert [line.split()[0] for line in lines[-4:]] == ["output", "params", "MACs", "memory"]
+    assert lines[-3] == "params  11,689,512 (46.76 MB as float32)"
+
+
+def test_tree_piped_is_plain_and_uncut(resnet18: Model) -> None:
+    stream = io.StringIO()
+    write(infer(resnet18, Shape((3, 10**9, 7))), Format.TREE, stream, Options())
+    text = stream.getvalue()
+    assert "\x1b[" not in text
+    assert "downsample  Sequential         512@31250000×1" in text
+    assert all(line == line.rstrip() for line in text.splitlines())
+
+
+def test_tree_in_colour_on_a_terminal(resnet18: Model) -> None:
+    console = Console(file=io.StringIO(), force_terminal=True, color_system="standard")
+    console.print(ShapeTree(infer(resnet18, resnet18.input), Options()))
+    assert "\x1b[36m64@112×112" in text_of(console)
+
+
+def test_tree_width_fits_its_longest_line(resnet18: Model) -> None:
+    for options in (Options(), Options(explain=True)):
+        view = ShapeTree(infer(resnet18, Shape((3, 97, 131))), options)
+        console = Console(file=io.StringIO(), width=view.width, color_system=None)
+        console.print(view)
+        assert max(len(line) for line in text_of(console).splitlines()) == view.width
