@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from shapecalc.errors import LayerError, ShapeError
 from shapecalc.field import Field, join_fields, start
+from shapecalc.layers import Layer
 from shapecalc.modules import Combine, Container, Leaf, Model, Module
 from shapecalc.shape import Shape
 
@@ -44,6 +45,11 @@ class Row:
     @property
     def is_leaf(self) -> bool:
         return isinstance(self.module, Leaf)
+
+    @property
+    def layer(self) -> Layer | None:
+        """The layer of a leaf's row; None for a container's."""
+        return self.module.layer if isinstance(self.module, Leaf) else None
 
 
 @dataclass(frozen=True, slots=True)

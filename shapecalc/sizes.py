@@ -32,7 +32,7 @@ def uneven(result: Result) -> list[Uneven]:
     """List every strided layer whose input does not divide by its stride, in row order."""
     found = []
     for row in result.rows:
-        layer = getattr(row.module, "layer", None)
+        layer = row.layer
         axes = layer.windows() if layer is not None else None
         if axes is None:
             continue

@@ -12,7 +12,7 @@ def arithmetic(row: Row) -> str | None:
     Both axes are shown once when their arithmetic is the same, each by name when not.
     Returns None for a layer that keeps H and W, and for containers.
     """
-    layer = getattr(row.module, "layer", None)
+    layer = row.layer
     if layer is None or not row.input.is_map or not row.shape.is_map:
         return None
     if row.input.spatial == row.shape.spatial:

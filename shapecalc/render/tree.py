@@ -42,52 +42,49 @@ class _Cells:
         )
 
 
-@dataclass(frozen=True, slots=True)
 class ShapeTree:
     """A renderable tree of a result, with aligned columns and a summary under it.
 
     With `options.explain`, each change of H or W shows its arithmetic after its line.
+    The lines are laid out once, on construction.
     """
 
-    result: Result
-    options: Options
+    __slots__ = ("heading", "labels", "root", "summary")
+
+    def __init__(self, result: Result, options: Options) -> None:
+        cells = [_Cells.of(row) for row in result.rows]
+        layout = _Layout.of(result, cells)
+        self.heading = Text(layout.heading(), style="bold")
+        self.root = layout.line(_root(result), depth=0, bold=True)
+        self.labels: list[tuple[int, Text]] = []
+        for row, cell in zip(result.rows, cells, strict=True):
+            line = layout.line(cell, depth=row.depth, bold=not row.is_leaf)
+            note = arithmetic(row) if options.explain else None
+            if note:
+                line.append(f"  {note}", style="yellow")
+            self.labels.append((row.depth, line))
+        entries = summary.entries(result, options.dtype)
+        label_width = max(len(label) for label, _ in entries)
+        self.summary = [
+            Text.assemble((label.ljust(label_width + GAP), "bold"), text) for label, text in entries
+        ]
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        heading, root, labels = self._lines()
-        yield heading
-        tree = Tree(root, guide_style="bright_black")
+        yield self.heading
+        tree = Tree(self.root, guide_style="bright_black")
         parents = [tree]
-        for depth, label in labels:
+        for depth, label in self.labels:
             del parents[depth:]
             parents.append(parents[-1].add(label))
         yield tree
-        yield from self._summary()
+        yield from self.summary
 
     @property
     def width(self) -> int:
         """Columns the widest line needs."""
-        heading, root, labels = self._lines()
-        widths = [len(heading), len(root), *(GUIDE * depth + len(label) for depth, label in labels)]
-        return max(*widths, *(len(line) for line in self._summary()))
-
-    def _lines(self) -> tuple[Text, Text, list[tuple[int, Text]]]:
-        """Return the heading, the root's line and each row's depth and line."""
-        result = self.result
-        layout = _Layout.of(result)
-        labels = []
-        for row in result.rows:
-            line = layout.line(_Cells.of(row), depth=row.depth, bold=not row.is_leaf)
-            note = arithmetic(row) if self.options.explain else None
-            if note:
-                line.append(f"  {note}", style="yellow")
-            labels.append((row.depth, line))
-        root = layout.line(_root(result), depth=0, bold=True)
-        return Text(layout.heading(), style="bold"), root, labels
-
-    def _summary(self) -> list[Text]:
-        entries = summary.entries(self.result, self.options.dtype)
-        width = max(len(label) for label, _ in entries)
-        return [Text.assemble((label.ljust(width + GAP), "bold"), text) for label, text in entries]
+        rows = (GUIDE * depth + len(label) for depth, label in self.labels)
+        others = (len(line) for line in (self.heading, self.root, *self.summary))
+        return max(*rows, *others)
 
 
 def _root(result: Result) -> _Cells:
@@ -109,8 +106,9 @@ class _Layout:
     widths: tuple[int, ...]
 
     @staticmethod
-    def of(result: Result) -> _Layout:
-        cells = [(row.depth, _Cells.of(row)) for row in result.rows]
+    def of(result: Result, rows: list[_Cells]) -> _Layout:
+        """Fit the columns to the rows' cells (`rows`, in result order) and the root's."""
+        cells = [(row.depth, cell) for row, cell in zip(result.rows, rows, strict=True)]
         cells.append((0, _root(result)))
         widths = (
             max(GUIDE * depth + len(cell.name) for depth, cell in cells),
