@@ -29,6 +29,7 @@ Examples:
 """
 SEPARATORS = "xX×*"
 MAX_SWEEP = 100_000
+MAX_DIGITS = 30
 
 
 def parse_sweep(ctx: click.Context, param: click.Parameter, value: str | None) -> range | None:
@@ -36,8 +37,9 @@ def parse_sweep(ctx: click.Context, param: click.Parameter, value: str | None) -
     if value is None:
         return None
     parts = value.split(":")
-    if 2 <= len(parts) <= 3 and all(part.strip().isdigit() for part in parts):
-        start, stop, step = (int(part) for part in [*parts, "1"][:3])
+    numbers = [number for number in map(_natural, parts) if number is not None]
+    if len(numbers) == len(parts) and 2 <= len(numbers) <= 3:
+        start, stop, step = (*numbers, 1)[:3]
         if 1 <= start <= stop and step >= 1 and (stop - start) // step < MAX_SWEEP:
             return range(start, stop + 1, step)
     raise click.BadParameter(
@@ -46,6 +48,14 @@ def parse_sweep(ctx: click.Context, param: click.Parameter, value: str | None) -
         ctx,
         param,
     )
+
+
+def _natural(text: str) -> int | None:
+    """Read a whole number of ASCII digits, at most MAX_DIGITS of them; else None."""
+    text = text.strip()
+    if text.isascii() and text.isdigit() and len(text) <= MAX_DIGITS:
+        return int(text)
+    return None
 
 
 def parse_size(
@@ -58,8 +68,9 @@ def parse_size(
     for separator in SEPARATORS:
         text = text.replace(separator, "x")
     parts = text.split("x")
-    if 1 <= len(parts) <= 3 and all(part.isdigit() and int(part) >= 1 for part in parts):
-        return tuple(int(part) for part in parts)
+    numbers = [number for number in map(_natural, parts) if number is not None and number >= 1]
+    if len(numbers) == len(parts) and 1 <= len(numbers) <= 3:
+        return tuple(numbers)
     raise click.BadParameter(
         f"{value!r} is not a size; use 224 (H = W), 224x320 (H×W) or 3x224x224 (C×H×W), "
         "each a whole number ≥ 1",

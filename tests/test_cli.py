@@ -153,6 +153,12 @@ USAGE_ERRORS = [
     pytest.param(["resnet18", "-i", "abc"], f"--input: 'abc' {BAD_SIZE}", id="letters"),
     pytest.param(["resnet18", "-i", "224x"], f"--input: '224x' {BAD_SIZE}", id="trailing-x"),
     pytest.param(["resnet18", "-i", "1x2x3x4"], f"--input: '1x2x3x4' {BAD_SIZE}", id="four"),
+    pytest.param(["resnet18", "-i", "²"], f"--input: '²' {BAD_SIZE}", id="superscript-digit"),
+    pytest.param(
+        ["resnet18", "-i", "9" * 5000],
+        f"--input: '{'9' * 5000}' {BAD_SIZE}",
+        id="digits-beyond-int-conversion",
+    ),
     pytest.param(
         ["resnet18", "-f", "xml"],
         "--format: 'xml' is not one of 'tree', 'listing', 'json'.",
