@@ -8,7 +8,7 @@ from typing import Any, NoReturn
 
 import click
 
-from shapecalc import __version__
+from shapecalc import __version__, inputs
 from shapecalc.errors import ShapecalcError, UsageError
 from shapecalc.memory import DType
 from shapecalc.modules import Model
@@ -27,56 +27,22 @@ Examples:
   shapecalc my_net.yaml --format json    a spec file of your own, as JSON
   shapecalc --list                       the built-in models
 """
-SEPARATORS = "xX×*"
-MAX_SWEEP = 100_000
-MAX_DIGITS = 30
 
 
-def parse_sweep(ctx: click.Context, param: click.Parameter, value: str | None) -> range | None:
-    """Read `START:STOP[:STEP]`, STOP included."""
-    if value is None:
-        return None
-    parts = value.split(":")
-    numbers = [number for number in map(_natural, parts) if number is not None]
-    if len(numbers) == len(parts) and 2 <= len(numbers) <= 3:
-        start, stop, step = (*numbers, 1)[:3]
-        if 1 <= start <= stop and step >= 1 and (stop - start) // step < MAX_SWEEP:
-            return range(start, stop + 1, step)
-    raise click.BadParameter(
-        f"{value!r} is not a sweep; use START:STOP or START:STOP:STEP with 1 ≤ START ≤ STOP, "
-        f"STEP ≥ 1 and at most {MAX_SWEEP:,} sizes",
-        ctx,
-        param,
-    )
+def _size(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, ...] | None:
+    """Read `--input`, or say what it takes."""
+    try:
+        return None if value is None else inputs.parse_size(value)
+    except ValueError as error:
+        raise click.BadParameter(f"{value!r} is not a size; {error}", ctx, param) from None
 
 
-def _natural(text: str) -> int | None:
-    """Read a whole number of ASCII digits, at most MAX_DIGITS of them; else None."""
-    text = text.strip()
-    if text.isascii() and text.isdigit() and len(text) <= MAX_DIGITS:
-        return int(text)
-    return None
-
-
-def parse_size(
-    ctx: click.Context, param: click.Parameter, value: str | None
-) -> tuple[int, ...] | None:
-    """Read `224` (H = W), `224x320` (H×W) or `3x224x224` (C×H×W)."""
-    if value is None:
-        return None
-    text = value.strip()
-    for separator in SEPARATORS:
-        text = text.replace(separator, "x")
-    parts = text.split("x")
-    numbers = [number for number in map(_natural, parts) if number is not None and number >= 1]
-    if len(numbers) == len(parts) and 1 <= len(numbers) <= 3:
-        return tuple(numbers)
-    raise click.BadParameter(
-        f"{value!r} is not a size; use 224 (H = W), 224x320 (H×W) or 3x224x224 (C×H×W), "
-        "each a whole number ≥ 1",
-        ctx,
-        param,
-    )
+def _sweep_range(ctx: click.Context, param: click.Parameter, value: str | None) -> range | None:
+    """Read `--sweep`, or say what it takes."""
+    try:
+        return None if value is None else inputs.parse_sweep(value)
+    except ValueError as error:
+        raise click.BadParameter(f"{value!r} is not a sweep; {error}", ctx, param) from None
 
 
 class Command(click.Command):
@@ -109,7 +75,7 @@ class Command(click.Command):
     "-i",
     "--input",
     "size",
-    callback=parse_size,
+    callback=_size,
     metavar="SIZE",
     help="Input size: 224, 224x320 (H×W) or 3x224x224 (C×H×W). Default: the spec's input.",
 )
@@ -133,7 +99,7 @@ class Command(click.Command):
 @click.option(
     "--sweep",
     metavar="START:STOP[:STEP]",
-    callback=parse_sweep,
+    callback=_sweep_range,
     help="Try each square input size from START to STOP (inclusive): the size after each "
     "stage, and whether it is clean, uneven or invalid.",
 )
@@ -169,7 +135,7 @@ def main(  # noqa: PLR0917 - click passes every option positionally
     from shapecalc import catalog
 
     network = catalog.load(model)
-    shape = _input(network.input, size)
+    shape = inputs.apply(network.input, size)
     if sweep is not None:
         _sweep(network, sweep, as_json=fmt == Format.JSON.value)
     elif smallest:
@@ -226,18 +192,6 @@ def _emit(text: str) -> None:
 
 class OutputClosedError(Exception):
     """Standard output was closed before the output was complete, as `| head` does."""
-
-
-def _input(default: Shape, size: tuple[int, ...] | None) -> Shape:
-    """Apply `--input` to the spec's default input shape."""
-    if size is None:
-        return default
-    if len(size) == 3:
-        return Shape(size)
-    if not default.is_map:
-        raise UsageError("--input", f"the model takes a {default} input, not a C×H×W image")
-    height, width = size if len(size) == 2 else (size[0], size[0])
-    return Shape((default.channels, height, width))
 
 
 def _models() -> str:
