@@ -8,35 +8,85 @@ from typing import TextIO
 
 from shapecalc.engine import Result
 from shapecalc.memory import DType
+from shapecalc.render.columns import Column
 
 
 class Format(Enum):
     """The formats `--format` offers."""
 
     TREE = "tree"
+    TABLE = "table"
     LISTING = "listing"
     JSON = "json"
+    MARKDOWN = "markdown"
+    CSV = "csv"
+    HTML = "html"
+    SVG = "svg"
+
+
+class View(Enum):
+    """What an HTML or SVG file shows."""
+
+    TABLE = "table"
+    TREE = "tree"
+
+
+EXTENSIONS = {
+    ".md": Format.MARKDOWN,
+    ".markdown": Format.MARKDOWN,
+    ".csv": Format.CSV,
+    ".json": Format.JSON,
+    ".html": Format.HTML,
+    ".htm": Format.HTML,
+    ".svg": Format.SVG,
+    ".txt": Format.TREE,
+}
+RICH = frozenset({Format.TREE, Format.TABLE})
 
 
 @dataclass(frozen=True, slots=True)
 class Options:
-    """What every format may take into account: element type, and whether to explain."""
+    """What formats may take into account.
+
+    `depth` leaves out modules deeper than it (None: all); `columns` picks the tabular
+    formats' columns by name (None: each format's own); `view` is what HTML and SVG show.
+    """
 
     dtype: DType = DType.FLOAT32
     explain: bool = False
+    depth: int | None = None
+    columns: tuple[Column, ...] | None = None
+    view: View = View.TABLE
 
 
-def write(result: Result, fmt: Format, stream: TextIO, options: Options = Options()) -> None:
-    """Write `result` to `stream` in `fmt`."""
-    if fmt is Format.TREE:
-        from shapecalc.render import tree  # rich is imported only for the tree
+def text(result: Result, fmt: Format, options: Options) -> str:
+    """Return `result` in `fmt` as plain text (no colour), whole."""
+    if fmt in RICH or fmt in (Format.HTML, Format.SVG):
+        from shapecalc.render import export  # rich is imported only for these
 
-        tree.write(result, stream, options)
-    elif fmt is Format.LISTING:
+        return export.document(result, fmt, options)
+    if fmt is Format.LISTING:
         from shapecalc.render import listing
 
-        stream.write(listing.render(result, options))
-    else:
+        return listing.render(result, options)
+    if fmt is Format.JSON:
         from shapecalc.render import json
 
-        stream.write(json.render(result, options))
+        return json.render(result, options)
+    if fmt is Format.MARKDOWN:
+        from shapecalc.render import markdown
+
+        return markdown.render(result, options)
+    from shapecalc.render import csv
+
+    return csv.render(result, options)
+
+
+def write(result: Result, fmt: Format, stream: TextIO, options: Options) -> None:
+    """Write `result` to `stream` in `fmt`; the tree and the table in colour on a terminal."""
+    if fmt in RICH:
+        from shapecalc.render import export
+
+        export.show(result, fmt, stream, options)
+    else:
+        stream.write(text(result, fmt, options))

@@ -7,6 +7,7 @@ import json
 from shapecalc.engine import Result, Row
 from shapecalc.memory import DType, memory, nbytes
 from shapecalc.render import Options
+from shapecalc.render.columns import visible
 from shapecalc.sizes import AXES, total_stride, uneven
 
 
@@ -40,7 +41,9 @@ def render(result: Result, options: Options) -> str:
         ],
     }
     lines = [f'  "{key}": {_dumps(value)},' for key, value in head.items()]
-    rows = ",\n".join(f"    {_dumps(_row(row, options.dtype))}" for row in result.rows)
+    rows = ",\n".join(
+        f"    {_dumps(_row(row, options.dtype))}" for row in visible(result, options.depth)
+    )
     layers = f'  "layers": [\n{rows}\n  ]' if rows else '  "layers": []'
     return "{\n" + "\n".join(lines) + "\n" + layers + "\n}\n"
 

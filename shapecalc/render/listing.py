@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from shapecalc.engine import Result
 from shapecalc.render import Options
+from shapecalc.render.columns import visible
 from shapecalc.render.explain import arithmetic
 from shapecalc.shape import Shape
 
@@ -15,8 +16,9 @@ def render(result: Result, options: Options) -> str:
     a `# …` comment, as the document's lines do (but correct).
     """
     lines = [f"Input:{_shape(result.input)}"]
-    for row in result.rows:
-        text = _shape(row.shape) if row.is_leaf else ""
+    for row in visible(result, options.depth):
+        shown = row.is_leaf or row.depth == options.depth  # a collapsed container shows its shape
+        text = _shape(row.shape) if shown else ""
         note = arithmetic(row) if options.explain else None
         comment = f" # {note}" if note else ""
         lines.append("\t" * (row.depth - 1) + f"{row.name}:{text}{comment}")

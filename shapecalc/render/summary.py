@@ -7,6 +7,10 @@ from shapecalc.memory import DType, memory
 from shapecalc.render.text import compact, grouped, megabytes
 
 
+def _mb(count: int) -> str:
+    return megabytes(count).removesuffix(" MB")
+
+
 def entries(result: Result, dtype: DType) -> list[tuple[str, str]]:
     """Return the summary's lines as (label, text) pairs."""
     used = memory(result, dtype)
@@ -21,8 +25,7 @@ def entries(result: Result, dtype: DType) -> list[tuple[str, str]]:
         ),
         (
             "memory",
-            f"input {megabytes(used.input)} + activations {megabytes(used.activations)} + "
-            f"params {megabytes(used.params)} = {megabytes(used.total)} "
-            f"({dtype.value}, 1 MB = 10^6 bytes)",
+            f"input {_mb(used.input)} + activations {_mb(used.activations)} + params "
+            f"{_mb(used.params)} = {megabytes(used.total)} ({dtype.value}; 1 MB = 10^6 B)",
         ),
     ]

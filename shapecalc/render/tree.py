@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TextIO
 
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
@@ -11,6 +10,7 @@ from rich.tree import Tree
 
 from shapecalc.engine import Result, Row
 from shapecalc.render import Options, summary
+from shapecalc.render.columns import visible
 from shapecalc.render.explain import arithmetic
 from shapecalc.render.text import compact, field
 
@@ -52,12 +52,13 @@ class ShapeTree:
     __slots__ = ("heading", "labels", "root", "summary")
 
     def __init__(self, result: Result, options: Options) -> None:
-        cells = [_Cells.of(row) for row in result.rows]
-        layout = _Layout.of(result, cells)
+        rows = visible(result, options.depth)
+        cells = [_Cells.of(row) for row in rows]
+        layout = _Layout.of(result, list(zip(rows, cells, strict=True)))
         self.heading = Text(layout.heading(), style="bold")
         self.root = layout.line(_root(result), depth=0, bold=True)
         self.labels: list[tuple[int, Text]] = []
-        for row, cell in zip(result.rows, cells, strict=True):
+        for row, cell in zip(rows, cells, strict=True):
             line = layout.line(cell, depth=row.depth, bold=not row.is_leaf)
             note = arithmetic(row) if options.explain else None
             if note:
@@ -106,9 +107,9 @@ class _Layout:
     widths: tuple[int, ...]
 
     @staticmethod
-    def of(result: Result, rows: list[_Cells]) -> _Layout:
-        """Fit the columns to the rows' cells (`rows`, in result order) and the root's."""
-        cells = [(row.depth, cell) for row, cell in zip(result.rows, rows, strict=True)]
+    def of(result: Result, rows: list[tuple[Row, _Cells]]) -> _Layout:
+        """Fit the columns to the rows' cells and the root's."""
+        cells = [(row.depth, cell) for row, cell in rows]
         cells.append((0, _root(result)))
         widths = (
             max(GUIDE * depth + len(cell.name) for depth, cell in cells),
@@ -149,12 +150,3 @@ class _Layout:
 
 def _count(value: int) -> str:
     return compact(value) if value else "–"
-
-
-def write(result: Result, stream: TextIO, options: Options) -> None:
-    """Print the tree, in colour on a terminal; lines are never wrapped or cut."""
-    view = ShapeTree(result, options)
-    console = Console(file=stream, highlight=False)
-    # A narrow terminal wraps long lines itself, which beats rich splitting a label.
-    console.width = max(console.width, view.width)
-    console.print(view)
