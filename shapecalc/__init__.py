@@ -1,5 +1,23 @@
-"""Every layer's output shape of a convolutional network, by pure arithmetic."""
+"""Every layer's output shape of a convolutional network, by pure arithmetic.
+
+`load`, `infer` and `render` (see shapecalc.api) are imported when first used, so that
+`import shapecalc` costs next to nothing.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
+__all__ = ["infer", "load", "render"]
+
+if TYPE_CHECKING:
+    from shapecalc.api import infer, load, render
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from shapecalc import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'shapecalc' has no attribute {name!r}")

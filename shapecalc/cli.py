@@ -1,18 +1,22 @@
-"""The `shapecalc` command: a thin click layer over catalog, engine and render."""
+"""The `shapecalc` command: a thin click layer over the API, sizes and formats."""
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
 from shapecalc import __version__, inputs
 from shapecalc.errors import ShapecalcError, UsageError
+from shapecalc.formats import EXTENSIONS, Format, Options, View
+from shapecalc.formats.columns import Column
+from shapecalc.formats.columns import parse as parse_columns
 from shapecalc.memory import DType
 from shapecalc.modules import Model
-from shapecalc.render import Format, Options
 from shapecalc.shape import Shape
 
 EXAMPLES = """\b
@@ -24,6 +28,7 @@ Examples:
   shapecalc resnet18 -i 225 --explain    each size's arithmetic, and why 225 rounds
   shapecalc resnet18 --sweep 1:1024      which input sizes are clean, uneven or invalid
   shapecalc resnet18 --smallest          the smallest input it accepts
+  shapecalc resnet18 -d 1 -o r18.md      a Markdown table of the top modules, to a file
   shapecalc my_net.yaml --format json    a spec file of your own, as JSON
   shapecalc --list                       the built-in models
 """
@@ -35,6 +40,16 @@ def _size(ctx: click.Context, param: click.Parameter, value: str | None) -> tupl
         return None if value is None else inputs.parse_size(value)
     except ValueError as error:
         raise click.BadParameter(f"{value!r} is not a size; {error}", ctx, param) from None
+
+
+def _columns(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> tuple[Column, ...] | None:
+    """Read `--columns`, or say which columns there are."""
+    try:
+        return None if value is None else parse_columns(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error), ctx, param) from None
 
 
 def _sweep_range(ctx: click.Context, param: click.Parameter, value: str | None) -> range | None:
@@ -68,7 +83,10 @@ class Command(click.Command):
 
 
 @click.command(
-    cls=Command, epilog=EXAMPLES, context_settings={"help_option_names": ["-h", "--help"]}
+    "shapecalc",
+    cls=Command,
+    epilog=EXAMPLES,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 @click.argument("model", required=False)
 @click.option(
@@ -84,9 +102,33 @@ class Command(click.Command):
     "--format",
     "fmt",
     type=click.Choice([f.value for f in Format]),
-    default=Format.TREE.value,
+    help="Output format. Default: tree, or what --output's extension says.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=False, path_type=Path),
+    help="Write to FILE (whole, or not at all) instead of standard output; the format "
+    "follows its extension: .md .csv .json .html .svg .txt.",
+)
+@click.option(
+    "-d", "--depth", type=click.IntRange(min=1), help="Show modules down to this depth only."
+)
+@click.option(
+    "-c",
+    "--columns",
+    callback=_columns,
+    metavar="NAMES",
+    help="Columns of the table, markdown, csv, html and svg formats, comma-separated, from: "
+    + ", ".join(column.value for column in Column)
+    + ".",
+)
+@click.option(
+    "--view",
+    type=click.Choice([view.value for view in View]),
+    default=View.TABLE.value,
     show_default=True,
-    help="Output format.",
+    help="What the html and svg formats show.",
 )
 @click.option(
     "--dtype",
@@ -114,7 +156,11 @@ class Command(click.Command):
 def main(  # noqa: PLR0917 - click passes every option positionally
     model: str | None,
     size: tuple[int, ...] | None,
-    fmt: str,
+    fmt: str | None,
+    output: Path | None,
+    depth: int | None,
+    columns: tuple[Column, ...] | None,
+    view: str,
     dtype: str,
     explain: bool,
     sweep: range | None,
@@ -128,66 +174,97 @@ def main(  # noqa: PLR0917 - click passes every option positionally
     no PyTorch, no forward pass.
     """
     if list_models:
-        _emit(_models())
+        _deliver(_models(), output)
         return
     if model is None:
         raise click.UsageError("missing MODEL: a built-in name (see --list) or a spec file")
-    from shapecalc import catalog
+    from shapecalc import api
 
-    network = catalog.load(model)
+    network = api.load(model)
     shape = inputs.apply(network.input, size)
+    chosen = _format(fmt, output)
     if sweep is not None:
-        _sweep(network, sweep, as_json=fmt == Format.JSON.value)
+        _deliver(_sweep(network, sweep, as_json=chosen is Format.JSON), output)
     elif smallest:
-        _smallest(network, shape)
+        _deliver(_smallest(network, shape), output)
     else:
-        _report(
-            network, shape, fmt=Format(fmt), options=Options(DType(dtype), explain), quiet=quiet
+        options = Options(DType(dtype), explain, depth, columns, View(view))
+        _report(network, shape, fmt=chosen, options=options, output=output, quiet=quiet)
+
+
+def _format(fmt: str | None, output: Path | None) -> Format:
+    """Return the format asked for, else the one --output's extension names, else the tree."""
+    if fmt is not None:
+        return Format(fmt)
+    if output is None:
+        return Format.TREE
+    found = EXTENSIONS.get(output.suffix.lower())
+    if found is None:
+        raise UsageError(
+            "--output", f"cannot tell a format from {output.name!r}; name one with --format"
         )
+    return found
 
 
-def _report(network: Model, shape: Shape, *, fmt: Format, options: Options, quiet: bool) -> None:
+def _report(
+    network: Model,
+    shape: Shape,
+    *,
+    fmt: Format,
+    options: Options,
+    output: Path | None,
+    quiet: bool,
+) -> None:
     """Write the model's rows in `fmt`, then any warnings about the input size."""
-    from shapecalc import engine, render
-    from shapecalc.render import checks
+    from shapecalc import engine, formats
+    from shapecalc.formats import checks
 
     result = engine.infer(network, shape)
-    try:
-        render.write(result, fmt, sys.stdout, options)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        raise OutputClosedError from None  # past click, which would otherwise report success
+    if output is None:
+        _guard(lambda: formats.write(result, fmt, sys.stdout, options))
+    else:
+        _deliver(formats.text(result, fmt, options), output)
     if not quiet:
         for line in checks.warnings(network, result):
             click.echo(line, err=True)
 
 
-def _sweep(network: Model, sizes: range, *, as_json: bool) -> None:
-    from shapecalc.render import checks
+def _sweep(network: Model, sizes: range, *, as_json: bool) -> str:
+    from shapecalc.formats import checks
     from shapecalc.sizes import sweep
 
     samples = sweep(network, sizes)
-    _emit(checks.sweep_json(samples) if as_json else checks.sweep_table(samples))
+    return checks.sweep_json(samples) if as_json else checks.sweep_table(samples)
 
 
-def _smallest(network: Model, shape: Shape) -> None:
-    from shapecalc.render import checks
+def _smallest(network: Model, shape: Shape) -> str:
+    from shapecalc.formats import checks
     from shapecalc.sizes import smallest
 
     if not shape.is_map:
         raise UsageError("--smallest", f"the model takes a {shape} input, not a C×H×W image")
     found = smallest(network, shape)
     height, width = shape.spatial
-    _emit(checks.smallest_text(network, found, height=height, width=width))
+    return checks.smallest_text(network, found, height=height, width=width)
 
 
-def _emit(text: str) -> None:
-    """Write `text` to standard output, noticing a reader that has gone."""
+def _deliver(text: str, output: Path | None) -> None:
+    """Write `text` to the --output file, whole, or to standard output."""
+    if output is not None:
+        from shapecalc.files import write_atomically
+
+        write_atomically(output, text)
+    else:
+        _guard(lambda: sys.stdout.write(text))
+
+
+def _guard(write: Callable[[], object]) -> None:
+    """Write to standard output, noticing a reader that has gone."""
     try:
-        sys.stdout.write(text)
+        write()
         sys.stdout.flush()
     except BrokenPipeError:
-        raise OutputClosedError from None
+        raise OutputClosedError from None  # past click, which would otherwise report success
 
 
 class OutputClosedError(Exception):

@@ -8,8 +8,8 @@ from conftest import spec
 from test_sizes import NARROW
 
 from shapecalc.engine import infer
+from shapecalc.formats.checks import smallest_text, sweep_json, sweep_table, warnings
 from shapecalc.modules import Model
-from shapecalc.render.checks import smallest_text, sweep_json, sweep_table, warnings
 from shapecalc.shape import Shape
 from shapecalc.sizes import Smallest, sweep
 

@@ -32,8 +32,7 @@ def test_tree_by_default(run: Run) -> None:
         "output  1000",
         "params  11,689,512 (46.76 MB as float32)",
         "MACs    1,814,073,344 (1.81 G; FLOPs = 2 × MACs = 3.63 G)",
-        "memory  input 0.60 MB + activations 26.90 MB + params 46.76 MB = 74.26 MB (float32, "
-        "1 MB = 10^6 bytes)",
+        "memory  input 0.60 + activations 26.90 + params 46.76 = 74.26 MB (float32; 1 MB = 10^6 B)",
     ]
     assert result.stderr == ""
 
@@ -78,7 +77,7 @@ def test_version_and_help(run: Run) -> None:
     assert run("--version").stdout == f"shapecalc {__version__}\n"
     help_text = run("--help").stdout
     assert "shapecalc resnet18 --input 97x131" in help_text
-    assert "--format [tree|listing|json]" in help_text
+    assert "--format [tree|table|listing|json|markdown|csv|html|svg]" in help_text
 
 
 def test_no_color_is_respected(run: Run) -> None:
@@ -161,12 +160,13 @@ USAGE_ERRORS = [
     ),
     pytest.param(
         ["resnet18", "-f", "xml"],
-        "--format: 'xml' is not one of 'tree', 'listing', 'json'.",
+        "--format: 'xml' is not one of 'tree', 'table', 'listing', 'json', 'markdown', 'csv', "
+        "'html', 'svg'.",
         id="format",
     ),
     pytest.param(
         ["resnet18", "--colour"],
-        "--colour: no such option; see shapecalc --help",
+        "--colour: no such option (did you mean --columns?); see shapecalc --help",
         id="unknown-option",
     ),
     pytest.param(

@@ -6,8 +6,8 @@ import pytest
 from conftest import spec
 
 from shapecalc.engine import infer
+from shapecalc.formats.explain import arithmetic
 from shapecalc.modules import Model
-from shapecalc.render.explain import arithmetic
 from shapecalc.shape import Shape
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 from shapecalc.engine import infer
+from shapecalc.formats import Options
+from shapecalc.formats.json import render
 from shapecalc.memory import DType
 from shapecalc.modules import Model
-from shapecalc.render import Options
-from shapecalc.render.json import render
 from shapecalc.shape import Shape
 
 

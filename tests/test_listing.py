@@ -7,9 +7,9 @@ import re
 from conftest import GOLDEN
 
 from shapecalc.engine import infer
+from shapecalc.formats import Options
+from shapecalc.formats.listing import render
 from shapecalc.modules import Model
-from shapecalc.render import Options
-from shapecalc.render.listing import render
 from shapecalc.shape import Shape
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from shapecalc.field import POINT, WHOLE, Field, Reach
-from shapecalc.render.text import compact, field, grouped, megabytes, stride
+from shapecalc.formats.text import compact, field, grouped, megabytes, stride
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,9 @@ from collections.abc import Callable
 from rich.console import Console
 
 from shapecalc.engine import infer
+from shapecalc.formats import Format, Options, write
+from shapecalc.formats.tree import ShapeTree
 from shapecalc.modules import Model
-from shapecalc.render import Format, Options, write
-from shapecalc.render.tree import ShapeTree
 from shapecalc.shape import Shape
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from shapecalc.engine import Result
-from shapecalc.render import Options, summary
-from shapecalc.render.columns import TABLE, Column, text, total, visible
+from shapecalc.formats import Options, summary
+from shapecalc.formats.columns import TABLE, Column, text, total, visible
 
 INDENT = "· "  # per level of depth: leading spaces would vanish in a rendered cell
 _SPECIAL = re.compile(r"([\\|*_`<>\[\]])")

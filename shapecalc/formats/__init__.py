@@ -7,8 +7,8 @@ from enum import Enum
 from typing import TextIO
 
 from shapecalc.engine import Result
+from shapecalc.formats.columns import Column
 from shapecalc.memory import DType
-from shapecalc.render.columns import Column
 
 
 class Format(Enum):
@@ -62,22 +62,22 @@ class Options:
 def text(result: Result, fmt: Format, options: Options) -> str:
     """Return `result` in `fmt` as plain text (no colour), whole."""
     if fmt in RICH or fmt in (Format.HTML, Format.SVG):
-        from shapecalc.render import export  # rich is imported only for these
+        from shapecalc.formats import export  # rich is imported only for these
 
         return export.document(result, fmt, options)
     if fmt is Format.LISTING:
-        from shapecalc.render import listing
+        from shapecalc.formats import listing
 
         return listing.render(result, options)
     if fmt is Format.JSON:
-        from shapecalc.render import json
+        from shapecalc.formats import json
 
         return json.render(result, options)
     if fmt is Format.MARKDOWN:
-        from shapecalc.render import markdown
+        from shapecalc.formats import markdown
 
         return markdown.render(result, options)
-    from shapecalc.render import csv
+    from shapecalc.formats import csv
 
     return csv.render(result, options)
 
@@ -85,7 +85,7 @@ def text(result: Result, fmt: Format, options: Options) -> str:
 def write(result: Result, fmt: Format, stream: TextIO, options: Options) -> None:
     """Write `result` to `stream` in `fmt`; the tree and the table in colour on a terminal."""
     if fmt in RICH:
-        from shapecalc.render import export
+        from shapecalc.formats import export
 
         export.show(result, fmt, stream, options)
     else:

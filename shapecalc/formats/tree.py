@@ -9,10 +9,10 @@ from rich.text import Text
 from rich.tree import Tree
 
 from shapecalc.engine import Result, Row
-from shapecalc.render import Options, summary
-from shapecalc.render.columns import visible
-from shapecalc.render.explain import arithmetic
-from shapecalc.render.text import compact, field
+from shapecalc.formats import Options, summary
+from shapecalc.formats.columns import visible
+from shapecalc.formats.explain import arithmetic
+from shapecalc.formats.text import compact, field
 
 GUIDE = 4  # columns rich's tree guides take per level
 GAP = 2

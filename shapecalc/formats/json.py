@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 from shapecalc.engine import Result, Row
+from shapecalc.formats import Options
+from shapecalc.formats.columns import visible
 from shapecalc.memory import DType, memory, nbytes
-from shapecalc.render import Options
-from shapecalc.render.columns import visible
 from shapecalc.sizes import AXES, total_stride, uneven
 
 

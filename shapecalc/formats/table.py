@@ -8,8 +8,8 @@ from rich.table import Table
 from rich.text import Text
 
 from shapecalc.engine import Result
-from shapecalc.render import Options, summary
-from shapecalc.render.columns import TABLE, Column, text, total, visible
+from shapecalc.formats import Options, summary
+from shapecalc.formats.columns import TABLE, Column, text, total, visible
 
 INDENT = "  "  # per level of depth in the layer column
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from shapecalc.engine import Result
-from shapecalc.render import Options
-from shapecalc.render.columns import visible
-from shapecalc.render.explain import arithmetic
+from shapecalc.formats import Options
+from shapecalc.formats.columns import visible
+from shapecalc.formats.explain import arithmetic
 from shapecalc.shape import Shape
 
 

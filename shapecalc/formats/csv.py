@@ -6,8 +6,8 @@ import csv
 import io
 
 from shapecalc.engine import Result
-from shapecalc.render import Options
-from shapecalc.render.columns import CSV, value, visible
+from shapecalc.formats import Options
+from shapecalc.formats.columns import CSV, value, visible
 
 
 def render(result: Result, options: Options) -> str:

@@ -7,9 +7,9 @@ from enum import Enum
 
 from shapecalc.engine import Result, Row
 from shapecalc.errors import did_you_mean
+from shapecalc.formats.text import field, grouped, stride
 from shapecalc.layers.conv import Conv2d
 from shapecalc.memory import DType, memory, nbytes
-from shapecalc.render.text import field, grouped, stride
 
 
 class Column(Enum):

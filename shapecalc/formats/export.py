@@ -8,9 +8,9 @@ from typing import TextIO
 from rich.console import Console
 
 from shapecalc.engine import Result
-from shapecalc.render import Format, Options, View
-from shapecalc.render.table import ShapeTable
-from shapecalc.render.tree import ShapeTree
+from shapecalc.formats import Format, Options, View
+from shapecalc.formats.table import ShapeTable
+from shapecalc.formats.tree import ShapeTree
 
 
 def show(result: Result, fmt: Format, stream: TextIO, options: Options) -> None:

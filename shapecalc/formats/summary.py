@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from shapecalc.engine import Result
+from shapecalc.formats.text import compact, grouped, megabytes
 from shapecalc.memory import DType, memory
-from shapecalc.render.text import compact, grouped, megabytes
 
 
 def _mb(count: int) -> str:
