@@ -174,7 +174,9 @@ def main(  # noqa: PLR0917 - click passes every option positionally
     no PyTorch, no forward pass.
     """
     if list_models:
-        _deliver(_models(), output)
+        from shapecalc.formats import models
+
+        _deliver(models.render(), output)
         return
     if model is None:
         raise click.UsageError("missing MODEL: a built-in name (see --list) or a spec file")
@@ -269,20 +271,6 @@ def _guard(write: Callable[[], object]) -> None:
 
 class OutputClosedError(Exception):
     """Standard output was closed before the output was complete, as `| head` does."""
-
-
-def _models() -> str:
-    from shapecalc import catalog
-
-    rows = []
-    for name in catalog.builtin_names():
-        model = catalog.load(name)
-        rows.append((name, "×".join(map(str, model.input.dims)), model.description))
-    widths = [max(len(row[column]) for row in rows) for column in range(2)]
-    return "".join(
-        f"{name.ljust(widths[0])}  {size.ljust(widths[1])}  {about}".rstrip() + "\n"
-        for name, size, about in rows
-    )
 
 
 def _fail(message: str, status: int) -> int:

@@ -15,6 +15,9 @@ from test_listing import document_listing
 from shapecalc import __version__
 
 Run = Callable[..., Result]
+SWEEP = (
+    "use START:STOP or START:STOP:STEP with 1 ≤ START ≤ STOP, STEP ≥ 1 and at most 100,000 sizes"
+)
 BAD_SIZE = (
     "is not a size; use 224 (H = W), 224x320 (H×W) or 3x224x224 (C×H×W), each a whole number ≥ 1"
 )
@@ -70,7 +73,73 @@ def test_spec_file_by_path(run: Run, write_spec: Callable[[str], Path]) -> None:
 def test_list(run: Run) -> None:
     result = run("--list")
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[0].split()[:2] == ["resnet18", "3×224×224"]
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["model", "input", "params", "MACs", "description"]
+    assert lines[1].split()[:4] == ["resnet18", "3×224×224", "11.7M", "1.81G"]
+
+
+@pytest.mark.parametrize(
+    ("name", "start"),
+    [
+        pytest.param("r18.md", "| layer ", id="markdown"),
+        pytest.param("r18.csv", "path,name,type,depth,", id="csv"),
+        pytest.param("r18.json", '{\n  "model": "resnet18"', id="json"),
+        pytest.param("r18.html", "<!DOCTYPE html>", id="html"),
+        pytest.param("r18.svg", "<svg", id="svg"),
+        pytest.param("r18.txt", "                ", id="text-tree"),
+    ],
+)
+def test_output_file_format_follows_its_extension(
+    run: Run, tmp_path: Path, name: str, start: str
+) -> None:
+    target = tmp_path / name
+    result = run("resnet18", "--output", str(target))
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+    assert target.read_text(encoding="utf-8").startswith(start)
+
+
+def test_output_format_given_wins_over_the_extension(run: Run, tmp_path: Path) -> None:
+    target = tmp_path / "r18.txt"
+    assert run("resnet18", "-f", "listing", "-o", str(target)).exit_code == 0
+    assert target.read_text(encoding="utf-8") == document_listing()
+
+
+def test_output_with_an_unknown_extension(run: Run, tmp_path: Path) -> None:
+    result = run("resnet18", "-o", str(tmp_path / "r18.pdf"))
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "error: --output: cannot tell a format from 'r18.pdf'; name one with --format\n",
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_output_into_a_missing_folder(run: Run, tmp_path: Path) -> None:
+    target = tmp_path / "gone" / "r18.md"
+    result = run("resnet18", "-o", str(target))
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"error: {target}: cannot write: No such file or directory\n",
+    )
+
+
+def test_depth_and_columns(run: Run) -> None:
+    result = run("resnet18", "-f", "csv", "--depth", "1", "--columns", "path,output,macs")
+    assert result.stdout.splitlines() == [
+        "path,output,macs",
+        "conv1,64×112×112,118013952",
+        "bn1,64×112×112,0",
+        "relu,64×112×112,0",
+        "maxpool,64×56×56,0",
+        "layer1,64×56×56,462422016",
+        "layer2,128×28×28,411041792",
+        "layer3,256×14×14,411041792",
+        "layer4,512×7×7,411041792",
+        "avgpool,512×1×1,0",
+        "fc,1000,512000",
+    ]
+    table = run("resnet18", "-f", "table", "-d", "1").stdout.splitlines()
+    assert table[0].split() == ["layer", "type", "window", "output", "params", "MACs", "field"]
+    assert len(table) == 2 + 10 + 2 + 5
 
 
 def test_version_and_help(run: Run) -> None:
@@ -183,6 +252,37 @@ USAGE_ERRORS = [
         ["resnet18", "extra"],
         "Got unexpected extra argument (extra); see shapecalc --help",
         id="extra",
+    ),
+    pytest.param(
+        ["resnet18", "--sweep", "10:1"],
+        f"--sweep: '10:1' is not a sweep; {SWEEP}",
+        id="sweep-backwards",
+    ),
+    pytest.param(
+        ["resnet18", "--sweep", "0:5"], f"--sweep: '0:5' is not a sweep; {SWEEP}", id="sweep-zero"
+    ),
+    pytest.param(
+        ["resnet18", "--sweep", "1:200001"],
+        f"--sweep: '1:200001' is not a sweep; {SWEEP}",
+        id="sweep-too-long",
+    ),
+    pytest.param(
+        ["resnet18", "--dtype", "int4"],
+        "--dtype: 'int4' is not one of 'float32', 'float16', 'bfloat16', 'float64', 'int8'.",
+        id="dtype",
+    ),
+    pytest.param(
+        ["resnet18", "--depth", "0"], "--depth: 0 is not in the range x>=1.", id="depth-zero"
+    ),
+    pytest.param(
+        ["resnet18", "--columns", "layer,flops"],
+        "--columns: no column 'flops'; the "
+        "columns are layer, path, name, type, depth, kernel, stride, padding, window, "
+        "output, params, macs, bytes, field, field_stride",
+        id="unknown-column",
+    ),
+    pytest.param(
+        ["resnet18", "--view", "graph"], "--view: 'graph' is not one of 'table', 'tree'.", id="view"
     ),
 ]
 

@@ -1,0 +1,75 @@
+"""Model pages: docs/models/<name>.md for every built-in model, and an index.
+
+Regenerate them all, from the repository's top folder, with:
+
+    python -m shapecalc.pages
+
+A test fails when a committed page differs from what this makes.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from shapecalc import api, catalog
+from shapecalc.files import write_atomically
+from shapecalc.formats.text import compact, grouped
+
+FOLDER = Path("docs") / "models"
+COMMAND = "python -m shapecalc.pages"
+
+
+def page(name: str) -> str:
+    """Return the page of the built-in model `name`, at its default input."""
+    model = api.load(name)
+    result = api.infer(model)
+    table = api.render(result, "markdown")
+    size = "×".join(str(dim) for dim in model.input.dims)
+    return (
+        f"# {name}\n\n"
+        f"{model.description}\n\n"
+        f"Input {size}. Made by `shapecalc {name} --format markdown`; every page here is made "
+        f"by `{COMMAND}`.\n\n"
+        f"{table}"
+    )
+
+
+def index() -> str:
+    """Return the index of the model pages: each model's input, params and MACs."""
+    lines = [
+        "# Built-in models\n",
+        f"Made by `{COMMAND}`.\n",
+        "| model | input | params | MACs | description |",
+        "| :-- | :-- | --: | --: | :-- |",
+    ]
+    for name in catalog.builtin_names():
+        model = api.load(name)
+        result = api.infer(model)
+        size = "×".join(str(dim) for dim in model.input.dims)
+        lines.append(
+            f"| [{name}]({name}.md) | {size} | {grouped(result.total_params)} | "
+            f"{compact(result.total_macs, space=' ')} | {model.description} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def pages() -> dict[str, str]:
+    """Return every page by file name, the index included."""
+    made = {f"{name}.md": page(name) for name in catalog.builtin_names()}
+    made["README.md"] = index()
+    return made
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Write every page into the folder named by the first argument, else docs/models."""
+    args = sys.argv[1:] if argv is None else argv
+    folder = Path(args[0]) if args else FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    for file_name, text in pages().items():
+        write_atomically(folder / file_name, text)
+        print(f"wrote {folder / file_name}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,100 @@
+"""The Python API a docs build calls: load, infer, render."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import shapecalc
+from shapecalc.errors import ShapecalcError, ShapeError, SpecError, UsageError
+from shapecalc.modules import Model
+
+
+def test_load_infer_render() -> None:
+    model = shapecalc.load("resnet18")
+    result = shapecalc.infer(model, input=224)
+    page = shapecalc.render(result, "markdown", depth=1)
+    assert "| layer4    | Sequential" in page
+    assert "**11,689,512**" in page
+
+
+@pytest.mark.parametrize(
+    "size",
+    [None, 224, (224, 224), (3, 224, 224), "224", "224x224", "3x224x224"],
+    ids=str,
+)
+def test_every_way_to_give_an_input(size: int | tuple[int, ...] | str | None) -> None:
+    assert shapecalc.infer("resnet18", size).input.dims == (3, 224, 224)
+
+
+def test_a_path_works_like_a_name(write_spec: Callable[[str], Path]) -> None:
+    path = write_spec(
+        "input: [1, 9, 9]\nmodel: [{type: Conv2d, out_channels: 2, kernel_size: 3}]\n"
+    )
+    assert isinstance(shapecalc.load(path), Model)
+    result = shapecalc.infer(str(path), (5, 7))
+    assert result.output.dims == (2, 3, 5)
+
+
+def test_render_every_format_as_a_string() -> None:
+    result = shapecalc.infer("resnet18")
+    assert json.loads(shapecalc.render(result, "json"))["total_macs"] == 1_814_073_344
+    records = list(
+        csv.DictReader(io.StringIO(shapecalc.render(result, "csv", columns="path,macs")))
+    )
+    assert records[0] == {"path": "conv1", "macs": "118013952"}
+    assert shapecalc.render(result, "listing").startswith("Input:3@224*224\nconv1:64@112*112\n")
+    assert shapecalc.render(result, "tree", depth=1).count("\n") == 16
+    assert "\x1b[" not in shapecalc.render(result, "table")
+    assert shapecalc.render(result, "svg", view="tree").startswith("<svg")
+    assert shapecalc.render(result, "html", dtype="float16").startswith("<!DOCTYPE html>")
+
+
+@pytest.mark.parametrize(
+    ("call", "error"),
+    [
+        pytest.param(lambda: shapecalc.load("resnet19"), ShapecalcError, id="unknown-model"),
+        pytest.param(lambda: shapecalc.infer("resnet18", "224x"), ValueError, id="bad-size"),
+        pytest.param(
+            lambda: shapecalc.render(shapecalc.infer("resnet18"), "pdf"),
+            ValueError,
+            id="bad-format",
+        ),
+        pytest.param(
+            lambda: shapecalc.render(shapecalc.infer("resnet18"), columns="colour"),
+            ValueError,
+            id="bad-column",
+        ),
+    ],
+)
+def test_errors(call: Callable[[], object], error: type[Exception]) -> None:
+    with pytest.raises(error):
+        call()
+
+
+def test_errors_are_the_shapecalc_ones(write_spec: Callable[[str], Path]) -> None:
+    with pytest.raises(SpecError):
+        shapecalc.load(write_spec("model: [\n"))
+    with pytest.raises(ShapeError):
+        shapecalc.infer(
+            write_spec("input: [1, 9, 9]\nmodel: [{type: MaxPool2d, kernel_size: 4}]\n"), 2
+        )
+    with pytest.raises(UsageError):
+        shapecalc.infer(write_spec("input: [9]\nmodel: [ReLU]\n"), 2)
+
+
+def test_import_is_cheap() -> None:
+    code = (
+        "import sys, shapecalc\n"
+        "names = ('shapecalc', 'click', 'rich', 'yaml')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(names)))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "['shapecalc']"

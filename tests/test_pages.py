@@ -1,0 +1,44 @@
+"""The model pages in docs/models are what `python -m shapecalc.pages` makes now."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from shapecalc import catalog
+from shapecalc.pages import FOLDER, main, pages
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize(("file_name", "text"), sorted(pages().items()))
+def test_committed_pages_are_fresh(file_name: str, text: str) -> None:
+    committed = ROOT / FOLDER / file_name
+    assert committed.exists(), f"{committed} is missing: run python -m shapecalc.pages"
+    assert committed.read_text(encoding="utf-8") == text, (
+        f"{committed} is stale: run python -m shapecalc.pages"
+    )
+
+
+def test_every_builtin_model_has_a_page() -> None:
+    made = pages()
+    assert set(made) == {f"{name}.md" for name in catalog.builtin_names()} | {"README.md"}
+    assert "[resnet18](resnet18.md)" in made["README.md"]
+
+
+def test_page_content() -> None:
+    page = pages()["resnet18.md"]
+    assert page.startswith("# resnet18\n\nResNet-18 (torchvision)")
+    assert "Made by `shapecalc resnet18 --format markdown`" in page
+    assert "| conv1          | Conv2d            | 7 s2 p3 | 64@112×112 |" in page
+    assert page.endswith(
+        "- **memory**: input 0.60 + activations 26.90 + params 46.76 = 74.26 MB "
+        "(float32; 1 MB = 10^6 B)\n"
+    )
+
+
+def test_main_writes_every_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    main([str(tmp_path)])
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(pages())
+    assert f"wrote {tmp_path / 'resnet18.md'}" in capsys.readouterr().out
