@@ -56,3 +56,15 @@ def test_every_sample_is_checked() -> None:
     commands = [command for command, _ in samples()]
     assert len(commands) >= 10
     assert "shapecalc resnet18 --input 224" in commands
+
+
+def test_python_samples_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```python\n(.*?)^```", readme, re.DOTALL | re.MULTILINE)
+    assert blocks
+    for block in blocks:
+        namespace: dict[str, object] = {}
+        exec(compile(block, "README.md", "exec"), namespace)
+        assert isinstance(namespace["page"], str)
+        assert "| layer" in namespace["page"]
