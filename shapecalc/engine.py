@@ -114,14 +114,19 @@ class _Walk:
         """Return the module's output without recording a row for it."""
         if isinstance(module, Leaf):
             return self.leaf(module, flow)
+        if module.combine is Combine.DENSE:
+            return self.dense(module, flow)
         outputs = [self.branch(branch, flow) for branch in module.branches]
         if module.combine is Combine.SEQUENCE:
             return outputs[0]
-        shapes = [output.shape for output in outputs]
-        shape = _add(module, shapes) if module.combine is Combine.ADD else _cat(module, shapes)
-        fields = [output.field for output in outputs]
-        field = join_fields(fields) if all(fields) else None  # type: ignore[arg-type]
-        return _Flow(shape, field)
+        return _merge(module, outputs)
+
+    def dense(self, module: Container, flow: _Flow) -> _Flow:
+        """Feed each child the concatenation of the input and every earlier child's output."""
+        features = [flow]
+        for child in module.branches[0]:
+            features.append(self.module(child, _merge(module, features)))
+        return _merge(module, features)
 
     def branch(self, modules: tuple[Module, ...], flow: _Flow) -> _Flow:
         for module in modules:
@@ -143,6 +148,15 @@ def _output(leaf: Leaf, shape: Shape) -> Shape:
     except LayerError as error:
         mark = leaf.arg_marks.get(error.arg) if error.arg else None
         raise ShapeError(leaf.path, f"{leaf.type}: {error.what}", mark=mark) from None
+
+
+def _merge(module: Container, flows: list[_Flow]) -> _Flow:
+    """Add or concatenate parallel outputs; their field is the largest of theirs."""
+    shapes = [flow.shape for flow in flows]
+    shape = _add(module, shapes) if module.combine is Combine.ADD else _cat(module, shapes)
+    fields = [flow.field for flow in flows]
+    field = join_fields(fields) if all(fields) else None  # type: ignore[arg-type]
+    return _Flow(shape, field)
 
 
 def _add(module: Container, outputs: list[Shape]) -> Shape:

@@ -15,21 +15,23 @@ of a functional container belong to the enclosing module.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from shapecalc.blocks import Block, bind
 from shapecalc.errors import LayerError, Mark, SpecError, did_you_mean
-from shapecalc.expr import Env, value_of
+from shapecalc.expr import Env, ExprError, evaluate, value_of
 from shapecalc.layers import KINDS, build
 from shapecalc.layers.args import describe
 from shapecalc.modules import Combine, Container, Leaf, Module
 from shapecalc.source import YList, YMap, YNode, YScalar
-from shapecalc.syntax import ENTRY_KEYS, NODE_KEYS, STRUCTURE
+from shapecalc.syntax import ENTRY_KEYS, INDEX, NODE_KEYS, STRUCTURE
 
 MAX_MODULES = 250_000
 MAX_REPEAT = 100_000
 MAX_NESTING = 100
+_TEMPLATE = re.compile(r"\$\{[^}]*\}")
 
 
 @dataclass(slots=True)
@@ -74,7 +76,7 @@ class Expander:
         elif isinstance(node, YList):
             for item in node.items:
                 modules.extend(self._entry(item, env, _Site(scope)))
-        elif not (isinstance(node, YScalar) and node.value in (None, "identity")):
+        elif not (isinstance(node, YScalar) and value_of(node, env) in (None, "identity")):
             raise SpecError(node.mark, "expected a mapping of named modules or a list of modules")
         return modules
 
@@ -92,7 +94,14 @@ class Expander:
         when = node.get("when")
         if when is not None and not _flag(when, env, "when"):
             return []
-        return [self._module(node, env, site) for _ in range(_repeat(node, env, site))]
+        count = _repeat(node, env, site)
+        if count is None:
+            return [self._module(node, env, site)]
+        modules = []
+        for index in range(count):
+            indexed = {**env, INDEX: index}
+            modules.append(self._module(node, indexed, _Site(site.scope, _named(site, indexed))))
+        return modules
 
     def _module(
         self,
@@ -138,11 +147,12 @@ class Expander:
         body = node.get(key)
         assert body is not None
         try:
-            branches = tuple(
-                tuple(self._children(branch, env, inner)) for branch in _branches(body, combine)
-            )
+            kept = _branches(body, combine, env)
+            branches = tuple(tuple(self._children(branch, env, inner)) for branch in kept)
         except SpecError as error:
             raise error.within(path) from None
+        if len(branches) == 1 and combine in (Combine.ADD, Combine.CAT):
+            combine = Combine.SEQUENCE  # the other branches were left out
         kind = kind or "Sequential"
         return Container(text, path, depth, kind, combine, branches, node.mark, functional)
 
@@ -206,12 +216,17 @@ class Expander:
         return text, _join(scope.path, text), scope.depth
 
 
-def _repeat(node: YMap, env: Env, site: _Site) -> int:
+def _repeat(node: YMap, env: Env, site: _Site) -> int | None:
+    """Return how many times a node repeats, or None when it does not."""
     repeat = node.get("repeat")
     if repeat is None:
-        return 1
-    if site.name is not None:
-        raise SpecError(repeat.mark, "repeat needs a list of children, which numbers them")
+        return None
+    if site.name is not None and "${" not in str(site.name.value):
+        raise SpecError(
+            repeat.mark,
+            f"a repeated child needs a number, in a list, or a name such as "
+            f"'{site.name.value}${{i + 1}}' that ${{i}} makes different",
+        )
     count = value_of(repeat, env)
     if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_REPEAT:
         raise SpecError(
@@ -222,12 +237,32 @@ def _repeat(node: YMap, env: Env, site: _Site) -> int:
     return count
 
 
-def _branches(body: YNode, combine: Combine) -> tuple[YNode, ...]:
-    if combine is Combine.SEQUENCE:
+def _named(site: _Site, env: Env) -> YScalar | None:
+    """Return a repeated child's name, its `${…}` parts evaluated in `env`."""
+    if site.name is None:
+        return None
+    mark = site.name.mark
+    try:
+        text = _TEMPLATE.sub(lambda part: str(evaluate(part.group(0), env)), str(site.name.value))
+    except ExprError as error:
+        raise SpecError(mark, str(error)) from None
+    return YScalar(text, mark)
+
+
+def _branches(body: YNode, combine: Combine, env: Env) -> tuple[YNode, ...]:
+    """Return the branches a container joins; a branch that is null is left out."""
+    if combine in (Combine.SEQUENCE, Combine.DENSE):
         return (body,)
     if not isinstance(body, YList) or len(body.items) < 2:
         raise SpecError(body.mark, f"{combine.value} takes a list of two or more branches")
-    return body.items
+    kept = tuple(
+        branch
+        for branch in body.items
+        if not (isinstance(branch, YScalar) and value_of(branch, env) is None)
+    )
+    if not kept:
+        raise SpecError(body.mark, f"{combine.value}: every branch is null")
+    return kept
 
 
 def _args(node: YMap) -> list[tuple[YScalar, YNode]]:

@@ -18,6 +18,7 @@ class Combine(Enum):
     SEQUENCE = "children"
     ADD = "add"
     CAT = "cat"
+    DENSE = "dense"  # each child takes the concatenation of the input and earlier outputs
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +43,9 @@ class Container:
     """A module made of others: each branch is a sequence, the branches are joined by `combine`.
 
     A Sequential has one branch; a residual block adds a main path and a shortcut (an empty
-    branch is the identity); concatenation joins branches along channels.
+    branch is the identity); concatenation joins branches along channels. A dense container,
+    as DenseNet's blocks, has one branch whose every child takes the concatenation of the
+    container's input and all earlier children's outputs, and gives that of all of them.
     """
 
     name: str

@@ -4,6 +4,7 @@ A spec is a YAML mapping:
 
     name: resnet18            # optional; the file's name without .yaml by default
     description: ...          # optional
+    include: _resnet.yaml     # optional: files (or a list) whose blocks this spec uses
     input: [3, 224, 224]      # the default input, without the batch dimension
     blocks: {...}             # optional: reusable, parameterised modules
     model: {...}              # the root module (see expand.py for module nodes)
@@ -14,24 +15,42 @@ from __future__ import annotations
 from pathlib import Path
 
 from shapecalc import loader
-from shapecalc.blocks import parse_blocks
+from shapecalc.blocks import Block, parse_blocks
 from shapecalc.errors import SpecError, did_you_mean
 from shapecalc.expand import Expander
 from shapecalc.expr import value_of
 from shapecalc.modules import Model
 from shapecalc.shape import Shape
-from shapecalc.source import YMap, YNode, YScalar
+from shapecalc.source import YList, YMap, YNode, YScalar
 
-TOP_KEYS = ("name", "description", "input", "blocks", "model")
+TOP_KEYS = ("name", "description", "include", "input", "blocks", "model")
 
 
 def load_spec(path: Path, source: str) -> Model:
     """Read the spec file at `path`, called `source` in messages."""
-    return build_model(loader.load(path, source), source=source, default_name=path.stem)
+    doc = loader.load(path, source)
+    return build_model(doc, source=source, default_name=path.stem, file=path)
 
 
-def build_model(doc: YNode, *, source: str, default_name: str) -> Model:
-    """Build the Model a parsed spec document describes."""
+def build_model(doc: YNode, *, source: str, default_name: str, file: Path | None = None) -> Model:
+    """Build the Model a parsed spec document describes.
+
+    `file` is where the document was read from, which its `include`s are relative to.
+    """
+    _check_top(doc)
+    assert isinstance(doc, YMap)
+    name = _text(doc.get("name"), "name") or default_name
+    description = _text(doc.get("description"), "description") or ""
+    shape = _input(_required(doc, "input"))
+    within = () if file is None else (file.resolve(),)
+    expander = Expander(_library(doc, source=source, within=within))
+    root = expander.root(_required(doc, "model"))
+    if root.functional:
+        raise SpecError(root.mark, "the model itself cannot be functional")
+    return Model(name, shape, root, source, description)
+
+
+def _check_top(doc: YNode) -> None:
     if not isinstance(doc, YMap):
         raise SpecError(doc.mark, "a spec is a mapping with input and model (and blocks)")
     for key, _ in doc.entries:
@@ -40,14 +59,54 @@ def build_model(doc: YNode, *, source: str, default_name: str) -> Model:
             raise SpecError(
                 key.mark, f"unknown key '{key.value}'{hint}; a spec has " + ", ".join(TOP_KEYS)
             )
-    name = _text(doc.get("name"), "name") or default_name
-    description = _text(doc.get("description"), "description") or ""
-    shape = _input(_required(doc, "input"))
-    expander = Expander(parse_blocks(doc.get("blocks")))
-    root = expander.root(_required(doc, "model"))
-    if root.functional:
-        raise SpecError(root.mark, "the model itself cannot be functional")
-    return Model(name, shape, root, source, description)
+
+
+def _library(doc: YMap, *, source: str, within: tuple[Path, ...]) -> dict[str, Block]:
+    """Return the blocks a document includes and defines; its own replace included ones.
+
+    `within` are the files being read, innermost last, to refuse an include cycle.
+    """
+    blocks: dict[str, Block] = {}
+    origins: dict[str, str] = {}
+    for node in _includes(doc.get("include")):
+        path, name = _resolve(node, source=source, within=within)
+        included = loader.load(path, name)
+        _check_top(included)
+        assert isinstance(included, YMap)
+        for block_name, block in _library(included, source=name, within=(*within, path)).items():
+            if block_name in blocks:
+                raise SpecError(
+                    node.mark,
+                    f"block {block_name} comes from both {origins[block_name]} and {name}",
+                )
+            blocks[block_name] = block
+            origins[block_name] = name
+    blocks.update(parse_blocks(doc.get("blocks")))
+    return blocks
+
+
+def _includes(node: YNode | None) -> list[YScalar]:
+    if node is None:
+        return []
+    items = node.items if isinstance(node, YList) else (node,)
+    for item in items:
+        if not isinstance(item, YScalar) or not isinstance(item.value, str):
+            raise SpecError(item.mark, "include: expected a spec file's path, or a list of them")
+    return list(items)  # type: ignore[arg-type]
+
+
+def _resolve(node: YScalar, *, source: str, within: tuple[Path, ...]) -> tuple[Path, str]:
+    """Return an included file's path, relative to the including one, and its name."""
+    if not within:
+        raise SpecError(node.mark, "include works only in a spec read from a file")
+    relative = str(node.value)
+    path = (within[-1].parent / relative).resolve()
+    name = str(Path(source).parent / relative)
+    if path in within:
+        raise SpecError(node.mark, f"{relative} includes itself, through this include")
+    if not path.is_file():
+        raise SpecError(node.mark, f"include: no spec file {relative} beside {source}")
+    return path, name
 
 
 def _required(doc: YMap, key: str) -> YNode:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 from conftest import spec
 
@@ -9,7 +12,7 @@ from shapecalc.errors import SpecError
 from shapecalc.loader import parse
 from shapecalc.modules import Combine, Container, Leaf, Model, Module
 from shapecalc.shape import Shape
-from shapecalc.spec import build_model
+from shapecalc.spec import build_model, load_spec
 
 
 def rows(model: Model) -> list[str]:
@@ -178,6 +181,50 @@ def test_leaf_keeps_where_each_argument_was_written() -> None:
     assert (leaf.arg_marks["kernel_size"].line, leaf.arg_marks["kernel_size"].column) == (3, 68)
 
 
+def test_repeated_names_and_the_index() -> None:
+    model = spec("""
+        input: [4, 8, 8]
+        model:
+          type: Block
+          dense:
+            denselayer${i + 1}:
+              repeat: 3
+              children: {conv: {type: Conv2d, out_channels: "${2 * (i + 1)}", kernel_size: 1}}
+    """)
+    assert rows(model) == [
+        "denselayer1 Sequential 1",
+        "denselayer1.conv Conv2d 2",
+        "denselayer2 Sequential 1",
+        "denselayer2.conv Conv2d 2",
+        "denselayer3 Sequential 1",
+        "denselayer3.conv Conv2d 2",
+    ]
+    root = model.root
+    assert isinstance(root, Container)
+    assert root.combine is Combine.DENSE
+
+
+def test_a_null_branch_is_left_out() -> None:
+    text = """
+        input: [4, 8, 8]
+        blocks:
+          Block:
+            params: [residual]
+            add:
+              - {conv: {type: Conv2d, out_channels: 4, kernel_size: 3, padding: 1}}
+              - "${'identity' if residual else None}"
+        model: [{type: Block, residual: true}, {type: Block, residual: false}]
+    """
+    model = spec(text)
+    root = model.root
+    assert isinstance(root, Container)
+    with_shortcut, without = root.branches[0]
+    assert isinstance(with_shortcut, Container) and isinstance(without, Container)
+    assert (with_shortcut.combine, len(with_shortcut.branches)) == (Combine.ADD, 2)
+    assert (without.combine, len(without.branches)) == (Combine.SEQUENCE, 1)
+    assert rows(model) == ["0 Block 1", "0.conv Conv2d 2", "1 Block 1", "1.conv Conv2d 2"]
+
+
 ERRORS = [
     pytest.param(
         "[1, 2]\n",
@@ -187,7 +234,7 @@ ERRORS = [
     pytest.param(
         "input: [3, 8, 8]\nmodle: ReLU\n",
         "net.yaml:2:1: unknown key 'modle' (did "
-        "you mean 'model'?); a spec has name, description, input, blocks, model",
+        "you mean 'model'?); a spec has name, description, include, input, blocks, model",
         id="unknown-top-key",
     ),
     pytest.param("model: ReLU\n", "net.yaml:1:1: the spec needs 'input'", id="no-input"),
@@ -229,7 +276,8 @@ ERRORS = [
     ),
     pytest.param(
         "input: [3, 8, 8]\nmodel: {type: Net, add: [[ReLU], []]}\nfoo: 1\n",
-        "net.yaml:3:1: unknown key 'foo'; a spec has name, description, input, blocks, model",
+        "net.yaml:3:1: unknown key 'foo'; a spec has name, description, include, input, "
+        "blocks, model",
         id="unknown-top-key-without-hint",
     ),
     pytest.param(
@@ -272,7 +320,8 @@ ERRORS = [
     ),
     pytest.param(
         "input: [3, 8, 8]\nmodel: {children: {a: {type: ReLU, repeat: 2}}}\n",
-        "net.yaml:2:44: repeat needs a list of children, which numbers them",
+        "net.yaml:2:44: a repeated child needs a number, in a list, or a name such as "
+        "'a${i + 1}' that ${i} makes different",
         id="repeat-named",
     ),
     pytest.param(
@@ -348,6 +397,21 @@ ERRORS = [
         id="params-not-a-list",
     ),
     pytest.param(
+        "input: [3, 8, 8]\nmodel: {type: Net, add: [~, ~]}\n",
+        "net.yaml:2:25: add: every branch is null",
+        id="add-all-null",
+    ),
+    pytest.param(
+        "input: [3, 8, 8]\nmodel: {children: {'l${j}': {type: ReLU, repeat: 2}}}\n",
+        "net.yaml:2:20: unknown name 'j'; the parameters here are: i",
+        id="template-unknown-name",
+    ),
+    pytest.param(
+        "input: [3, 8, 8]\nblocks: {B: {params: [i], type: ReLU}}\nmodel: [B]\n",
+        "net.yaml:2:23: block B: 'i' is a reserved key, not a parameter",
+        id="index-is-reserved",
+    ),
+    pytest.param(
         "input: [3, 8, 8]\nmodel: {type: ReLU, functional: true}\n",
         "net.yaml:2:8: the model itself cannot be functional",
         id="functional-root",
@@ -360,3 +424,67 @@ def test_spec_errors_point_at_the_mistake(text: str, message: str) -> None:
     with pytest.raises(SpecError) as caught:
         build_model(parse(text, "net.yaml"), source="net.yaml", default_name="net")
     assert str(caught.value) == message
+
+
+def test_include_shares_blocks(write_spec: Callable[..., Path]) -> None:
+    write_spec("blocks:\n  Act: {type: ReLU}\n  Net: {children: {a: Act}}\n", "_lib.yaml")
+    main = write_spec(
+        "include: _lib.yaml\n"
+        "blocks:\n  Act: {type: Sigmoid}   # replaces the library's\n"
+        "input: [3, 8, 8]\nmodel: Net\n",
+        "net.yaml",
+    )
+    model = load_spec(main, "net.yaml")
+    assert rows(model) == ["a Sigmoid 1"]
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        pytest.param(
+            {"net.yaml": "include: gone.yaml\ninput: [1]\nmodel: ReLU\n"},
+            "net.yaml:1:10: include: no spec file gone.yaml beside net.yaml",
+            id="missing",
+        ),
+        pytest.param(
+            {
+                "net.yaml": "include: [a.yaml]\ninput: [1]\nmodel: ReLU\n",
+                "a.yaml": "include: net.yaml\n",
+            },
+            "a.yaml:1:10: net.yaml includes itself, through this include",
+            id="cycle",
+        ),
+        pytest.param(
+            {
+                "net.yaml": "include: [a.yaml, b.yaml]\ninput: [1]\nmodel: ReLU\n",
+                "a.yaml": "blocks: {B: {type: ReLU}}\n",
+                "b.yaml": "blocks: {B: {type: Tanh}}\n",
+            },
+            "net.yaml:1:19: block B comes from both a.yaml and b.yaml",
+            id="twice",
+        ),
+        pytest.param(
+            {"net.yaml": "include: 3\ninput: [1]\nmodel: ReLU\n"},
+            "net.yaml:1:10: include: expected a spec file's path, or a list of them",
+            id="not-a-path",
+        ),
+        pytest.param(
+            {"net.yaml": "include: a.yaml\ninput: [1]\nmodel: ReLU\n", "a.yaml": "blokcs: {}\n"},
+            "a.yaml:1:1: unknown key 'blokcs' (did you mean 'blocks'?); a spec has name, "
+            "description, include, input, blocks, model",
+            id="bad-library",
+        ),
+    ],
+)
+def test_include_errors(
+    files: dict[str, str], message: str, write_spec: Callable[..., Path]
+) -> None:
+    paths = {name: write_spec(text, name) for name, text in files.items()}
+    with pytest.raises(SpecError) as caught:
+        load_spec(paths["net.yaml"], "net.yaml")
+    assert str(caught.value) == message
+
+
+def test_include_needs_a_file() -> None:
+    with pytest.raises(SpecError, match="include works only in a spec read from a file"):
+        spec("include: a.yaml\ninput: [1]\nmodel: ReLU\n")
