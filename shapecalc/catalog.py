@@ -18,8 +18,9 @@ def builtin_dir() -> Path:
 
 
 def builtin_names() -> list[str]:
-    """Return the names of the built-in models, sorted."""
-    return sorted(path.name.removesuffix(SUFFIX) for path in builtin_dir().glob(f"*{SUFFIX}"))
+    """Return the names of the built-in models, sorted; `_name.yaml` files are libraries."""
+    names = (path.name.removesuffix(SUFFIX) for path in builtin_dir().glob(f"*{SUFFIX}"))
+    return sorted(name for name in names if not name.startswith("_"))
 
 
 def locate(model: str) -> tuple[Path, str]:

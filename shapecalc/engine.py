@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from shapecalc.errors import LayerError, ShapeError
 from shapecalc.field import Field, join_fields, start
 from shapecalc.layers import Layer
-from shapecalc.modules import Combine, Container, Leaf, Model, Module
+from shapecalc.modules import Combine, Container, Leaf, Model, Module, Reuse
 from shapecalc.shape import Shape
 
 
@@ -92,6 +92,7 @@ class _Walk:
         self.rows: list[Row | None] = []
         self.params = 0  # running totals: a container's share is their growth across it
         self.macs = 0
+        self.first: dict[int, tuple[Shape, _Flow]] = {}  # each layer's first run, by id
 
     def module(self, module: Module, flow: _Flow) -> _Flow:
         """Return the module's output, recording its row before its descendants' rows."""
@@ -100,13 +101,10 @@ class _Walk:
         slot, params, macs = len(self.rows), self.params, self.macs
         self.rows.append(None)
         output = self.body(module, flow)
+        # A layer that a `use` ran earlier shows that first run, as PyTorch's hooks first see it.
+        before, shown = self.first[id(module)] if isinstance(module, Leaf) else (flow.shape, output)
         self.rows[slot] = Row(
-            module,
-            flow.shape,
-            output.shape,
-            self.params - params,
-            self.macs - macs,
-            output.field,
+            module, before, shown.shape, self.params - params, self.macs - macs, shown.field
         )
         return output
 
@@ -114,6 +112,8 @@ class _Walk:
         """Return the module's output without recording a row for it."""
         if isinstance(module, Leaf):
             return self.leaf(module, flow)
+        if isinstance(module, Reuse):
+            return self.leaf(module.leaf, flow, again=True)
         if module.combine is Combine.DENSE:
             return self.dense(module, flow)
         outputs = [self.branch(branch, flow) for branch in module.branches]
@@ -133,13 +133,17 @@ class _Walk:
             flow = self.module(module, flow)
         return flow
 
-    def leaf(self, leaf: Leaf, flow: _Flow) -> _Flow:
+    def leaf(self, leaf: Leaf, flow: _Flow, *, again: bool = False) -> _Flow:
+        """Run a layer; `again` when a `use` runs it, whose parameters are counted once."""
         layer, before = leaf.layer, flow.shape
         after = _output(leaf, before)
-        self.params += layer.params(before)
+        if not again:
+            self.params += layer.params(before)
         self.macs += layer.macs(before, after)
         field = layer.field(flow.field, before, after) if flow.field else None
-        return _Flow(after, field)
+        output = _Flow(after, field)
+        self.first.setdefault(id(leaf), (before, output))
+        return output
 
 
 def _output(leaf: Leaf, shape: Shape) -> Shape:

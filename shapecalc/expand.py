@@ -15,23 +15,33 @@ of a functional container belong to the enclosing module.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from shapecalc.blocks import Block, bind
 from shapecalc.errors import LayerError, Mark, SpecError, did_you_mean
-from shapecalc.expr import Env, ExprError, evaluate, value_of
+from shapecalc.expr import Env, value_of
 from shapecalc.layers import KINDS, build
 from shapecalc.layers.args import describe
-from shapecalc.modules import Combine, Container, Leaf, Module
+from shapecalc.modules import Combine, Container, Leaf, Module, Reuse
+from shapecalc.nodes import (
+    args,
+    branches_of,
+    check_container_keys,
+    flag,
+    indexed_name,
+    join_path,
+    module_name,
+    repeat_count,
+    type_of,
+)
 from shapecalc.source import YList, YMap, YNode, YScalar
-from shapecalc.syntax import ENTRY_KEYS, INDEX, NODE_KEYS, STRUCTURE
+from shapecalc.syntax import INDEX, STRUCTURE
 
 MAX_MODULES = 250_000
-MAX_REPEAT = 100_000
+M = TypeVar("M", Leaf, Container)
 MAX_NESTING = 100
-_TEMPLATE = re.compile(r"\$\{[^}]*\}")
 
 
 @dataclass(slots=True)
@@ -42,6 +52,23 @@ class _Scope:
     depth: int
     names: dict[str, Mark] = field(default_factory=dict)
     counter: int = 0
+    registered: dict[str, Module] = field(default_factory=dict)
+    uses: list[tuple[str, Mark]] = field(default_factory=list)
+
+    def record(self, name: str, module: Module) -> None:
+        """Keep a registered module by name, for `use` steps to find."""
+        self.registered[name] = module
+
+    def check_uses(self) -> None:
+        """Refuse a `use` of a name that no layer of this module has."""
+        for target, mark in self.uses:
+            found = self.registered.get(target)
+            where = self.path or "the model"
+            if found is None:
+                hint = did_you_mean(target, self.registered)
+                raise SpecError(mark, f"use: {where} has no module named '{target}'{hint}")
+            if not isinstance(found, Leaf):
+                raise SpecError(mark, f"use: '{target}' is a {found.type}; only a layer runs again")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,15 +119,17 @@ class Expander:
                 raise SpecError(node.mark, f"expected a module, got {describe(kind)}")
             node = YMap(((YScalar("type", node.mark), YScalar(kind, node.mark)),), node.mark)
         when = node.get("when")
-        if when is not None and not _flag(when, env, "when"):
+        if when is not None and not flag(when, env, "when"):
             return []
-        count = _repeat(node, env, site)
+        count = repeat_count(node, env, site.name)
         if count is None:
             return [self._module(node, env, site)]
         modules = []
         for index in range(count):
             indexed = {**env, INDEX: index}
-            modules.append(self._module(node, indexed, _Site(site.scope, _named(site, indexed))))
+            modules.append(
+                self._module(node, indexed, _Site(site.scope, indexed_name(site.name, indexed)))
+            )
         return modules
 
     def _module(
@@ -113,18 +142,21 @@ class Expander:
         functional: bool = False,
     ) -> Module:
         """Build the module a mapping node describes; `label` names a block's own type."""
-        functional = functional or _flag(node.get("functional"), env, "functional")
+        use = node.get("use")
+        if use is not None:
+            return self._reuse(node, use, env=env, site=site)
+        functional = functional or flag(node.get("functional"), env, "functional")
         structure = [key for key in node.names() if key in STRUCTURE]
         if len(structure) > 1:
             raise SpecError(node.mark, "a module has only one of children, add and cat")
-        kind = _type(node, env)
+        kind = type_of(node, env)
         if structure:
             return self._container(
                 node, env, site, key=structure[0], kind=kind or label, functional=functional
             )
         if kind is None:
             what = "a module needs a type, or children, add or cat"
-            names = [str(key.value) for key, _ in _args(node)]
+            names = [str(key.value) for key, _ in args(node)]
             if names:  # most often, named children written without `children:`
                 what += f"; to name children ({', '.join(names)}), put them under children:"
             raise SpecError(node.mark, what)
@@ -133,10 +165,24 @@ class Expander:
             return self._block(block, node, env=env, site=site, functional=functional)
         return self._leaf(kind, node, env=env, site=site, functional=functional)
 
+    def _reuse(self, node: YMap, use: YNode, *, env: Env, site: _Site) -> Reuse:
+        """Build a step that runs a layer of the enclosing module again."""
+        for key, _ in args(node):
+            raise SpecError(key.mark, f"a use step takes no argument '{key.value}'")
+        target = value_of(use, env)
+        if not isinstance(target, str) or site.scope is None:
+            raise SpecError(use.mark, "use: expected the name of a layer of the enclosing module")
+        site.scope.uses.append((target, use.mark))
+        label = "" if site.name is None else str(site.name.value)
+        scope = site.scope
+        return Reuse(
+            label, join_path(scope.path, label), scope.depth, target, scope.registered, node.mark
+        )
+
     def _container(
         self, node: YMap, env: Env, site: _Site, *, key: str, kind: str | None, functional: bool
     ) -> Container:
-        _check_keys(node, key)
+        check_container_keys(node, key)
         combine = STRUCTURE[key]
         if kind is None and combine is not Combine.SEQUENCE and not functional:
             raise SpecError(node.mark, f"a module made by {key} needs a type (its class name)")
@@ -147,14 +193,17 @@ class Expander:
         body = node.get(key)
         assert body is not None
         try:
-            kept = _branches(body, combine, env)
+            kept = branches_of(body, combine, env)
             branches = tuple(tuple(self._children(branch, env, inner)) for branch in kept)
         except SpecError as error:
             raise error.within(path) from None
+        if inner is not site.scope:
+            inner.check_uses()
         if len(branches) == 1 and combine in (Combine.ADD, Combine.CAT):
             combine = Combine.SEQUENCE  # the other branches were left out
         kind = kind or "Sequential"
-        return Container(text, path, depth, kind, combine, branches, node.mark, functional)
+        made = Container(text, path, depth, kind, combine, branches, node.mark, functional)
+        return self._record(site, made)
 
     def _block(
         self, block: Block, call: YMap, *, env: Env, site: _Site, functional: bool
@@ -162,7 +211,7 @@ class Expander:
         if block.name in self.active:
             cycle = " → ".join([*self.active[self.active.index(block.name) :], block.name])
             raise SpecError(call.mark, f"block {block.name} uses itself ({cycle})")
-        bound = bind(block, _args(call), env=env, mark=call.mark)
+        bound = bind(block, args(call), env=env, mark=call.mark)
         self.active.append(block.name)
         try:
             return self._module(block.body, bound, site, label=block.name, functional=functional)
@@ -175,7 +224,7 @@ class Expander:
             hint = did_you_mean(kind, [*KINDS, *self.blocks])
             raise SpecError(node.mark, f"unknown layer type '{kind}'{hint}")
         text, path, depth = self._register(site, functional=functional, mark=node.mark)
-        given = _args(node)
+        given = args(node)
         marks = {str(key.value): value.mark for key, value in given}
         try:
             layer = build(
@@ -187,7 +236,13 @@ class Expander:
             raise SpecError(mark, error.what, path=path) from None
         except SpecError as error:
             raise error.within(path) from None
-        return Leaf(text, path, depth, layer, node.mark, marks, functional)
+        return self._record(site, Leaf(text, path, depth, layer, node.mark, marks, functional))
+
+    def _record(self, site: _Site, module: M) -> M:
+        """Let `use` steps of the enclosing module find a registered `module`."""
+        if site.scope is not None and not module.functional:
+            site.scope.record(module.name, module)
+        return module
 
     def _register(self, site: _Site, *, functional: bool, mark: Mark) -> tuple[str, str, int]:
         """Name a new module in its scope; return its name, path and depth."""
@@ -196,12 +251,12 @@ class Expander:
             return "", "", 0
         if functional:
             text = "" if site.name is None else str(site.name.value)
-            return text, _join(scope.path, text), scope.depth
+            return text, join_path(scope.path, text), scope.depth
         if site.name is None:
             text = str(scope.counter)
             scope.counter += 1
         else:
-            text = _name(site.name)
+            text = module_name(site.name)
             first = scope.names.get(text)
             if first is not None:
                 raise SpecError(
@@ -213,98 +268,4 @@ class Expander:
         self.count += 1
         if self.count > MAX_MODULES:
             raise SpecError(mark, f"the model expands to more than {MAX_MODULES:,} modules")
-        return text, _join(scope.path, text), scope.depth
-
-
-def _repeat(node: YMap, env: Env, site: _Site) -> int | None:
-    """Return how many times a node repeats, or None when it does not."""
-    repeat = node.get("repeat")
-    if repeat is None:
-        return None
-    if site.name is not None and "${" not in str(site.name.value):
-        raise SpecError(
-            repeat.mark,
-            f"a repeated child needs a number, in a list, or a name such as "
-            f"'{site.name.value}${{i + 1}}' that ${{i}} makes different",
-        )
-    count = value_of(repeat, env)
-    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_REPEAT:
-        raise SpecError(
-            repeat.mark,
-            f"repeat: expected an integer from 1 to {MAX_REPEAT:,}, "
-            f"got {describe(count)}; use `when` to leave a module out",
-        )
-    return count
-
-
-def _named(site: _Site, env: Env) -> YScalar | None:
-    """Return a repeated child's name, its `${…}` parts evaluated in `env`."""
-    if site.name is None:
-        return None
-    mark = site.name.mark
-    try:
-        text = _TEMPLATE.sub(lambda part: str(evaluate(part.group(0), env)), str(site.name.value))
-    except ExprError as error:
-        raise SpecError(mark, str(error)) from None
-    return YScalar(text, mark)
-
-
-def _branches(body: YNode, combine: Combine, env: Env) -> tuple[YNode, ...]:
-    """Return the branches a container joins; a branch that is null is left out."""
-    if combine in (Combine.SEQUENCE, Combine.DENSE):
-        return (body,)
-    if not isinstance(body, YList) or len(body.items) < 2:
-        raise SpecError(body.mark, f"{combine.value} takes a list of two or more branches")
-    kept = tuple(
-        branch
-        for branch in body.items
-        if not (isinstance(branch, YScalar) and value_of(branch, env) is None)
-    )
-    if not kept:
-        raise SpecError(body.mark, f"{combine.value}: every branch is null")
-    return kept
-
-
-def _args(node: YMap) -> list[tuple[YScalar, YNode]]:
-    """Return a node's arguments: every entry whose key is not the node's own."""
-    return [
-        (key, value)
-        for key, value in node.entries
-        if key.value not in ENTRY_KEYS and key.value not in NODE_KEYS
-    ]
-
-
-def _check_keys(node: YMap, structure: str) -> None:
-    for key, _ in node.entries:
-        if key.value != structure and key.value not in ENTRY_KEYS | NODE_KEYS:
-            raise SpecError(key.mark, f"a container takes no argument '{key.value}'")
-
-
-def _type(node: YMap, env: Env) -> str | None:
-    kind_node = node.get("type")
-    if kind_node is None:
-        return None
-    kind = value_of(kind_node, env)
-    if not isinstance(kind, str) or not kind:
-        raise SpecError(kind_node.mark, f"type: expected a class name, got {describe(kind)}")
-    return kind
-
-
-def _flag(node: YNode | None, env: Env, key: str) -> bool:
-    if node is None:
-        return False
-    value = value_of(node, env)
-    if not isinstance(value, bool):
-        raise SpecError(node.mark, f"{key}: expected true or false, got {describe(value)}")
-    return value
-
-
-def _name(key: YScalar) -> str:
-    text = str(key.value)
-    if key.value is None or isinstance(key.value, bool) or not text or "." in text:
-        raise SpecError(key.mark, f"'{text}' cannot name a module (PyTorch forbids '.' and '')")
-    return text
-
-
-def _join(prefix: str, name: str) -> str:
-    return f"{prefix}.{name}" if prefix else name
+        return text, join_path(scope.path, text), scope.depth

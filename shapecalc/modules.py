@@ -58,7 +58,35 @@ class Container:
     functional: bool = False
 
 
-Module: TypeAlias = "Leaf | Container"
+@dataclass(frozen=True, slots=True)
+class Reuse:
+    """A further run of a layer registered in the same module, as `forward()` may do.
+
+    torchvision's Bottleneck registers one `relu` after `bn3` and runs it after `bn1`, `bn2`
+    and the addition. `target` names the layer in `registered`, the enclosing module's
+    children by name, which is complete once the spec is expanded. It has no row.
+    """
+
+    name: str
+    path: str
+    depth: int
+    target: str
+    registered: Mapping[str, Module]
+    mark: Mark
+    functional: bool = True
+
+    @property
+    def leaf(self) -> Leaf:
+        leaf = self.registered[self.target]
+        assert isinstance(leaf, Leaf)  # the expander checked it
+        return leaf
+
+    @property
+    def type(self) -> str:
+        return self.leaf.type
+
+
+Module: TypeAlias = "Leaf | Container | Reuse"
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,10 +3,13 @@
 Run where torch and torchvision are installed (never a dependency of shapecalc):
 
     python3 -m venv /tmp/tv && /tmp/tv/bin/pip install torch==2.14.1 torchvision==0.29.1
-    /tmp/tv/bin/python tools/record_torch.py
+    /tmp/tv/bin/python tools/record_torch.py [constructs] [resnet18] [windows] [zoo]
 
-It writes tests/data/torch_constructs.json (the same for tests/specs/constructs.yaml,
-with each axis's largest field and step measured over every output position),
+It writes tests/data/torch_zoo.json (for every model of the zoo, each module's path, type
+and parameters, and at each of several sizes its output shape and MACs, or the module
+running when PyTorch raised and its message), tests/data/torch_constructs.json (the same
+for tests/specs/constructs.yaml, with each axis's largest field and step measured over
+every output position),
 tests/data/torch_resnet18.json (every module's path, type, output shape and
 parameter count for torchvision's resnet18 at many input sizes) and
 tests/data/torch_windows.json (the output height of conv2d, max_pool2d and avg_pool2d over
@@ -347,11 +350,99 @@ def write(name: str, data: dict[str, Any]) -> None:
     print(f"wrote {path.relative_to(DATA.parent.parent)} ({path.stat().st_size:,} bytes)")
 
 
+# torchvision's builders and their arguments, by the name of the built-in spec.
+ZOO: dict[str, tuple[str, dict[str, Any]]] = {
+    name: (name, {})
+    for name in (
+        "resnet18",
+        "resnet34",
+        "resnet50",
+        "resnet101",
+        "resnet152",
+        "resnext50_32x4d",
+        "wide_resnet50_2",
+        "vgg11",
+        "vgg16",
+        "vgg16_bn",
+        "alexnet",
+        "squeezenet1_0",
+        "squeezenet1_1",
+        "densenet121",
+        "mobilenet_v2",
+    )
+} | {"googlenet": ("googlenet", {"aux_logits": False, "init_weights": True})}
+ZOO_SIZES = [(224, 224), (97, 131), (256, 192), (33, 33), (1, 1)]
+
+
+def failure(model: nn.Module, size: tuple[int, int]) -> dict[str, str] | None:
+    """Run the model; return the module running when PyTorch raised, and what it said."""
+    running: list[str] = []
+
+    def enter(path: str) -> Any:
+        def note(_module: nn.Module, _inputs: Any) -> None:
+            running.append(path)
+
+        return note
+
+    handles = [
+        module.register_forward_pre_hook(enter(path))
+        for path, module in model.named_modules()
+        if path and not list(module.children())
+    ]
+    try:
+        with torch.no_grad():
+            model(torch.zeros(1, 3, *size))
+    except RuntimeError as error:
+        return {"path": running[-1], "error": str(error).splitlines()[0]}
+    finally:
+        for handle in handles:
+            handle.remove()
+    return None
+
+
+def record_zoo() -> dict[str, Any]:
+    """Every module's path, type, params, and at each size its shape and MACs, or the error."""
+    models: dict[str, Any] = {}
+    for name, (builder, kwargs) in ZOO.items():
+        model = getattr(torchvision.models, builder)(weights=None, **kwargs).eval()
+        sizes: dict[str, Any] = {}
+        for size in ZOO_SIZES:
+            key = f"{size[0]}x{size[1]}"
+            failed = failure(model, size)
+            if failed:
+                sizes[key] = failed
+                continue
+            rows = module_rows(model, size, "cpu")
+            sizes[key] = {
+                "shapes": [row["shape"] for row in rows],
+                "macs": [row["macs"] for row in rows],
+            }
+        modules = list(model.named_modules())[1:]
+        models[name] = {
+            "paths": [path for path, _ in modules],
+            "types": [type(module).__name__ for _, module in modules],
+            "params": [sum(p.numel() for p in module.parameters()) for _, module in modules],
+            "total_params": sum(p.numel() for p in model.parameters()),
+            "sizes": sizes,
+        }
+        print(f"recorded {name}")
+    return {"recorded_with": versions(), "models": models}
+
+
+RECORDS = {
+    "constructs": ("torch_constructs.json", record_constructs),
+    "resnet18": ("torch_resnet18.json", record_resnet18),
+    "windows": ("torch_windows.json", record_windows),
+    "zoo": ("torch_zoo.json", record_zoo),
+}
+
+
 def main() -> None:
+    """Record what the arguments name (constructs, resnet18, windows, zoo), else all."""
     DATA.mkdir(parents=True, exist_ok=True)
-    write("torch_constructs.json", record_constructs())
-    write("torch_resnet18.json", record_resnet18())
-    write("torch_windows.json", record_windows())
+    for record in sys.argv[1:] or RECORDS:
+        file_name, make = RECORDS[record]
+        write(file_name, make())
 
 
 if __name__ == "__main__":
