@@ -75,7 +75,9 @@ def test_list(run: Run) -> None:
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["model", "input", "params", "MACs", "description"]
-    assert lines[1].split()[:4] == ["resnet18", "3×224×224", "11.7M", "1.81G"]
+    resnet18 = next(line for line in lines if line.startswith("resnet18 "))
+    assert resnet18.split()[:4] == ["resnet18", "3×224×224", "11.7M", "1.81G"]
+    assert not any(line.startswith("_") for line in lines)  # libraries are not models
 
 
 @pytest.mark.parametrize(
