@@ -1,71 +1,54 @@
 """Live comparison with torchvision, where torch is installed; skipped cleanly elsewhere.
 
 The recorded data in tests/data covers the same ground without torch; this test checks
-further sizes, drawn at random each run, against the real thing.
+every built-in model at further sizes, some drawn at random each run, against the real
+thing, with the same recording code as tools/record_torch.py.
 """
 
 from __future__ import annotations
 
 import random
-from typing import Any
+import sys
+from pathlib import Path
 
 import pytest
 
+from shapecalc import catalog
 from shapecalc.engine import infer
-from shapecalc.modules import Model
+from shapecalc.errors import ShapeError
 from shapecalc.shape import Shape
 
 torch = pytest.importorskip("torch")
 torchvision = pytest.importorskip("torchvision")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+import record_torch  # noqa: E402 - needs torch, which the lines above make sure of
 
 pytestmark = pytest.mark.torch
+SIZES = [(224, 224), (1, 1), (3, 1000), (random.randint(1, 400), random.randint(1, 400))]
 
 
-def macs(module: Any, before: Any, after: Any) -> int:
-    if isinstance(module, torch.nn.Conv2d):
-        taps = module.kernel_size[0] * module.kernel_size[1]
-        return int(after[0].numel() * (before.shape[1] // module.groups) * taps)
-    if isinstance(module, torch.nn.Linear):
-        return int(after[0].numel() * before.shape[-1])
-    return 0
-
-
-def torchvision_rows(height: int, width: int) -> list[tuple[str, str, list[int], int, int]]:
-    """Each module's path, type, output shape, parameters and MACs (its subtree's)."""
-    model = torchvision.models.resnet18(weights=None).eval().to("meta")
-    shapes: dict[str, list[int]] = {}
-    own: dict[str, int] = {}
-    for path, module in model.named_modules():
-
-        def record(module: Any, inputs: Any, out: Any, path: str = path) -> None:
-            shapes.setdefault(path, list(out.shape[1:]))
-            own.setdefault(path, macs(module, inputs[0], out))
-
-        module.register_forward_hook(record)
-    model(torch.zeros(1, 3, height, width, device="meta"))
-    return [
-        (
-            path,
-            type(module).__name__,
-            shapes[path],
-            sum(p.numel() for p in module.parameters()),
-            sum(own[f"{path}.{sub}" if sub else path] for sub, _ in module.named_modules()),
-        )
-        for path, module in model.named_modules()
-        if path
+@pytest.mark.parametrize("name", sorted(record_torch.ZOO))
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+def test_live(name: str, size: tuple[int, int]) -> None:
+    builder, kwargs = record_torch.ZOO[name]
+    model = getattr(torchvision.models, builder)(weights=None, **kwargs).eval()
+    ours = catalog.load(name)
+    failed = record_torch.failure(model, size)
+    if failed:
+        with pytest.raises(ShapeError) as caught:
+            infer(ours, Shape((3, *size)))
+        assert caught.value.where.endswith(failed["path"])
+        return
+    expected = record_torch.module_rows(model, size, "cpu")
+    result = infer(ours, Shape((3, *size)))
+    got = [
+        {
+            "path": row.path,
+            "type": row.type,
+            "shape": list(row.shape.dims),
+            "params": row.params,
+            "macs": row.macs,
+        }
+        for row in result.rows
     ]
-
-
-SIZES = [
-    (224, 224),
-    (1, 1),
-    (3, 1000),
-    *[(random.randint(1, 700), random.randint(1, 700)) for _ in range(5)],
-]
-
-
-@pytest.mark.parametrize(("height", "width"), SIZES, ids=str)
-def test_resnet18_live(resnet18: Model, height: int, width: int) -> None:
-    result = infer(resnet18, Shape((3, height, width)))
-    got = [(row.path, row.type, list(row.shape.dims), row.params, row.macs) for row in result.rows]
-    assert got == torchvision_rows(height, width)
+    assert got == expected
