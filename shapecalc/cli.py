@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from enum import Enum
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -58,6 +59,14 @@ def _sweep_range(ctx: click.Context, param: click.Parameter, value: str | None) 
         return None if value is None else inputs.parse_sweep(value)
     except ValueError as error:
         raise click.BadParameter(f"{value!r} is not a sweep; {error}", ctx, param) from None
+
+
+def _choice(name: str, *, default: Enum, help: str) -> Callable[[Any], Any]:
+    """Declare an option that takes one of an enum's values, `default` unless given."""
+    values = [member.value for member in type(default)]
+    return click.option(
+        name, type=click.Choice(values), default=default.value, show_default=True, help=help
+    )
 
 
 class Command(click.Command):
@@ -123,20 +132,8 @@ class Command(click.Command):
     + ", ".join(column.value for column in Column)
     + ".",
 )
-@click.option(
-    "--view",
-    type=click.Choice([view.value for view in View]),
-    default=View.TABLE.value,
-    show_default=True,
-    help="What the html and svg formats show.",
-)
-@click.option(
-    "--dtype",
-    type=click.Choice([dtype.value for dtype in DType]),
-    default=DType.FLOAT32.value,
-    show_default=True,
-    help="Element type for the memory figures.",
-)
+@_choice("--view", default=View.TABLE, help="What the html and svg formats show.")
+@_choice("--dtype", default=DType.FLOAT32, help="Element type for the memory figures.")
 @click.option("-e", "--explain", is_flag=True, help="Show the arithmetic of each change of H or W.")
 @click.option(
     "--sweep",
