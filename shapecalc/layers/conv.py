@@ -6,11 +6,10 @@ from dataclasses import dataclass
 
 from shapecalc.arith import Window
 from shapecalc.errors import LayerError
-from shapecalc.field import Field
 from shapecalc.layers import args
 from shapecalc.layers.args import Pair
 from shapecalc.layers.base import arg, check_stated, require_map
-from shapecalc.layers.spatial import Sliding, computed, slide, slide_field, windows
+from shapecalc.layers.spatial import Sliding, Steps, computed, slide, steps_of, windows
 from shapecalc.shape import Shape
 
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
@@ -30,6 +29,7 @@ class Conv2d(Sliding):
     bias: bool = arg(args.boolean, True)
     padding_mode: str = arg(args.choice(*PADDING_MODES), "zeros")
     axes: tuple[Window, Window] | None = computed()
+    steps: Steps = computed()
 
     def check(self) -> None:
         if self.padding == "same" and self.stride != (1, 1):
@@ -67,10 +67,9 @@ class Conv2d(Sliding):
     def macs(self, before: Shape, after: Shape) -> int:
         return after.numel * (before.channels // self.groups) * self._taps()
 
-    def field(self, field: Field, before: Shape, after: Shape) -> Field:
+    def make_steps(self) -> Steps:
         # Padding moves where a field starts, never its size: 'same' slides like any other.
-        unpadded = windows(self.kernel_size, self.stride, (0, 0), self.dilation)
-        return slide_field(field, unpadded, after)
+        return steps_of(windows(self.kernel_size, self.stride, (0, 0), self.dilation))
 
     def _taps(self) -> int:
         return self.kernel_size[0] * self.kernel_size[1]

@@ -9,7 +9,7 @@ from shapecalc.field import Field
 from shapecalc.layers import args
 from shapecalc.layers.args import Pair
 from shapecalc.layers.base import Base, arg, require_map
-from shapecalc.layers.spatial import Pool, computed, windows
+from shapecalc.layers.spatial import Pool, Steps, computed, windows
 from shapecalc.shape import Shape
 
 
@@ -24,6 +24,7 @@ class MaxPool2d(Pool):
     return_indices: bool = arg(args.boolean, False)
     ceil_mode: bool = arg(args.boolean, False)
     axes: tuple[Window, Window] | None = computed()
+    steps: Steps = computed()
 
     def make_windows(self) -> tuple[Window, Window]:
         stride = self.stride or self.kernel_size
@@ -43,6 +44,7 @@ class AvgPool2d(Pool):
     count_include_pad: bool = arg(args.boolean, True)
     divisor_override: int | None = arg(args.optional(args.positive_int), None)
     axes: tuple[Window, Window] | None = computed()
+    steps: Steps = computed()
 
     def make_windows(self) -> tuple[Window, Window]:
         stride = self.stride or self.kernel_size

@@ -41,13 +41,6 @@ def slide(shape: Shape, axes: tuple[Window, Window]) -> Pair:
     )
 
 
-def slide_field(field: Field, axes: tuple[Window, Window], after: Shape) -> Field:
-    """Apply the windows to a receptive field; `after` is the layer's output."""
-    return field.slide(
-        ((axes[0].extent, axes[0].stride), (axes[1].extent, axes[1].stride)), after.spatial
-    )
-
-
 def check_pool_padding(kernel: Pair, padding: Pair) -> None:
     """Refuse padding over half the kernel, as PyTorch's pools do whatever the input."""
     for name, size, pad in zip(AXES, kernel, padding, strict=True):
@@ -64,23 +57,41 @@ def computed() -> Any:
     return dataclasses.field(init=False, repr=False, compare=False, default=None)
 
 
+Steps = tuple[tuple[int, int], tuple[int, int]]  # per axis: the window's extent and stride
+
+
+def steps_of(axes: tuple[Window, Window]) -> Steps:
+    """Return each window's extent and stride: all a receptive field needs of it."""
+    return (axes[0].extent, axes[0].stride), (axes[1].extent, axes[1].stride)
+
+
 class Sliding(Base):
     """A layer that slides windows over H and W, built once from its arguments.
 
-    Subclasses are dataclasses with a `computed()` field `axes`, set by `make_windows`.
+    Subclasses are dataclasses with `computed()` fields `axes`, set by `make_windows`, and
+    `steps`, what the receptive field needs of them.
     """
 
     __slots__ = ()
     axes: tuple[Window, Window] | None
+    steps: Steps
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "axes", self.make_windows())
+        object.__setattr__(self, "steps", self.make_steps())
 
     def make_windows(self) -> tuple[Window, Window] | None:
         raise NotImplementedError
 
+    def make_steps(self) -> Steps:
+        assert self.axes is not None
+        return steps_of(self.axes)
+
     def windows(self) -> tuple[Window, Window] | None:
         return self.axes
+
+    def field(self, field: Field, before: Shape, after: Shape) -> Field:
+        return field.slide(self.steps, after.spatial)
 
 
 class Pool(Sliding):
@@ -97,7 +108,3 @@ class Pool(Sliding):
         channels, _, _ = require_map(shape, type(self).__name__)
         assert self.axes is not None
         return Shape((channels, *slide(shape, self.axes)))
-
-    def field(self, field: Field, before: Shape, after: Shape) -> Field:
-        assert self.axes is not None
-        return slide_field(field, self.axes, after)
