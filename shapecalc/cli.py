@@ -6,13 +6,14 @@ import os
 import sys
 from collections.abc import Callable
 from enum import Enum
+from functools import partial
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
 from shapecalc import __version__, inputs
-from shapecalc.errors import ShapecalcError, UsageError
+from shapecalc.errors import ShapecalcError, ShapeError, UsageError
 from shapecalc.formats import EXTENSIONS, Format, Options, View
 from shapecalc.formats.columns import Column
 from shapecalc.formats.columns import parse as parse_columns
@@ -218,7 +219,14 @@ def _report(
     from shapecalc import engine, formats
     from shapecalc.formats import checks
 
-    result = engine.infer(network, shape)
+    try:
+        result = engine.infer(network, shape)
+    except ShapeError as error:
+        if fmt is Format.TREE and output is None:  # the tree up to the failure, then the error
+            from shapecalc.formats import export
+
+            _guard(partial(export.show_partial, network, shape, error, sys.stdout))
+        raise
     if output is None:
         _guard(lambda: formats.write(result, fmt, sys.stdout, options))
     else:

@@ -82,14 +82,18 @@ def infer(model: Model, shape: Shape) -> Result:
     """
     walk = _Walk()
     field = start(shape.spatial) if shape.is_map else None
-    output = walk.body(model.root, _Flow(shape, field))
+    try:
+        output = walk.body(model.root, _Flow(shape, field))
+    except ShapeError as error:
+        error.partial = tuple(walk.rows)
+        raise
     rows = tuple(walk.rows)
     return Result(model, shape, output.shape, rows, walk.params, walk.macs)  # type: ignore[arg-type]
 
 
 class _Walk:
     def __init__(self) -> None:
-        self.rows: list[Row | None] = []
+        self.rows: list[Row | Module] = []  # a module holds its row's place until it is done
         self.params = 0  # running totals: a container's share is their growth across it
         self.macs = 0
         self.first: dict[int, tuple[Shape, _Flow]] = {}  # each layer's first run, by id
@@ -99,7 +103,7 @@ class _Walk:
         if module.functional:
             return self.body(module, flow)
         slot, params, macs = len(self.rows), self.params, self.macs
-        self.rows.append(None)
+        self.rows.append(module)
         output = self.body(module, flow)
         # A layer that a `use` ran earlier shows that first run, as PyTorch's hooks first see it.
         before, shown = self.first[id(module)] if isinstance(module, Leaf) else (flow.shape, output)

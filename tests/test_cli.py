@@ -342,12 +342,27 @@ def test_spec_and_shape_errors_exit_1(
     run: Run, write_spec: Callable[[str], Path], text: str, message: str
 ) -> None:
     path = write_spec(text)
-    result = run(str(path))
     where = str(path).removesuffix("net.yaml")
     expected = (
         f"error: {where}{message}\n" if message.startswith("net.yaml") else (f"error: {message}\n")
     )
-    assert (result.exit_code, result.stdout, result.stderr) == (1, "", expected)
+    for fmt in ("json", "listing", "tree"):
+        result = run(str(path), "-f", fmt)
+        assert (result.exit_code, result.stderr) == (1, expected)
+        # Only the tree shows how far a shape error got, and says it stopped.
+        assert result.stdout == "" or (fmt == "tree" and "✗ stopped at" in result.stdout)
+
+
+def test_a_collapse_shows_the_tree_up_to_the_failing_layer(run: Run) -> None:
+    result = run("alexnet", "--input", "40")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[1].split() == ["alexnet", "AlexNet", "3@40×40"]
+    assert lines[2].split() == ["└──", "features", "Sequential", "…"]
+    assert lines[3].split() == ["├──", "0", "Conv2d", "64@9×9", "23.3K", "1.88M", "11"]
+    assert lines[-2].split() == ["└──", "12", "MaxPool2d", "…"]
+    assert lines[-1] == "✗ stopped at features.12: see the error below"
+    assert result.stderr.startswith("error: features.12: MaxPool2d: input 256@1×1 is too small")
 
 
 def test_unknown_model_missing_file_and_directory_exit_1(run: Run, tmp_path: Path) -> None:

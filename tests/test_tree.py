@@ -20,20 +20,20 @@ def text_of(console: Console) -> str:
 
 
 def test_tree_golden(resnet18: Model, console: Console, golden: Callable[[str, str], None]) -> None:
-    console.print(ShapeTree(infer(resnet18, resnet18.input), Options()))
+    console.print(ShapeTree.of(infer(resnet18, resnet18.input), Options()))
     golden("resnet18_224.tree.txt", text_of(console))
 
 
 def test_tree_explain_golden(
     resnet18: Model, console: Console, golden: Callable[[str, str], None]
 ) -> None:
-    console.print(ShapeTree(infer(resnet18, Shape((3, 97, 131))), Options(explain=True)))
+    console.print(ShapeTree.of(infer(resnet18, Shape((3, 97, 131))), Options(explain=True)))
     golden("resnet18_97x131.explain.tree.txt", text_of(console))
 
 
 def test_tree_shows_every_module_with_its_figures(resnet18: Model, console: Console) -> None:
     result = infer(resnet18, Shape((3, 97, 131)))
-    console.print(ShapeTree(result, Options()))
+    console.print(ShapeTree.of(result, Options()))
     lines = text_of(console).splitlines()
     assert lines[0].split() == ["output", "params", "MACs", "field"]
     assert lines[1].split() == ["resnet18", "ResNet", "3@97×131", "11.7M", "568M"]
@@ -60,13 +60,13 @@ def test_tree_piped_is_plain_and_uncut(resnet18: Model) -> None:
 
 def test_tree_in_colour_on_a_terminal(resnet18: Model) -> None:
     console = Console(file=io.StringIO(), force_terminal=True, color_system="standard")
-    console.print(ShapeTree(infer(resnet18, resnet18.input), Options()))
+    console.print(ShapeTree.of(infer(resnet18, resnet18.input), Options()))
     assert "\x1b[36m64@112×112" in text_of(console)
 
 
 def test_tree_width_fits_its_longest_line(resnet18: Model) -> None:
     for options in (Options(), Options(explain=True)):
-        view = ShapeTree(infer(resnet18, Shape((3, 97, 131))), options)
+        view = ShapeTree.of(infer(resnet18, Shape((3, 97, 131))), options)
         console = Console(file=io.StringIO(), width=view.width, color_system=None)
         console.print(view)
         assert max(len(line) for line in text_of(console).splitlines()) == view.width

@@ -8,9 +8,12 @@ from typing import TextIO
 from rich.console import Console
 
 from shapecalc.engine import Result
+from shapecalc.errors import ShapeError
 from shapecalc.formats import Format, Options, View
 from shapecalc.formats.table import ShapeTable
 from shapecalc.formats.tree import ShapeTree
+from shapecalc.modules import Model
+from shapecalc.shape import Shape
 
 
 def show(result: Result, fmt: Format, stream: TextIO, options: Options) -> None:
@@ -19,7 +22,15 @@ def show(result: Result, fmt: Format, stream: TextIO, options: Options) -> None:
     if not console.is_terminal:
         stream.write(document(result, fmt, options))
         return
-    view = _view(result, fmt, options)
+    _print(_view(result, fmt, options), console)
+
+
+def show_partial(model: Model, shape: Shape, error: ShapeError, stream: TextIO) -> None:
+    """Print the tree up to the layer that failed, and say where it stopped."""
+    _print(ShapeTree.partial(model, shape, error), Console(file=stream, highlight=False))
+
+
+def _print(view: ShapeTree | ShapeTable, console: Console) -> None:
     # A narrow terminal wraps long lines itself, which beats rich splitting a cell.
     console.width = max(console.width, _width(view, console))
     console.print(view)
@@ -50,7 +61,7 @@ def document(result: Result, fmt: Format, options: Options) -> str:
 
 def _view(result: Result, fmt: Format, options: Options) -> ShapeTree | ShapeTable:
     tree = fmt is Format.TREE or (fmt not in (Format.TABLE,) and options.view is View.TREE)
-    return ShapeTree(result, options) if tree else ShapeTable(result, options)
+    return ShapeTree.of(result, options) if tree else ShapeTable(result, options)
 
 
 def _width(view: ShapeTree | ShapeTable, console: Console) -> int:

@@ -9,10 +9,13 @@ from rich.text import Text
 from rich.tree import Tree
 
 from shapecalc.engine import Result, Row
+from shapecalc.errors import ShapeError
 from shapecalc.formats import Options, summary
 from shapecalc.formats.columns import visible
 from shapecalc.formats.explain import arithmetic
 from shapecalc.formats.text import compact, field
+from shapecalc.modules import Container, Leaf, Model
+from shapecalc.shape import Shape
 
 GUIDE = 4  # columns rich's tree guides take per level
 GAP = 2
@@ -42,33 +45,66 @@ class _Cells:
         )
 
 
-class ShapeTree:
-    """A renderable tree of a result, with aligned columns and a summary under it.
+_Line = tuple[int, bool, "_Cells", str | None]  # depth, bold, cells, a note after them
 
-    With `options.explain`, each change of H or W shows its arithmetic after its line.
-    The lines are laid out once, on construction.
+
+class ShapeTree:
+    """A renderable tree with aligned columns, a line per module, and text under it.
+
+    Built by `of` for a result (its summary under it) or by `partial` for a failure (the
+    modules done so far, and where it stopped). The lines are laid out once.
     """
 
-    __slots__ = ("heading", "labels", "root", "summary")
+    __slots__ = ("footer", "heading", "labels", "root")
 
-    def __init__(self, result: Result, options: Options) -> None:
-        rows = visible(result, options.depth)
-        cells = [_Cells.of(row) for row in rows]
-        layout = _Layout.of(result, list(zip(rows, cells, strict=True)))
+    def __init__(self, root: _Cells, lines: list[_Line], footer: list[Text]) -> None:
+        layout = _Layout.of([(depth, cells) for depth, _, cells, _ in lines] + [(0, root)])
         self.heading = Text(layout.heading(), style="bold")
-        self.root = layout.line(_root(result), depth=0, bold=True)
+        self.root = layout.line(root, depth=0, bold=True)
         self.labels: list[tuple[int, Text]] = []
-        for row, cell in zip(rows, cells, strict=True):
-            line = layout.line(cell, depth=row.depth, bold=not row.is_leaf)
-            note = arithmetic(row) if options.explain else None
+        for depth, bold, cells, note in lines:
+            line = layout.line(cells, depth=depth, bold=bold)
             if note:
                 line.append(f"  {note}", style="yellow")
-            self.labels.append((row.depth, line))
-        entries = summary.entries(result, options.dtype)
-        label_width = max(len(label) for label, _ in entries)
-        self.summary = [
-            Text.assemble((label.ljust(label_width + GAP), "bold"), text) for label, text in entries
+            self.labels.append((depth, line))
+        self.footer = footer
+
+    @staticmethod
+    def of(result: Result, options: Options) -> ShapeTree:
+        """The tree of a result, each change of H or W explained if `options.explain`."""
+        lines = [
+            (
+                row.depth,
+                not row.is_leaf,
+                _Cells.of(row),
+                arithmetic(row) if options.explain else None,
+            )
+            for row in visible(result, options.depth)
         ]
+        entries = summary.entries(result, options.dtype)
+        width = max(len(label) for label, _ in entries)
+        footer = [
+            Text.assemble((label.ljust(width + GAP), "bold"), text) for label, text in entries
+        ]
+        return ShapeTree(_root(result), lines, footer)
+
+    @staticmethod
+    def partial(model: Model, shape: Shape, error: ShapeError) -> ShapeTree:
+        """The tree up to the failure: unfinished modules have no figures."""
+        lines: list[_Line] = []
+        for item in error.partial:
+            if isinstance(item, Row):
+                lines.append((item.depth, not item.is_leaf, _Cells.of(item), None))
+            elif isinstance(item, (Leaf, Container)):
+                cells = _Cells(item.name, item.type, "…", "", "", "")
+                lines.append((item.depth, True, cells, None))
+        root = _Cells(model.name, model.type, str(shape), "", "", "")
+        stop = Text.assemble(
+            ("✗ stopped at ", "bold red"),
+            (error.path or model.type, "bold"),
+            ": see the error below",
+        )
+        return ShapeTree(root, lines, [stop])
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         yield self.heading
@@ -78,13 +114,13 @@ class ShapeTree:
             del parents[depth:]
             parents.append(parents[-1].add(label))
         yield tree
-        yield from self.summary
+        yield from self.footer
 
     @property
     def width(self) -> int:
         """Columns the widest line needs."""
         rows = (GUIDE * depth + len(label) for depth, label in self.labels)
-        others = (len(line) for line in (self.heading, self.root, *self.summary))
+        others = (len(line) for line in (self.heading, self.root, *self.footer))
         return max(*rows, *others)
 
 
@@ -107,10 +143,8 @@ class _Layout:
     widths: tuple[int, ...]
 
     @staticmethod
-    def of(result: Result, rows: list[tuple[Row, _Cells]]) -> _Layout:
-        """Fit the columns to the rows' cells and the root's."""
-        cells = [(row.depth, cell) for row, cell in rows]
-        cells.append((0, _root(result)))
+    def of(cells: list[tuple[int, _Cells]]) -> _Layout:
+        """Fit the columns to each line's depth and cells."""
         widths = (
             max(GUIDE * depth + len(cell.name) for depth, cell in cells),
             max(len(cell.type) for _, cell in cells),
