@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from functools import cache
 from typing import Any, ClassVar, Protocol, TypeVar
 
 from shapecalc.arith import Window
@@ -71,8 +72,30 @@ class Base:
 
 
 def build(kind: type[L], given: Mapping[str, Value]) -> L:
-    """Construct `kind` from the spec's arguments, converting and checking each."""
-    fields = {field.name: field for field in dataclasses.fields(kind) if field.init}
+    """Construct `kind` from the spec's arguments, converting and checking each.
+
+    Layers are immutable, so equal arguments share one layer: a block repeated a thousand
+    times builds each of its layers once.
+    """
+    key = (kind, tuple((name, _typed(value)) for name, value in given.items()))
+    layer = _built.get(key)
+    if layer is None:
+        layer = _built[key] = _build(kind, given)
+    return layer  # type: ignore[return-value]
+
+
+_built: dict[tuple[type, tuple[tuple[str, object], ...]], Layer] = {}
+
+
+def _typed(value: Value) -> object:
+    """Key a value by its type too: true and 1 are equal in Python, not as arguments."""
+    if isinstance(value, tuple):
+        return tuple(_typed(item) for item in value)
+    return type(value), value
+
+
+def _build(kind: type[L], given: Mapping[str, Value]) -> L:
+    fields = _fields(kind)
     kwargs: dict[str, Any] = {}
     for name, value in given.items():
         field = fields.get(name)
@@ -92,6 +115,12 @@ def build(kind: type[L], given: Mapping[str, Value]) -> L:
     layer = kind(**kwargs)
     layer.check()
     return layer
+
+
+@cache
+def _fields(kind: type) -> dict[str, dataclasses.Field[Any]]:
+    """Return a layer kind's arguments by name."""
+    return {field.name: field for field in dataclasses.fields(kind) if field.init}
 
 
 def _required(field: dataclasses.Field[Any]) -> bool:
