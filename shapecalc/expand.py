@@ -222,7 +222,9 @@ class Expander:
         layer_kind = KINDS.get(kind)
         if layer_kind is None:
             hint = did_you_mean(kind, [*KINDS, *self.blocks])
-            raise SpecError(node.mark, f"unknown layer type '{kind}'{hint}")
+            raise SpecError(
+                node.mark, f"unknown type '{kind}': no layer or block has that name{hint}"
+            )
         text, path, depth = self._register(site, functional=functional, mark=node.mark)
         given = args(node)
         marks = {str(key.value): value.mark for key, value in given}

@@ -313,7 +313,8 @@ SPEC_ERRORS = [
     ),
     pytest.param(
         "input: [3, 8, 8]\nmodel: [{type: Conv3d, out_channels: 4}]\n",
-        "net.yaml:2:9: unknown layer type 'Conv3d' (did you mean 'Conv2d'?)",
+        "net.yaml:2:9: unknown type 'Conv3d': no layer or block has that name "
+        "(did you mean 'Conv2d'?)",
         id="unknown-type",
     ),
     pytest.param(

@@ -246,7 +246,8 @@ ERRORS = [
     ),
     pytest.param(
         "input: [3, 8, 8]\nmodel: [Conv2D]\n",
-        "net.yaml:2:9: unknown layer type 'Conv2D' (did you mean 'Conv2d'?)",
+        "net.yaml:2:9: unknown type 'Conv2D': no layer or block has that name "
+        "(did you mean 'Conv2d'?)",
         id="unknown-type",
     ),
     pytest.param(
