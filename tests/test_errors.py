@@ -70,7 +70,7 @@ def test_every_class_has_its_file() -> None:
     [
         pytest.param(
             b"input: [3, 8, 8]\nmodel: [ReLU]\n\xff\xfe",
-            "is not UTF-8 text (byte 0xff at offset 33)",
+            "is not UTF-8 text (byte 0xff at offset 31)",
             id="not-utf8",
         ),
         pytest.param(
