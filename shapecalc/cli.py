@@ -279,7 +279,8 @@ class OutputClosedError(Exception):
 
 
 def _fail(message: str, status: int) -> int:
-    click.echo(f"error: {message}", err=True)
+    one_line = " ".join(message.splitlines())
+    click.echo(f"error: {one_line}", err=True)
     return status
 
 

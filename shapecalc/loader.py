@@ -53,8 +53,13 @@ def parse(text: str, name: str) -> YNode:
         return _Builder(loader, name).document()
     except yaml.MarkedYAMLError as error:
         raise SpecError(_where(name, error.problem_mark), _describe(error)) from None
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        what = f"invalid YAML: character #x{error.character:04x}: {error.reason}"
+        raise SpecError(Mark(name, line, column), what) from None
     except yaml.YAMLError as error:
-        raise SpecError(name, f"invalid YAML: {error}") from None
+        raise SpecError(name, "invalid YAML: " + " ".join(str(error).split())) from None
     finally:
         loader.dispose()
 

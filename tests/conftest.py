@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from textwrap import dedent
@@ -11,6 +12,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import settings
 from rich.console import Console
 
 from shapecalc import catalog
@@ -21,6 +23,12 @@ from shapecalc.spec import build_model
 TESTS = Path(__file__).resolve().parent
 GOLDEN = TESTS / "golden"
 DATA = TESTS / "data"
+
+
+# CI sees the same examples every run; "explore" draws new ones (SHAPECALC_HYPOTHESIS=explore).
+settings.register_profile("ci", derandomize=True, deadline=None)
+settings.register_profile("explore", derandomize=False, deadline=None)
+settings.load_profile(os.environ.get("SHAPECALC_HYPOTHESIS", "ci"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
