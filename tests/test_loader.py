@@ -104,3 +104,42 @@ def test_load_accepts_a_byte_order_mark(tmp_path: Path) -> None:
     doc = load(path, "bom.yaml")
     assert isinstance(doc, YMap)
     assert list(doc.names()) == ["a"]
+
+
+HOSTILE = {
+    "billion-laughs": "lol: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+    + "".join(
+        f"l{level}: &{chr(98 + level)} [{', '.join([f'*{chr(97 + level)}'] * 9)}]\n"
+        for level in range(9)
+    ),
+    "deep-lists": "[" * 100_000 + "]" * 100_000,
+    "deep-mappings": "{a: " * 100_000 + "1" + "}" * 100_000,
+    "deep-block-lists": "".join("- " * depth + "\n" for depth in range(1, 2000)),
+}
+MEASURE = """
+import resource, subprocess, sys, time
+started = time.perf_counter()
+done = subprocess.run([sys.executable, "-m", "shapecalc", sys.argv[1]], capture_output=True,
+                      text=True)
+print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+print(done.returncode, done.stderr.strip())
+"""
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_files_are_refused_fast_and_small(tmp_path: Path, name: str) -> None:
+    """Refused in under a second with under 100 MB, measured in a process of their own."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "hostile.yaml"
+    path.write_text(HOSTILE[name], encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURE, str(path)], capture_output=True, text=True, check=True
+    )
+    timing, outcome = done.stdout.splitlines()
+    seconds, peak_kb = timing.split()
+    status, message = outcome.split(" ", 1)
+    assert (status, message.startswith(f"error: {path}:")) == ("1", True), message
+    assert float(seconds) < 1.0
+    assert int(peak_kb) < 100_000
