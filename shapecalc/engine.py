@@ -190,13 +190,16 @@ def _cat(module: Container, outputs: list[Shape]) -> Shape:
 
 
 def _branches(module: Container, outputs: list[Shape]) -> str:
-    """Describe each branch by its modules and its output shape."""
-    parts = []
-    for branch, output in zip(module.branches, outputs, strict=True):
-        names = (
+    """Describe what each joined output comes from, and its shape."""
+    if module.combine is Combine.DENSE:  # the input, then each child so far
+        sources = ["the input", *(child.name for child in module.branches[0])]
+    else:
+        sources = [
             f"{branch[0].name}…{branch[-1].name}"
             if len(branch) > 1
-            else (branch[0].name if branch else "identity")
-        )
-        parts.append(f"{names or 'branch'} gives {output}")
-    return ", ".join(parts)
+            else (branch[0].name if branch else "identity") or "branch"
+            for branch in module.branches
+        ]
+    # A dense block fails partway, before its later children have outputs.
+    pairs = zip(sources, outputs, strict=False)
+    return ", ".join(f"{source} gives {output}" for source, output in pairs)
