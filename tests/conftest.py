@@ -21,6 +21,19 @@ from shapecalc.modules import Model
 from shapecalc.spec import build_model
 
 TESTS = Path(__file__).resolve().parent
+# The modules at depth 1 of torchvision's resnet18, in order.
+RESNET18_TOP = [
+    "conv1",
+    "bn1",
+    "relu",
+    "maxpool",
+    "layer1",
+    "layer2",
+    "layer3",
+    "layer4",
+    "avgpool",
+    "fc",
+]
 GOLDEN = TESTS / "golden"
 DATA = TESTS / "data"
 

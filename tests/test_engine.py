@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import TESTS, spec, torch_data
+from conftest import RESNET18_TOP, TESTS, spec, torch_data
 
 from shapecalc.engine import infer
 from shapecalc.errors import ShapeError
@@ -69,18 +69,7 @@ def test_rows_carry_depth_and_name(resnet18: Model) -> None:
     assert len(rows) == 67
     row = next(row for row in rows if row.path == "layer2.0.downsample.0")
     assert (row.name, row.type, row.depth, row.is_leaf) == ("0", "Conv2d", 4, True)
-    assert [row.path for row in rows if row.depth == 1] == [
-        "conv1",
-        "bn1",
-        "relu",
-        "maxpool",
-        "layer1",
-        "layer2",
-        "layer3",
-        "layer4",
-        "avgpool",
-        "fc",
-    ]
+    assert [row.path for row in rows if row.depth == 1] == RESNET18_TOP
 
 
 def test_functional_work_changes_shapes_without_a_row() -> None:

@@ -9,13 +9,12 @@ import re
 from collections.abc import Callable
 
 import pytest
+from conftest import RESNET18_TOP
 
 from shapecalc.engine import Result, infer
 from shapecalc.formats import Format, Options, View, text
 from shapecalc.formats.columns import CSV, TABLE, Column, parse
 from shapecalc.modules import Model
-
-TOP = ["conv1", "bn1", "relu", "maxpool", "layer1", "layer2", "layer3", "layer4", "avgpool", "fc"]
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +114,7 @@ def test_markdown_escapes_what_would_be_markup() -> None:
 )
 def test_depth_one(result: Result, fmt: Format) -> None:
     output = text(result, fmt, Options(depth=1))
-    for name in TOP:
+    for name in RESNET18_TOP:
         assert name in output
     for deeper in ("downsample", "conv2", "bn2"):
         assert deeper not in output
@@ -132,7 +131,7 @@ def test_depth_keeps_a_collapsed_containers_shape_and_sums(result: Result) -> No
         "layer4:512@7*7",
     ]
     records = list(csv.DictReader(io.StringIO(text(result, Format.CSV, Options(depth=1)))))
-    assert [record["path"] for record in records] == TOP
+    assert [record["path"] for record in records] == RESNET18_TOP
     assert sum(int(record["params"]) for record in records) == 11_689_512
     assert sum(int(record["macs"]) for record in records) == 1_814_073_344
 
