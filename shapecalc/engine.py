@@ -154,7 +154,8 @@ def _output(leaf: Leaf, shape: Shape) -> Shape:
     try:
         return leaf.layer.output(shape)
     except LayerError as error:
-        mark = leaf.arg_marks.get(error.arg) if error.arg else None
+        # Point at the argument at fault, else at the layer itself.
+        mark = leaf.arg_marks.get(error.arg, leaf.mark) if error.arg else leaf.mark
         raise ShapeError(leaf.path, f"{leaf.type}: {error.what}", mark=mark) from None
 
 

@@ -70,8 +70,8 @@ def test_sweep_table(resnet18: Model) -> None:
 
 def test_sweep_table_with_invalid_sizes() -> None:
     lines = sweep_table(sweep(spec(NARROW), range(4, 7))).splitlines()
-    assert lines[1].split()[:4] == ["4", "invalid:", "0:", "Conv2d:"]
-    assert lines[2].split()[:4] == ["5", "invalid:", "1:", "MaxPool2d:"]
+    assert lines[1].split()[:5] == ["4", "invalid:", "net.yaml:4:5:", "0:", "Conv2d:"]
+    assert lines[2].split()[:5] == ["5", "invalid:", "net.yaml:5:5:", "1:", "MaxPool2d:"]
     assert lines[3].split() == ["6", "2×4", "1×2", "4@1×2", "clean"]
 
 
@@ -94,7 +94,7 @@ def test_sweep_json(resnet18: Model) -> None:
     assert items[1]["status"] == "uneven"
     invalid = json.loads(sweep_json(sweep(spec(NARROW), range(5, 6))))
     assert invalid[0]["status"] == "invalid"
-    assert invalid[0]["error"].startswith("1: MaxPool2d: input 4@1×3 is too small")
+    assert invalid[0]["error"].startswith("net.yaml:5:5: 1: MaxPool2d: input 4@1×3 is too small")
 
 
 def test_smallest_text(resnet18: Model) -> None:

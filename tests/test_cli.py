@@ -330,7 +330,7 @@ SPEC_ERRORS = [
     pytest.param(
         "input: [3, 8, 8]\nmodel:\n  - {type: MaxPool2d, kernel_size: 4}\n"
         "  - {type: MaxPool2d, kernel_size: 4}\n",
-        "1: MaxPool2d: input 3@2×2 is too small: the output would be 0×0 "
+        "net.yaml:4:5: 1: MaxPool2d: input 3@2×2 is too small: the output would be 0×0 "
         "(H: ⌊(2 + 2·0 − 1·(4 − 1) − 1) / 4⌋ + 1 = 0; "
         "W: ⌊(2 + 2·0 − 1·(4 − 1) − 1) / 4⌋ + 1 = 0)",
         id="collapse",
@@ -363,7 +363,9 @@ def test_a_collapse_shows_the_tree_up_to_the_failing_layer(run: Run) -> None:
     assert lines[3].split() == ["├──", "0", "Conv2d", "64@9×9", "23.3K", "1.88M", "11"]
     assert lines[-2].split() == ["└──", "12", "MaxPool2d", "…"]
     assert lines[-1] == "✗ stopped at features.12: see the error below"
-    assert result.stderr.startswith("error: features.12: MaxPool2d: input 256@1×1 is too small")
+    assert result.stderr.startswith(
+        "error: alexnet.yaml:20:9: features.12: MaxPool2d: input 256@1×1 is too small"
+    )
 
 
 def test_unknown_model_missing_file_and_directory_exit_1(run: Run, tmp_path: Path) -> None:

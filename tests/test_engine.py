@@ -138,7 +138,7 @@ def test_concatenation_adds_channels() -> None:
                 - {type: Conv2d, out_channels: 8, kernel_size: 3}
             """,
             (3, 5, 5),
-            "2: Conv2d: input 8@1×1 is too small: the output would be -1×-1 "
+            "net.yaml:7:7: 2: Conv2d: input 8@1×1 is too small: the output would be -1×-1 "
             "(H: ⌊(1 + 2·0 − 1·(3 − 1) − 1) / 1⌋ + 1 = -1; W: ⌊(1 + 2·0 − 1·(3 − 1) − 1) / 1⌋ + 1 "
             "= -1)",
             id="collapse",

@@ -81,7 +81,7 @@ def test_sweep_marks_sizes_too_small() -> None:
     ]
     error = samples[0].outcome
     assert isinstance(error, ShapeError)
-    assert str(error).startswith("0: Conv2d: input 1@4×4 is too small")
+    assert str(error).startswith("net.yaml:4:5: 0: Conv2d: input 1@4×4 is too small")
 
 
 def test_smallest(resnet18: Model) -> None:
