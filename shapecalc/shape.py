@@ -38,8 +38,3 @@ class Shape:
         if self.is_map:
             return f"{self.dims[0]}@{self.dims[1]}×{self.dims[2]}"
         return "×".join(str(dim) for dim in self.dims)
-
-
-def feature_map(channels: int, height: int, width: int) -> Shape:
-    """Build a C×H×W shape."""
-    return Shape((channels, height, width))
