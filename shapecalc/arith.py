@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from shapecalc.value import frozen
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Window:
     """One axis of a sliding window, with PyTorch's meaning for every field."""
 

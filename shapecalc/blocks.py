@@ -8,17 +8,16 @@ blocks:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from shapecalc.errors import Mark, SpecError, did_you_mean
 from shapecalc.expr import Env, value_of
 from shapecalc.layers import KINDS
 from shapecalc.layers.args import Value
 from shapecalc.source import YList, YMap, YNode, YScalar
 from shapecalc.syntax import ENTRY_KEYS, RESERVED, STRUCTURE
+from shapecalc.value import frozen
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Param:
     """A block parameter; `required` when the block gives it no default."""
 
@@ -27,7 +26,7 @@ class Param:
     required: bool
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Block:
     """A reusable, parameterised module definition; `body` is a module node."""
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from shapecalc.errors import LayerError, ShapeError
 from shapecalc.field import Field, join_fields, start
 from shapecalc.layers import Layer
 from shapecalc.modules import Combine, Container, Leaf, Model, Module, Reuse
 from shapecalc.shape import Shape
+from shapecalc.value import frozen
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Row:
     """One module for one input: what it takes and gives, and what it costs.
 
@@ -52,7 +51,7 @@ class Row:
         return self.module.layer if isinstance(self.module, Leaf) else None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Result:
     """A model's rows for one input, in PyTorch's `named_modules()` order, root left out.
 
@@ -67,7 +66,7 @@ class Result:
     total_macs: int
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class _Flow:
     """What passes from one layer to the next."""
 

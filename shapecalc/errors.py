@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from shapecalc.value import frozen
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Mark:
     """A position in a spec file, 1-based as editors count."""
 

@@ -16,7 +16,6 @@ of a functional container belong to the enclosing module.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import TypeVar
 
 from shapecalc.blocks import Block, bind
@@ -38,22 +37,25 @@ from shapecalc.nodes import (
 )
 from shapecalc.source import YList, YMap, YNode, YScalar
 from shapecalc.syntax import INDEX, STRUCTURE
+from shapecalc.value import frozen
 
 MAX_MODULES = 250_000
 M = TypeVar("M", Leaf, Container)
 MAX_NESTING = 100
 
 
-@dataclass(slots=True)
 class _Scope:
     """The module that registers children: where names are unique and numbers count."""
 
-    path: str
-    depth: int
-    names: dict[str, Mark] = field(default_factory=dict)
-    counter: int = 0
-    registered: dict[str, Module] = field(default_factory=dict)
-    uses: list[tuple[str, Mark]] = field(default_factory=list)
+    __slots__ = ("counter", "depth", "names", "path", "registered", "uses")
+
+    def __init__(self, path: str, depth: int) -> None:
+        self.path = path
+        self.depth = depth
+        self.names: dict[str, Mark] = {}
+        self.counter = 0
+        self.registered: dict[str, Module] = {}
+        self.uses: list[tuple[str, Mark]] = []
 
     def record(self, name: str, module: Module) -> None:
         """Keep a registered module by name, for `use` steps to find."""
@@ -71,7 +73,7 @@ class _Scope:
                 raise SpecError(mark, f"use: '{target}' is a {found.type}; only a layer runs again")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class _Site:
     """Where a new module goes: its scope (none for the root) and its name (none: numbered)."""
 

@@ -9,13 +9,14 @@ larger than the image, the rest being padding.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from math import gcd
+
+from shapecalc.value import frozen
 
 H, W = 1, 2  # bits naming the spatial axes, for Field.holds
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Reach:
     """One axis of a receptive field: `size` positions seen, outputs `stride` apart.
 
@@ -74,7 +75,7 @@ def join(reaches: list[Reach]) -> Reach:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Field:
     """A receptive field along H and W, with the layout of the tensor it describes.
 

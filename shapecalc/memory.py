@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 
 from shapecalc.engine import Result
 from shapecalc.shape import Shape
+from shapecalc.value import frozen
 
 
 class DType(Enum):
@@ -26,7 +26,7 @@ class DType(Enum):
 _SIZES = {DType.FLOAT32: 4, DType.FLOAT16: 2, DType.BFLOAT16: 2, DType.FLOAT64: 8, DType.INT8: 1}
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Memory:
     """What one sample's forward pass holds, in bytes.
 

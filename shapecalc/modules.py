@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import Enum
 from typing import TypeAlias
 
 from shapecalc.errors import Mark
 from shapecalc.layers import Layer
 from shapecalc.shape import Shape
+from shapecalc.value import frozen
 
 
 class Combine(Enum):
@@ -21,7 +21,7 @@ class Combine(Enum):
     DENSE = "dense"  # each child takes the concatenation of the input and earlier outputs
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Leaf:
     """A PyTorch layer at `path`, as `named_modules()` names it."""
 
@@ -38,7 +38,7 @@ class Leaf:
         return type(self.layer).__name__
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Container:
     """A module made of others: each branch is a sequence, the branches are joined by `combine`.
 
@@ -58,7 +58,7 @@ class Container:
     functional: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Reuse:
     """A further run of a layer registered in the same module, as `forward()` may do.
 
@@ -89,7 +89,7 @@ class Reuse:
 Module: TypeAlias = "Leaf | Container | Reuse"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Model:
     """A network from a spec: its root module and the input it takes by default."""
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from shapecalc.value import frozen
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Shape:
     """Dimensions of one sample: `(C, H, W)` for a feature map, `(F,)` for a vector."""
 

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 from shapecalc.engine import Result, Row, infer
 from shapecalc.errors import ShapecalcError
 from shapecalc.modules import Model
 from shapecalc.shape import Shape
+from shapecalc.value import frozen
 
 AXES = ("H", "W")
 SEARCH = 1024  # sizes tried each way for a clean size, and upward for the smallest
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Uneven:
     """A strided layer whose input along `axis` (0: H, 1: W) is not a multiple of its stride.
 
@@ -87,7 +87,7 @@ def nearest_clean(model: Model, shape: Shape, axis: int) -> tuple[int | None, in
     )
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Stage:
     """A top-level module's H and W before and after it, for one input size."""
 
@@ -96,7 +96,7 @@ class Stage:
     after: tuple[int, int]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Sample:
     """One input size of a sweep: its stages and output, or the error that refuses it.
 
@@ -126,7 +126,7 @@ def sweep(model: Model, sizes: range) -> Iterator[Sample]:
         yield Sample(size, outcome.output, stages, places)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Smallest:
     """The smallest sizes a model accepts: along H with W as given, along W, and square."""
 

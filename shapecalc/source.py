@@ -3,27 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TypeAlias
 
 from shapecalc.errors import Mark
+from shapecalc.value import frozen
 
 ScalarValue: TypeAlias = "int | float | bool | str | None"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class YScalar:
     value: ScalarValue
     mark: Mark
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class YList:
     items: tuple[YNode, ...]
     mark: Mark
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class YMap:
     """A mapping, in the order written; the loader has refused duplicate keys."""
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 from typing import TextIO
 
 from shapecalc.engine import Result
 from shapecalc.formats.columns import Column
 from shapecalc.memory import DType
+from shapecalc.value import frozen
 
 
 class Format(Enum):
@@ -44,7 +44,7 @@ EXTENSIONS = {
 RICH = frozenset({Format.TREE, Format.TABLE})
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Options:
     """What formats may take into account.
 

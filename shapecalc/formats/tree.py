@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 from rich.tree import Tree
@@ -16,13 +14,14 @@ from shapecalc.formats.explain import arithmetic
 from shapecalc.formats.text import compact, field
 from shapecalc.modules import Container, Leaf, Model
 from shapecalc.shape import Shape
+from shapecalc.value import frozen
 
 GUIDE = 4  # columns rich's tree guides take per level
 GAP = 2
 HEADINGS = ("output", "params", "MACs", "field")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class _Cells:
     """One line's text per column, before padding."""
 
@@ -136,7 +135,7 @@ def _root(result: Result) -> _Cells:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class _Layout:
     """Column widths: the name column includes the tree's guides."""
 

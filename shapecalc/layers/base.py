@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from functools import cache
-from typing import Any, ClassVar, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from shapecalc.arith import Window
 from shapecalc.errors import LayerError, did_you_mean
 from shapecalc.field import Field
 from shapecalc.layers.args import Convert, Value
 from shapecalc.shape import Shape
+from shapecalc.value import MISSING, Attribute, attribute, attributes
 
 L = TypeVar("L", bound="Layer")
 
 
 class Layer(Protocol):
     """A PyTorch layer with its constructor arguments: its class name is its type."""
-
-    __dataclass_fields__: ClassVar[dict[str, Any]]
 
     def check(self) -> None:
         """Raise LayerError for arguments PyTorch rejects whatever the input."""
@@ -45,13 +43,13 @@ class Layer(Protocol):
         ...
 
 
-def arg(convert: Convert[Any], default: Any = dataclasses.MISSING) -> Any:
+def arg(convert: Convert[Any], default: Any = MISSING) -> Any:
     """Declare a constructor argument, converted from the spec by `convert`."""
-    return dataclasses.field(default=default, metadata={"convert": convert})
+    return attribute(default=default, metadata={"convert": convert})
 
 
 class Base:
-    """Default behaviour for layer dataclasses."""
+    """Default behaviour for layer value classes."""
 
     __slots__ = ()
 
@@ -118,13 +116,13 @@ def _build(kind: type[L], given: Mapping[str, Value]) -> L:
 
 
 @cache
-def _fields(kind: type) -> dict[str, dataclasses.Field[Any]]:
+def _fields(kind: type) -> dict[str, Attribute]:
     """Return a layer kind's arguments by name."""
-    return {field.name: field for field in dataclasses.fields(kind) if field.init}
+    return {field.name: field for field in attributes(kind) if field.init}
 
 
-def _required(field: dataclasses.Field[Any]) -> bool:
-    return field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
+def _required(field: Attribute) -> bool:
+    return field.default is MISSING
 
 
 def require_map(shape: Shape, kind: str) -> tuple[int, int, int]:

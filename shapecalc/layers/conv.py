@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from shapecalc.arith import Window
 from shapecalc.errors import LayerError
 from shapecalc.layers import args
@@ -11,11 +9,12 @@ from shapecalc.layers.args import Pair
 from shapecalc.layers.base import arg, check_stated, require_map
 from shapecalc.layers.spatial import Sliding, Steps, computed, slide, steps_of, windows
 from shapecalc.shape import Shape
+from shapecalc.value import frozen
 
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen(kw_only=True)
 class Conv2d(Sliding):
     """torch.nn.Conv2d; `in_channels` is taken from the input unless the spec states it."""
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from shapecalc.layers import args
 from shapecalc.layers.base import Base, arg
 from shapecalc.shape import Shape
+from shapecalc.value import frozen
 
 
 class ShapeKeeping(Base):
@@ -18,26 +17,26 @@ class ShapeKeeping(Base):
         return shape
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen(kw_only=True)
 class Identity(ShapeKeeping):
     """torch.nn.Identity."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen(kw_only=True)
 class ReLU(ShapeKeeping):
     """torch.nn.ReLU."""
 
     inplace: bool = arg(args.boolean, False)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen(kw_only=True)
 class ReLU6(ShapeKeeping):
     """torch.nn.ReLU6."""
 
     inplace: bool = arg(args.boolean, False)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen(kw_only=True)
 class LeakyReLU(ShapeKeeping):
     """torch.nn.LeakyReLU."""
 
@@ -45,45 +44,45 @@ class LeakyReLU(ShapeKeeping):
     inplace: bool = arg(args.boolean, False)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen(kw_only=True)
 class SiLU(ShapeKeeping):
     """torch.nn.SiLU."""
 
     inplace: bool = arg(args.boolean, False)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen(kw_only=True)
 class Hardswish(ShapeKeeping):
     """torch.nn.Hardswish."""
 
     inplace: bool = arg(args.boolean, False)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen(kw_only=True)
 class Hardsigmoid(ShapeKeeping):
     """torch.nn.Hardsigmoid."""
 
     inplace: bool = arg(args.boolean, False)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen(kw_only=True)
 class Sigmoid(ShapeKeeping):
     """torch.nn.Sigmoid."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen(kw_only=True)
 class Tanh(ShapeKeeping):
     """torch.nn.Tanh."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen(kw_only=True)
 class GELU(ShapeKeeping):
     """torch.nn.GELU."""
 
     approximate: str = arg(args.choice("none", "tanh"), "none")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen(kw_only=True)
 class Dropout(ShapeKeeping):
     """torch.nn.Dropout."""
 
@@ -91,7 +90,7 @@ class Dropout(ShapeKeeping):
     inplace: bool = arg(args.boolean, False)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen(kw_only=True)
 class Dropout2d(ShapeKeeping):
     """torch.nn.Dropout2d."""
 

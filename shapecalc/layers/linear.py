@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from shapecalc.errors import LayerError
 from shapecalc.field import Field
 from shapecalc.layers import args
 from shapecalc.layers.base import Base, arg, check_stated
 from shapecalc.shape import Shape
+from shapecalc.value import frozen
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen(kw_only=True)
 class Linear(Base):
     """torch.nn.Linear: maps the last dimension; `in_features` is taken from it unless stated."""
 
@@ -42,7 +41,7 @@ class Linear(Base):
         return field.mix_last()
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen(kw_only=True)
 class Flatten(Base):
     """torch.nn.Flatten; dims count the batch dimension, as in PyTorch."""
 

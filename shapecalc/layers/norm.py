@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from shapecalc.layers import args
 from shapecalc.layers.base import Base, arg, check_stated, require_map
 from shapecalc.shape import Shape
+from shapecalc.value import frozen
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen(kw_only=True)
 class BatchNorm2d(Base):
     """torch.nn.BatchNorm2d; `num_features` is taken from the input unless stated."""
 

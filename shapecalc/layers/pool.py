@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from shapecalc.arith import Window
 from shapecalc.field import Field
 from shapecalc.layers import args
@@ -11,9 +9,10 @@ from shapecalc.layers.args import Pair
 from shapecalc.layers.base import Base, arg, require_map
 from shapecalc.layers.spatial import Pool, Steps, computed, windows
 from shapecalc.shape import Shape
+from shapecalc.value import frozen
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen(kw_only=True)
 class MaxPool2d(Pool):
     """torch.nn.MaxPool2d; `stride` defaults to `kernel_size`."""
 
@@ -33,7 +32,7 @@ class MaxPool2d(Pool):
         )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen(kw_only=True)
 class AvgPool2d(Pool):
     """torch.nn.AvgPool2d; `stride` defaults to `kernel_size`."""
 
@@ -56,7 +55,7 @@ def _adaptive(kind: str, size: tuple[int | None, int | None], shape: Shape) -> S
     return Shape((channels, size[0] or height, size[1] or width))
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen(kw_only=True)
 class AdaptiveAvgPool2d(Base):
     """torch.nn.AdaptiveAvgPool2d; a null in `output_size` keeps that input size."""
 
@@ -69,7 +68,7 @@ class AdaptiveAvgPool2d(Base):
         return field.adapt(before.spatial, after.spatial)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@frozen(kw_only=True)
 class AdaptiveMaxPool2d(Base):
     """torch.nn.AdaptiveMaxPool2d; a null in `output_size` keeps that input size."""
 

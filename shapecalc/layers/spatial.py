@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from shapecalc.arith import Window
@@ -11,6 +10,7 @@ from shapecalc.field import Field
 from shapecalc.layers.args import Pair
 from shapecalc.layers.base import Base, require_map
 from shapecalc.shape import Shape
+from shapecalc.value import attribute
 
 AXES = ("H", "W")
 
@@ -54,7 +54,7 @@ def check_pool_padding(kernel: Pair, padding: Pair) -> None:
 
 def computed() -> Any:
     """Declare a field derived from the arguments: not an argument, not compared."""
-    return dataclasses.field(init=False, repr=False, compare=False, default=None)
+    return attribute(init=False, repr=False, compare=False, default=None)
 
 
 Steps = tuple[tuple[int, int], tuple[int, int]]  # per axis: the window's extent and stride
@@ -68,7 +68,7 @@ def steps_of(axes: tuple[Window, Window]) -> Steps:
 class Sliding(Base):
     """A layer that slides windows over H and W, built once from its arguments.
 
-    Subclasses are dataclasses with `computed()` fields `axes`, set by `make_windows`, and
+    Subclasses are value classes with `computed()` fields `axes`, set by `make_windows`, and
     `steps`, what the receptive field needs of them.
     """
 
