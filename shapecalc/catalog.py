@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
 from shapecalc.errors import ShapecalcError, did_you_mean
 from shapecalc.modules import Model
@@ -10,26 +10,32 @@ from shapecalc.modules import Model
 SUFFIX = ".yaml"
 
 
-def builtin_dir() -> Path:
+# Paths are strings here and in the modules every run needs: pathlib costs more to import
+# than all of a run's arithmetic.
+
+
+def builtin_dir() -> str:
     """Return the folder of built-in specs: in the package when installed, else the checkout's."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "specs"
-    return packaged if packaged.is_dir() else here.parent / "specs"
+    here = os.path.dirname(os.path.realpath(__file__))
+    packaged = os.path.join(here, "specs")
+    return packaged if os.path.isdir(packaged) else os.path.join(os.path.dirname(here), "specs")
 
 
 def builtin_names() -> list[str]:
     """Return the names of the built-in models, sorted; `_name.yaml` files are libraries."""
-    names = (path.name.removesuffix(SUFFIX) for path in builtin_dir().glob(f"*{SUFFIX}"))
+    files = os.listdir(builtin_dir())
+    names = (name.removesuffix(SUFFIX) for name in files if name.endswith(SUFFIX))
     return sorted(name for name in names if not name.startswith("_"))
 
 
-def locate(model: str) -> tuple[Path, str]:
+def locate(model: str) -> tuple[str, str]:
     """Return the spec file for a built-in name or a path, and the name to show for it."""
     if _looks_like_path(model):
-        return Path(model), model
-    path = builtin_dir() / f"{model}{SUFFIX}"
-    if path.is_file():
-        return path, path.name
+        return model, model
+    name = f"{model}{SUFFIX}"
+    path = os.path.join(builtin_dir(), name)
+    if os.path.isfile(path):
+        return path, name
     hint = did_you_mean(model, builtin_names())
     raise ShapecalcError(
         model,
@@ -48,5 +54,5 @@ def load(model: str) -> Model:
 
 def _looks_like_path(model: str) -> bool:
     return (
-        "/" in model or "\\" in model or model.endswith((".yaml", ".yml")) or Path(model).is_file()
+        "/" in model or "\\" in model or model.endswith((".yaml", ".yml")) or os.path.isfile(model)
     )

@@ -7,7 +7,6 @@ import sys
 from collections.abc import Callable
 from enum import Enum
 from functools import partial
-from pathlib import Path
 from typing import Any, NoReturn
 
 import click
@@ -62,6 +61,29 @@ def _sweep_range(ctx: click.Context, param: click.Parameter, value: str | None) 
         raise click.BadParameter(f"{value!r} is not a sweep; {error}", ctx, param) from None
 
 
+def _show_version(ctx: click.Context, _: click.Parameter, value: bool) -> None:
+    if value:
+        click.echo(f"shapecalc {__version__}")
+        ctx.exit()
+
+
+def _show_help(ctx: click.Context, _: click.Parameter, value: bool) -> None:
+    if value:
+        click.echo(ctx.get_help())
+        ctx.exit()
+
+
+class OutputFile(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.2
+    """A file to write: anything but a directory."""
+
+    name = "file"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        if os.path.isdir(value):
+            self.fail(f"File {value!r} is a directory.", param, ctx)
+        return str(value)
+
+
 def _choice(name: str, *, default: Enum, help: str) -> Callable[[Any], Any]:
     """Declare an option that takes one of an enum's values, `default` unless given."""
     values = [member.value for member in type(default)]
@@ -96,7 +118,10 @@ class Command(click.Command):
     "shapecalc",
     cls=Command,
     epilog=EXAMPLES,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    # Help, --version and --output are declared here rather than with click's own helpers,
+    # which translate their text through gettext as the command is built: that imports
+    # locale, a tenth of the start-up budget of issue 7.
+    add_help_option=False,
 )
 @click.argument("model", required=False)
 @click.option(
@@ -117,7 +142,7 @@ class Command(click.Command):
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, writable=False, path_type=Path),
+    type=OutputFile(),
     help="Write to FILE (whole, or not at all) instead of standard output; the format "
     "follows its extension: .md .csv .json .html .svg .txt.",
 )
@@ -148,14 +173,29 @@ class Command(click.Command):
 )
 @click.option("-q", "--quiet", is_flag=True, help="Leave out the warnings about uneven strides.")
 @click.option("-l", "--list", "list_models", is_flag=True, help="List the built-in models.")
-@click.version_option(
-    __version__, "-V", "--version", prog_name="shapecalc", message="%(prog)s %(version)s"
+@click.option(
+    "-V",
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help="Show the version and exit.",
+)
+@click.option(
+    "-h",
+    "--help",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_help,
+    help="Show this message and exit.",
 )
 def main(  # noqa: PLR0917 - click passes every option positionally
     model: str | None,
     size: tuple[int, ...] | None,
     fmt: str | None,
-    output: Path | None,
+    output: str | None,
     depth: int | None,
     columns: tuple[Column, ...] | None,
     view: str,
@@ -192,16 +232,17 @@ def main(  # noqa: PLR0917 - click passes every option positionally
         _report(network, shape, fmt=chosen, options=options, output=output, quiet=quiet)
 
 
-def _format(fmt: str | None, output: Path | None) -> Format:
+def _format(fmt: str | None, output: str | None) -> Format:
     """Return the format asked for, else the one --output's extension names, else the tree."""
     if fmt is not None:
         return Format(fmt)
     if output is None:
         return Format.TREE
-    found = EXTENSIONS.get(output.suffix.lower())
+    found = EXTENSIONS.get(os.path.splitext(output)[1].lower())
     if found is None:
         raise UsageError(
-            "--output", f"cannot tell a format from {output.name!r}; name one with --format"
+            "--output",
+            f"cannot tell a format from {os.path.basename(output)!r}; name one with --format",
         )
     return found
 
@@ -212,7 +253,7 @@ def _report(
     *,
     fmt: Format,
     options: Options,
-    output: Path | None,
+    output: str | None,
     quiet: bool,
 ) -> None:
     """Write the model's rows in `fmt`, then any warnings about the input size."""
@@ -255,7 +296,7 @@ def _smallest(network: Model, shape: Shape) -> str:
     return checks.smallest_text(network, found, height=height, width=width)
 
 
-def _deliver(text: str, output: Path | None) -> None:
+def _deliver(text: str, output: str | None) -> None:
     """Write `text` to the --output file, whole, or to standard output."""
     if output is not None:
         from shapecalc.files import write_atomically

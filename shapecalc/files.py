@@ -9,12 +9,12 @@ from pathlib import Path
 from shapecalc.errors import ShapecalcError
 
 
-def write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: str | os.PathLike[str], text: str) -> None:
     """Write `text` to `path` through a temporary file beside it, so that a reader never
     sees half a file and a failure leaves any earlier file as it was."""
-    folder = path.parent if str(path.parent) else Path(".")
+    path = Path(path)
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     except OSError as error:
         raise ShapecalcError(str(path), f"cannot write: {error.strerror or error}") from None
     try:

@@ -6,7 +6,7 @@ recurse deeply, expand aliases or construct arbitrary objects.
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 from typing import Any
 
 import yaml
@@ -20,15 +20,16 @@ _TAG = "tag:yaml.org,2002:"
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def load(path: Path, name: str) -> YNode:
+def load(path: str | os.PathLike[str], name: str) -> YNode:
     """Read and parse the spec file at `path`, called `name` in messages."""
     return parse(read(path, name), name)
 
 
-def read(path: Path, name: str) -> str:
+def read(path: str | os.PathLike[str], name: str) -> str:
     """Return the file's text, refusing what is not a readable UTF-8 text file."""
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as file:
+            data = file.read()
     except FileNotFoundError:
         raise SpecError(name, "no such file") from None
     except IsADirectoryError:
@@ -37,13 +38,13 @@ def read(path: Path, name: str) -> str:
         raise SpecError(name, f"cannot be read: {error.strerror or error}") from None
     if b"\0" in data:
         raise SpecError(name, "is a binary file, not a YAML spec")
+    # A BOM is dropped by hand: the utf-8-sig codec is one more module to import.
+    text = data.removeprefix(b"\xef\xbb\xbf")
     try:
-        return data.decode("utf-8-sig")
+        return text.decode("utf-8")
     except UnicodeDecodeError as error:
-        byte = data[error.start]
-        raise SpecError(
-            name, f"is not UTF-8 text (byte 0x{byte:02x} at offset {error.start})"
-        ) from None
+        byte, offset = text[error.start], error.start + len(data) - len(text)
+        raise SpecError(name, f"is not UTF-8 text (byte 0x{byte:02x} at offset {offset})") from None
 
 
 def parse(text: str, name: str) -> YNode:
@@ -123,6 +124,7 @@ class _Builder:
         self.loader = loader
         self.name = name
         self.count = 0
+        self.scalars: dict[tuple[str | None, str, tuple[bool, bool]], ScalarValue] = {}
 
     def document(self) -> YNode:
         self.loader.get_event()  # stream start
@@ -137,22 +139,25 @@ class _Builder:
         return root
 
     def _node(self) -> YNode:
-        stack: list[_Frame] = []
+        get_event, name, stack = self.loader.get_event, self.name, list[_Frame]()
         while True:
-            event = self.loader.get_event()
-            mark = _where(self.name, event.start_mark)
-            self._count(mark)
-            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-                if len(stack) >= MAX_DEPTH:
-                    raise SpecError(mark, f"nesting is deeper than {MAX_DEPTH} levels")
-                stack.append(_Frame(mark, is_map=isinstance(event, yaml.MappingStartEvent)))
-                continue
-            if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            event = get_event()
+            kind = event.__class__
+            if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 node = stack.pop().finish()
-            elif isinstance(event, yaml.ScalarEvent):
-                node = YScalar(self._scalar(event, mark), mark)
-            else:  # an alias: refusing it makes "billion laughs" impossible
-                raise SpecError(mark, "YAML aliases (*name) are not supported; use a block")
+            else:
+                start = event.start_mark
+                mark = Mark(name, start.line + 1, start.column + 1)
+                self._count(mark)
+                if kind is yaml.ScalarEvent:
+                    node = YScalar(self._scalar(event, mark), mark)
+                elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                    if len(stack) >= MAX_DEPTH:
+                        raise SpecError(mark, f"nesting is deeper than {MAX_DEPTH} levels")
+                    stack.append(_Frame(mark, is_map=kind is yaml.MappingStartEvent))
+                    continue
+                else:  # an alias: refusing it makes "billion laughs" impossible
+                    raise SpecError(mark, "YAML aliases (*name) are not supported; use a block")
             if not stack:
                 return node
             stack[-1].add(node)
@@ -163,6 +168,13 @@ class _Builder:
             raise SpecError(mark, f"the spec has more than {MAX_NODES:,} YAML values")
 
     def _scalar(self, event: Any, mark: Mark) -> ScalarValue:
+        """Return a scalar's value; a spec repeats its words, so each is resolved once."""
+        key = (event.tag, event.value, event.implicit)
+        if key not in self.scalars:
+            self.scalars[key] = self._resolve(event, mark)
+        return self.scalars[key]
+
+    def _resolve(self, event: Any, mark: Mark) -> ScalarValue:
         tag = event.tag
         if tag is None or tag == "!":
             tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)

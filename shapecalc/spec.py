@@ -12,7 +12,7 @@ A spec is a YAML mapping:
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
 from shapecalc import loader
 from shapecalc.blocks import Block, parse_blocks
@@ -26,13 +26,14 @@ from shapecalc.source import YList, YMap, YNode, YScalar
 TOP_KEYS = ("name", "description", "include", "input", "blocks", "model")
 
 
-def load_spec(path: Path, source: str) -> Model:
+def load_spec(path: str | os.PathLike[str], source: str) -> Model:
     """Read the spec file at `path`, called `source` in messages."""
     doc = loader.load(path, source)
-    return build_model(doc, source=source, default_name=path.stem, file=path)
+    stem = os.path.splitext(os.path.basename(path))[0]
+    return build_model(doc, source=source, default_name=stem, file=os.fspath(path))
 
 
-def build_model(doc: YNode, *, source: str, default_name: str, file: Path | None = None) -> Model:
+def build_model(doc: YNode, *, source: str, default_name: str, file: str | None = None) -> Model:
     """Build the Model a parsed spec document describes.
 
     `file` is where the document was read from, which its `include`s are relative to.
@@ -42,7 +43,7 @@ def build_model(doc: YNode, *, source: str, default_name: str, file: Path | None
     name = _text(doc.get("name"), "name") or default_name
     description = _text(doc.get("description"), "description") or ""
     shape = _input(_required(doc, "input"))
-    within = () if file is None else (file.resolve(),)
+    within = () if file is None else (os.path.realpath(file),)
     expander = Expander(_library(doc, source=source, within=within))
     root = expander.root(_required(doc, "model"))
     if root.functional:
@@ -61,7 +62,7 @@ def _check_top(doc: YNode) -> None:
             )
 
 
-def _library(doc: YMap, *, source: str, within: tuple[Path, ...]) -> dict[str, Block]:
+def _library(doc: YMap, *, source: str, within: tuple[str, ...]) -> dict[str, Block]:
     """Return the blocks a document includes and defines; its own replace included ones.
 
     `within` are the files being read, innermost last, to refuse an include cycle.
@@ -95,16 +96,17 @@ def _includes(node: YNode | None) -> list[YScalar]:
     return list(items)  # type: ignore[arg-type]
 
 
-def _resolve(node: YScalar, *, source: str, within: tuple[Path, ...]) -> tuple[Path, str]:
+def _resolve(node: YScalar, *, source: str, within: tuple[str, ...]) -> tuple[str, str]:
     """Return an included file's path, relative to the including one, and its name."""
     if not within:
         raise SpecError(node.mark, "include works only in a spec read from a file")
     relative = str(node.value)
-    path = (within[-1].parent / relative).resolve()
-    name = str(Path(source).parent / relative)
+    path = os.path.realpath(os.path.join(os.path.dirname(within[-1]), relative))
+    folder = os.path.dirname(source)
+    name = relative if folder in {"", "."} else os.path.join(folder, relative)
     if path in within:
         raise SpecError(node.mark, f"{relative} includes itself, through this include")
-    if not path.is_file():
+    if not os.path.isfile(path):
         raise SpecError(node.mark, f"include: no spec file {relative} beside {source}")
     return path, name
 

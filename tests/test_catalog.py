@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_builtin_names_are_the_specs_folder() -> None:
     assert "resnet18" in catalog.builtin_names()
-    assert catalog.builtin_dir() == ROOT / "specs"
+    assert Path(catalog.builtin_dir()) == ROOT / "specs"
 
 
 @pytest.mark.parametrize(
@@ -31,7 +31,8 @@ def test_builtin_names_are_the_specs_folder() -> None:
     ],
 )
 def test_locate(model: str, path: Path, source: str) -> None:
-    assert catalog.locate(model) == (path, source)
+    found, shown = catalog.locate(model)
+    assert (Path(found), shown) == (path, source)
 
 
 def test_unknown_name_suggests_a_builtin() -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from shapecalc import loader
 from shapecalc.cli import main
 
 ERRORS = Path(__file__).resolve().parent / "errors"
@@ -99,10 +100,11 @@ def test_a_directory_and_an_unreadable_file(
     )
     Path("locked.yaml").write_text("input: [1]\nmodel: ReLU\n", encoding="utf-8")
 
-    def refuse(self: Path) -> bytes:
+    def refuse(*_: object) -> object:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    # A real unreadable file would not do: the tests may run as root, who reads anything.
+    monkeypatch.setattr(loader, "open", refuse, raising=False)
     result = CliRunner().invoke(main, ["locked.yaml"], catch_exceptions=False)
     assert (result.exit_code, result.stderr) == (
         1,

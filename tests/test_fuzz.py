@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,7 +24,7 @@ from shapecalc import catalog
 from shapecalc.cli import main
 from shapecalc.layers import KINDS
 
-SPECS = sorted(catalog.builtin_dir().glob("*.yaml"))
+SPECS = sorted(Path(catalog.builtin_dir()).glob("*.yaml"))
 MODELS = catalog.builtin_names()
 TIME_BOUND = 10.0  # seconds for one command, on a slow CI machine
 SETTINGS = settings(

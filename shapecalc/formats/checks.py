@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 
 from shapecalc.engine import Result, Row
@@ -83,6 +82,8 @@ def sweep_table(samples: Iterable[Sample]) -> str:
 
 def sweep_json(samples: Iterable[Sample]) -> str:
     """Return a sweep as JSON: one object per input size."""
+    import json  # only this output of the module needs it
+
     samples = list(samples)
     names = _stages(samples)
     items = []
