@@ -12,7 +12,8 @@ from shapecalc.source import YList, YMap, YNode, YScalar
 from shapecalc.syntax import ENTRY_KEYS, NODE_KEYS
 
 MAX_REPEAT = 100_000
-_TEMPLATE = re.compile(r"\$\{[^}]*\}")
+# A pattern, compiled (and cached by re) when a name first uses it: most specs never do.
+_TEMPLATE = r"\$\{[^}]*\}"
 
 
 def repeat_count(node: YMap, env: Env, name: YScalar | None) -> int | None:
@@ -42,7 +43,7 @@ def indexed_name(name: YScalar | None, env: Env) -> YScalar | None:
         return None
     mark = name.mark
     try:
-        text = _TEMPLATE.sub(lambda part: str(evaluate(part.group(0), env)), str(name.value))
+        text = re.sub(_TEMPLATE, lambda part: str(evaluate(part.group(0), env)), str(name.value))
     except ExprError as error:
         raise SpecError(mark, str(error)) from None
     return YScalar(text, mark)

@@ -40,16 +40,31 @@ def test_each_framework_is_imported_in_one_module(framework: str) -> None:
     assert importers == FRAMEWORKS[framework]
 
 
-def test_json_output_never_imports_rich() -> None:
+# Modules a json or listing run must not import: each costs start-up time (issue 7).
+HEAVY = (
+    "rich",
+    "torch",
+    "importlib.metadata",
+    "json",
+    "pathlib",
+    "locale",
+    "dataclasses",
+    "difflib",
+    "tempfile",
+    "encodings.utf_8_sig",
+)
+
+
+@pytest.mark.parametrize("fmt", ["json", "listing"])
+def test_a_run_imports_nothing_heavy(fmt: str) -> None:
     code = (
         "import sys\n"
         "from shapecalc.cli import main\n"
         "try:\n"
-        "    main(['resnet18', '-f', 'json'])\n"
+        f"    main(['resnet18', '--input', '224', '--format', {fmt!r}])\n"
         "except SystemExit:\n"
         "    pass\n"
-        "print(sorted(m for m in ('rich', 'torch', 'importlib.metadata') if m in sys.modules),"
-        " file=sys.stderr)\n"
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stderr.strip() == "[]"

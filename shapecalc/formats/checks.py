@@ -82,7 +82,7 @@ def sweep_table(samples: Iterable[Sample]) -> str:
 
 def sweep_json(samples: Iterable[Sample]) -> str:
     """Return a sweep as JSON: one object per input size."""
-    import json  # only this output of the module needs it
+    from shapecalc.formats.json import dumps
 
     samples = list(samples)
     names = _stages(samples)
@@ -96,7 +96,7 @@ def sweep_json(samples: Iterable[Sample]) -> str:
             item["uneven"] = list(sample.uneven)
         else:
             item["error"] = str(sample.outcome)
-        items.append("  " + json.dumps(item, ensure_ascii=False))
+        items.append("  " + dumps(item))
     return "[\n" + ",\n".join(items) + "\n]\n"
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from shapecalc.engine import Result, Row
 from shapecalc.formats import Options
 from shapecalc.formats.columns import visible
@@ -40,16 +38,45 @@ def render(result: Result, options: Options) -> str:
             for item in uneven(result)
         ],
     }
-    lines = [f'  "{key}": {_dumps(value)},' for key, value in head.items()]
+    lines = [f'  "{key}": {dumps(value)},' for key, value in head.items()]
     rows = ",\n".join(
-        f"    {_dumps(_row(row, options.dtype))}" for row in visible(result, options.depth)
+        f"    {dumps(_row(row, options.dtype))}" for row in visible(result, options.depth)
     )
     layers = f'  "layers": [\n{rows}\n  ]' if rows else '  "layers": []'
     return "{\n" + "\n".join(lines) + "\n" + layers + "\n}\n"
 
 
-def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False)
+# What JSON escapes in a string, as json.dumps writes it: control characters, quote, backslash.
+_ESCAPES = {code: f"\\u{code:04x}" for code in range(0x20)} | {
+    ord('"'): '\\"',
+    ord("\\"): "\\\\",
+    ord("\n"): "\\n",
+    ord("\r"): "\\r",
+    ord("\t"): "\\t",
+    ord("\b"): "\\b",
+    ord("\f"): "\\f",
+}
+_CONSTANTS = {None: "null", True: "true", False: "false"}
+
+
+def dumps(value: object) -> str:
+    """Return `value` as JSON on one line, as `json.dumps(value, ensure_ascii=False)` does.
+
+    It takes what shapecalc writes: None, bools, ints, strings, lists, tuples and dicts
+    with string keys. The json module would cost more to import than a run's arithmetic:
+    it compiles six regular expressions.
+    """
+    if value is None or isinstance(value, bool):
+        return _CONSTANTS[value]
+    if isinstance(value, int):
+        return int.__repr__(value)
+    if isinstance(value, str):
+        return '"' + value.translate(_ESCAPES) + '"'
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(map(dumps, value)) + "]"
+    if isinstance(value, dict) and all(isinstance(key, str) for key in value):
+        return "{" + ", ".join(f"{dumps(key)}: {dumps(item)}" for key, item in value.items()) + "}"
+    raise TypeError(f"{type(value).__name__} is not written as JSON here")
 
 
 def _row(row: Row, dtype: DType) -> dict[str, object]:
