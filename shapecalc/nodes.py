@@ -39,8 +39,8 @@ def repeat_count(node: YMap, env: Env, name: YScalar | None) -> int | None:
 
 def indexed_name(name: YScalar | None, env: Env) -> YScalar | None:
     """Return a repeated child's name, its `${…}` parts evaluated in `env`."""
-    if name is None:
-        return None
+    if name is None or "${" not in str(name.value):
+        return name
     mark = name.mark
     try:
         text = re.sub(_TEMPLATE, lambda part: str(evaluate(part.group(0), env)), str(name.value))
