@@ -62,21 +62,27 @@ _CONSTANTS = {None: "null", True: "true", False: "false"}
 def dumps(value: object) -> str:
     """Return `value` as JSON on one line, as `json.dumps(value, ensure_ascii=False)` does.
 
-    It takes what shapecalc writes: None, bools, ints, strings, lists, tuples and dicts
+    It takes what shapecalc writes, exactly: None, bools, ints, strings, lists, tuples and dicts
     with string keys. The json module would cost more to import than a run's arithmetic:
     it compiles six regular expressions.
     """
-    if value is None or isinstance(value, bool):
-        return _CONSTANTS[value]
-    if isinstance(value, int):
-        return int.__repr__(value)
-    if isinstance(value, str):
+    if type(value) is str:
         return '"' + value.translate(_ESCAPES) + '"'
-    if isinstance(value, (list, tuple)):
+    if type(value) is int:
+        return int.__repr__(value)
+    if type(value) is list or type(value) is tuple:
         return "[" + ", ".join(map(dumps, value)) + "]"
-    if isinstance(value, dict) and all(isinstance(key, str) for key in value):
-        return "{" + ", ".join(f"{dumps(key)}: {dumps(item)}" for key, item in value.items()) + "}"
+    if type(value) is dict:
+        return "{" + ", ".join(f"{_key(key)}: {dumps(item)}" for key, item in value.items()) + "}"
+    if value is None or type(value) is bool:
+        return _CONSTANTS[value]
     raise TypeError(f"{type(value).__name__} is not written as JSON here")
+
+
+def _key(key: object) -> str:
+    if type(key) is not str:
+        raise TypeError(f"a {type(key).__name__} key is not written as JSON here")
+    return dumps(key)
 
 
 def _row(row: Row, dtype: DType) -> dict[str, object]:
