@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import json
 
-import pytest
-from hypothesis import given
-from hypothesis import strategies as st
-
 from shapecalc.engine import infer
 from shapecalc.formats import Options
-from shapecalc.formats.json import dumps, render
+from shapecalc.formats.json import render
 from shapecalc.memory import DType
 from shapecalc.modules import Model
 from shapecalc.shape import Shape
@@ -83,23 +79,3 @@ def test_json_of_a_model_that_takes_vectors(write_spec: object) -> None:
         }
     ]
     assert data["total_stride"] is None
-
-
-_JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(),
-    lambda inner: st.lists(inner) | st.tuples(inner, inner) | st.dictionaries(st.text(), inner),
-    max_leaves=20,
-)
-
-
-@given(_JSON)
-def test_dumps_writes_what_json_dumps_writes(value: object) -> None:
-    assert dumps(value) == json.dumps(value, ensure_ascii=False)
-
-
-@pytest.mark.parametrize(
-    "value", [1.5, {1: 2}, {"a": object()}], ids=["float", "int-key", "object"]
-)
-def test_dumps_refuses_what_shapecalc_never_writes(value: object) -> None:
-    with pytest.raises(TypeError):
-        dumps(value)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from shapecalc.engine import Result, Row
 from shapecalc.formats import Options
 from shapecalc.formats.columns import visible
@@ -46,43 +48,9 @@ def render(result: Result, options: Options) -> str:
     return "{\n" + "\n".join(lines) + "\n" + layers + "\n}\n"
 
 
-# What JSON escapes in a string, as json.dumps writes it: control characters, quote, backslash.
-_ESCAPES = {code: f"\\u{code:04x}" for code in range(0x20)} | {
-    ord('"'): '\\"',
-    ord("\\"): "\\\\",
-    ord("\n"): "\\n",
-    ord("\r"): "\\r",
-    ord("\t"): "\\t",
-    ord("\b"): "\\b",
-    ord("\f"): "\\f",
-}
-_CONSTANTS = {None: "null", True: "true", False: "false"}
-
-
 def dumps(value: object) -> str:
-    """Return `value` as JSON on one line, as `json.dumps(value, ensure_ascii=False)` does.
-
-    It takes what shapecalc writes, exactly: None, bools, ints, strings, lists, tuples and dicts
-    with string keys. The json module would cost more to import than a run's arithmetic:
-    it compiles six regular expressions.
-    """
-    if type(value) is str:
-        return '"' + value.translate(_ESCAPES) + '"'
-    if type(value) is int:
-        return int.__repr__(value)
-    if type(value) is list or type(value) is tuple:
-        return "[" + ", ".join(map(dumps, value)) + "]"
-    if type(value) is dict:
-        return "{" + ", ".join(f"{_key(key)}: {dumps(item)}" for key, item in value.items()) + "}"
-    if value is None or type(value) is bool:
-        return _CONSTANTS[value]
-    raise TypeError(f"{type(value).__name__} is not written as JSON here")
-
-
-def _key(key: object) -> str:
-    if type(key) is not str:
-        raise TypeError(f"a {type(key).__name__} key is not written as JSON here")
-    return dumps(key)
+    """Return `value` as JSON on one line, characters beyond ASCII as they are."""
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _row(row: Row, dtype: DType) -> dict[str, object]:
