@@ -88,6 +88,7 @@ class Expander:
         self.blocks = blocks
         self.active: list[str] = []
         self.count = 0
+        self.shorthands: dict[tuple[str, Mark], YMap] = {}
 
     def root(self, node: YNode) -> Module:
         """Expand the model's root module, which has the empty path."""
@@ -119,7 +120,7 @@ class Expander:
                 return []
             if not isinstance(kind, str):
                 raise SpecError(node.mark, f"expected a module, got {describe(kind)}")
-            node = YMap(((YScalar("type", node.mark), YScalar(kind, node.mark)),), node.mark)
+            node = self._shorthand(kind, node.mark)
         when = node.get("when")
         if when is not None and not flag(when, env, "when"):
             return []
@@ -133,6 +134,13 @@ class Expander:
                 self._module(node, indexed, _Site(site.scope, indexed_name(site.name, indexed)))
             )
         return modules
+
+    def _shorthand(self, kind: str, mark: Mark) -> YMap:
+        """Return `{type: kind}` for a module written as its type alone, made once."""
+        key = (kind, mark)
+        if key not in self.shorthands:
+            self.shorthands[key] = YMap(((YScalar("type", mark), YScalar(kind, mark)),), mark)
+        return self.shorthands[key]
 
     def _module(
         self,

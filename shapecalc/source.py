@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TypeAlias
 
 from shapecalc.errors import Mark
-from shapecalc.value import frozen
+from shapecalc.value import attribute, frozen
 
 ScalarValue: TypeAlias = "int | float | bool | str | None"
 
@@ -29,12 +29,15 @@ class YMap:
 
     entries: tuple[tuple[YScalar, YNode], ...]
     mark: Mark
+    # The values by text key: a block's nodes are read again at each of its uses.
+    index: dict[str, YNode] = attribute(init=False, compare=False, repr=False, default=None)
+
+    def __post_init__(self) -> None:
+        index = {key.value: value for key, value in self.entries if isinstance(key.value, str)}
+        object.__setattr__(self, "index", index)
 
     def get(self, key: str) -> YNode | None:
-        for name, value in self.entries:
-            if name.value == key:
-                return value
-        return None
+        return self.index.get(key)
 
     def names(self) -> Iterator[str]:
         """Return the keys as text."""

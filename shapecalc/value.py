@@ -168,24 +168,32 @@ def _refuse(self: object, name: str, *_: object) -> None:
 
 
 def _initializer(kind: type, every: tuple[Attribute, ...], *, kw_only: bool) -> Callable[..., None]:
-    """Return an `__init__` that sets each field through its slot."""
+    """Return an `__init__` that sets each attribute through its slot.
+
+    Most classes take their attributes by position alone; theirs does nothing else, as
+    values are made by the hundred thousand.
+    """
     taken = tuple(f for f in every if f.init)
     setters = tuple(getattr(kind, f.name).__set__ for f in taken)
     fixed = tuple((getattr(kind, f.name).__set__, f.default) for f in every if not f.init)
     post_init = getattr(kind, "__post_init__", None)
     count = -1 if kw_only else len(taken)
 
-    def __init__(self: object, *args: object, **kwargs: object) -> None:  # noqa: N807
+    def plain(self: object, *args: object, **kwargs: object) -> None:
         if kwargs or len(args) != count:
             args = _bind(kind, taken, args, kwargs, kw_only=kw_only)
-        for assign, item in zip(setters, args, strict=True):
+        # As many of each, bound above; strict= is a keyword argument, which slows zip.
+        for assign, item in zip(setters, args):  # noqa: B905
             assign(self, item)
+
+    def full(self: object, *args: object, **kwargs: object) -> None:
+        plain(self, *args, **kwargs)
         for assign, item in fixed:
             assign(self, item)
         if post_init is not None:
             post_init(self)
 
-    return __init__
+    return full if fixed or post_init is not None else plain
 
 
 def _bind(

@@ -50,7 +50,10 @@ def render(result: Result, options: Options) -> str:
 
 def dumps(value: object) -> str:
     """Return `value` as JSON on one line, characters beyond ASCII as they are."""
-    return json.dumps(value, ensure_ascii=False)
+    return _ENCODER.encode(value)
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False)  # json.dumps would make one per call
 
 
 def _row(row: Row, dtype: DType) -> dict[str, object]:
