@@ -6,11 +6,14 @@ Run from the repository's top folder, in the environment the README's commands m
 
 Each figure is the median of several runs; it is printed beside its target, and the exit
 status is 1 when a target is missed. Processes run as installed Python runs them, writing and
-reading bytecode caches (PYTHONDONTWRITEBYTECODE is cleared), after one run to warm them.
+reading bytecode caches (PYTHONDONTWRITEBYTECODE is cleared), after one round to warm them.
+The start-up commands are timed in turns, one of each per round, so that a machine that
+speeds up or slows down during the run moves every figure of a ratio alike.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import statistics
@@ -19,9 +22,10 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
-RUNS = 15
+ROUNDS = 21
 ROWS = (1_000, 10_000, 100_000)
 FLOOR = "import click, rich.console, rich.tree, yaml"
 PEAK = """
@@ -29,28 +33,32 @@ import resource, subprocess, sys
 subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)
 print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 """
-
-
 ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
 
 
-def wall(command: list[str], runs: int = RUNS) -> float:
-    """Median wall time of a whole process, in seconds, after a run that warms caches."""
-    times = []
-    for _ in range(runs + 1):
-        started = time.perf_counter()
-        subprocess.run(command, stdout=subprocess.DEVNULL, check=True, env=ENV)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times[1:])
+def walls(commands: dict[str, list[str]], rounds: int = ROUNDS) -> dict[str, float]:
+    """Return each command's median wall time as a whole process, in seconds."""
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(rounds + 1):
+        for name, command in commands.items():
+            started = time.perf_counter()
+            subprocess.run(command, stdout=subprocess.DEVNULL, check=True, env=ENV)
+            times[name].append(time.perf_counter() - started)
+    return {name: statistics.median(spent[1:]) for name, spent in times.items()}
 
 
 def timed(work: Callable[[], object], runs: int) -> float:
-    """Median time of `work` in this process, in seconds."""
+    """Median time of `work` in this process, in seconds, collector off as in the command."""
     times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - started)
+    gc.disable()
+    try:
+        for _ in range(runs):
+            started = time.perf_counter()
+            work()
+            times.append(time.perf_counter() - started)
+    finally:
+        gc.enable()
+        gc.collect()
     return statistics.median(times)
 
 
@@ -71,72 +79,106 @@ def deep_spec(rows: int, folder: Path) -> Path:
     return path
 
 
-def main() -> int:
-    import shapecalc
-    from shapecalc.formats.checks import sweep_table
-    from shapecalc.sizes import sweep
+class Report:
+    """Print each figure beside its target as it comes, and remember the misses."""
 
-    python = sys.executable
-    command = shutil.which("shapecalc") or f"{Path(python).parent / 'shapecalc'}"
-    results: list[tuple[str, float, str, str, bool]] = []
+    def __init__(self) -> None:
+        self.missed = 0
 
-    def report(name: str, value: float, unit: str, target: str, ok: bool) -> None:
-        results.append((name, value, unit, target, ok))
-        print(f"{name:<44} {value:>10.3f} {unit:<4} {target:<22} {'ok' if ok else 'MISSED'}")
+    def __call__(
+        self, name: str, value: float, unit: str, target: str = "", ok: bool = True
+    ) -> None:
+        self.missed += not ok
+        print(f"{name:<44} {value:>10.3f} {unit:<4} {target:<14} {'ok' if ok else 'MISSED'}")
 
-    bare = wall([python, "-c", "pass"])
-    floor = wall([python, "-c", FLOOR])
-    report("python -c pass", bare, "s", "", True)
-    report("dependency floor (click, rich, yaml)", floor, "s", "", True)
-    for name, extra, limit in (
-        ("tree", [], 1.25),
-        ("json", ["--format", "json"], 0.85),
-        ("listing", ["--format", "listing"], 0.85),
-    ):
-        seconds = wall([command, "resnet18", "--input", "224", *extra])
-        report(f"shapecalc resnet18 ({name})", seconds, "s", "", True)
-        report(
-            f"  ratio to the floor ({name})",
-            seconds / floor,
-            "×",
-            f"≤ {limit}",
-            seconds / floor <= limit,
-        )
-        report(f"  ratio to python -c pass ({name})", seconds / bare, "×", "", True)
+
+def startup(report: Report, python: str, command: str) -> None:
+    """Whole-process times of the three outputs against the floor and a bare interpreter."""
+    limits = {"tree": 1.25, "json": 0.85, "listing": 0.85}
+    commands = {
+        "bare": [python, "-c", "pass"],
+        "floor": [python, "-c", FLOOR],
+        **{
+            name: [
+                command,
+                "resnet18",
+                "--input",
+                "224",
+                *([] if name == "tree" else ["--format", name]),
+            ]
+            for name in limits
+        },
+    }
+    seconds = walls(commands)
+    report("python -c pass", seconds["bare"], "s")
+    report("dependency floor (click, rich, yaml)", seconds["floor"], "s")
+    for name, limit in limits.items():
+        ratio = seconds[name] / seconds["floor"]
+        report(f"shapecalc resnet18 ({name})", seconds[name], "s")
+        report(f"  ratio to the floor ({name})", ratio, "×", f"≤ {limit}", ratio <= limit)
+        report(f"  ratio to python -c pass ({name})", seconds[name] / seconds["bare"], "×")
+
+
+def scaling(report: Report, command: str) -> None:
+    """Cost per row of generated specs, in this process, and 100,000 rows as a command."""
 
     with tempfile.TemporaryDirectory() as folder:
         per_row = {}
         for rows in ROWS:
             path = deep_spec(rows, Path(folder))
-            seconds = timed(
-                lambda path=path: shapecalc.render(shapecalc.infer(shapecalc.load(path)), "json"),
-                runs=3 if rows < 100_000 else 1,
-            )
+            seconds = timed(partial(_to_json, path), runs=3 if rows < 100_000 else 1)
             per_row[rows] = seconds / rows
-            report(f"{rows:,} rows: load, infer, JSON (in process)", seconds, "s", "", True)
-            report("  per row", per_row[rows] * 1e6, "µs", "", True)
+            report(f"{rows:,} rows: load, infer, JSON (in process)", seconds, "s")
+            report("  per row", per_row[rows] * 1e6, "µs")
         spread = max(per_row.values()) / min(per_row.values())
         report("per-row cost, largest / smallest", spread, "×", "≤ 1.5", spread <= 1.5)
-        big = deep_spec(100_000, Path(folder))
-        seconds = wall([command, str(big), "--format", "json", "--quiet"], runs=3)
+        big = [command, str(deep_spec(100_000, Path(folder))), "--format", "json", "--quiet"]
+        seconds = walls({"big": big}, rounds=3)["big"]
         report("100,000 rows to JSON (whole process)", seconds, "s", "< 3", seconds < 3)
+
+
+def _to_json(path: Path) -> str:
+    import shapecalc
+
+    return shapecalc.render(shapecalc.infer(shapecalc.load(path)), "json")
+
+
+def sweeps(report: Report, command: str) -> None:
+    """ResNet18 at every square size from 1 to 1024."""
+    import shapecalc
+    from shapecalc.formats.checks import sweep_table
+    from shapecalc.sizes import sweep
 
     model = shapecalc.load("resnet18")
     seconds = timed(lambda: sweep_table(sweep(model, range(1, 1025))), runs=5)
     report("sweep 1..1024 of resnet18 (in process)", seconds, "s", "< 1", seconds < 1)
-    seconds = wall([command, "resnet18", "--sweep", "1:1024"], runs=5)
+    seconds = walls({"sweep": [command, "resnet18", "--sweep", "1:1024"]}, rounds=5)["sweep"]
     report("sweep 1..1024 of resnet18 (whole process)", seconds, "s", "< 1", seconds < 1)
 
-    peak = subprocess.run(
+
+def peak(report: Report, python: str, command: str) -> None:
+    """The largest resident set of the ResNet18 tree command."""
+    done = subprocess.run(
         [python, "-c", PEAK, command, "resnet18", "--input", "224"],
         capture_output=True,
         text=True,
         check=True,
         env=ENV,
     )
-    megabytes = int(peak.stdout.split()[-1]) / 1024
+    megabytes = int(done.stdout.split()[-1]) / 1024
     report("peak RSS of shapecalc resnet18", megabytes, "MB", "< 40", megabytes < 40)
-    return 0 if all(ok for *_, ok in results) else 1
+
+
+def main() -> int:
+    python = sys.executable
+    beside = Path(python).parent / "shapecalc"  # the environment's own command, first
+    command = str(beside) if beside.exists() else shutil.which("shapecalc") or "shapecalc"
+    report = Report()
+    startup(report, python, command)
+    scaling(report, command)
+    sweeps(report, command)
+    peak(report, python, command)
+    return 1 if report.missed else 0
 
 
 if __name__ == "__main__":

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import io
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from rich.console import Console
 
 from shapecalc.engine import Result
 from shapecalc.errors import ShapeError
 from shapecalc.formats import Format, Options, View
-from shapecalc.formats.table import ShapeTable
 from shapecalc.formats.tree import ShapeTree
 from shapecalc.modules import Model
 from shapecalc.shape import Shape
+
+if TYPE_CHECKING:  # rich.table imports decimal and fractions: not for a tree
+    from shapecalc.formats.table import ShapeTable
 
 
 def show(result: Result, fmt: Format, stream: TextIO, options: Options) -> None:
@@ -60,8 +62,11 @@ def document(result: Result, fmt: Format, options: Options) -> str:
 
 
 def _view(result: Result, fmt: Format, options: Options) -> ShapeTree | ShapeTable:
-    tree = fmt is Format.TREE or (fmt not in (Format.TABLE,) and options.view is View.TREE)
-    return ShapeTree.of(result, options) if tree else ShapeTable(result, options)
+    if fmt is Format.TREE or (fmt is not Format.TABLE and options.view is View.TREE):
+        return ShapeTree.of(result, options)
+    from shapecalc.formats.table import ShapeTable
+
+    return ShapeTable(result, options)
 
 
 def _width(view: ShapeTree | ShapeTable, console: Console) -> int:

@@ -58,7 +58,7 @@ class ShapeTree:
 
     def __init__(self, root: _Cells, lines: list[_Line], footer: list[Text]) -> None:
         layout = _Layout.of([(depth, cells) for depth, _, cells, _ in lines] + [(0, root)])
-        self.heading = Text(layout.heading(), style="bold")
+        self.heading = Text(layout.heading(), style="bold", no_wrap=True)
         self.root = layout.line(root, depth=0, bold=True)
         self.labels: list[tuple[int, Text]] = []
         for depth, bold, cells, note in lines:
@@ -83,7 +83,8 @@ class ShapeTree:
         entries = summary.entries(result, options.dtype)
         width = max(len(label) for label, _ in entries)
         footer = [
-            Text.assemble((label.ljust(width + GAP), "bold"), text) for label, text in entries
+            Text.assemble((label.ljust(width + GAP), "bold"), text, no_wrap=True)
+            for label, text in entries
         ]
         return ShapeTree(_root(result), lines, footer)
 
@@ -102,6 +103,7 @@ class ShapeTree:
             ("✗ stopped at ", "bold red"),
             (error.path or model.type, "bold"),
             ": see the error below",
+            no_wrap=True,
         )
         return ShapeTree(root, lines, [stop])
 
@@ -172,6 +174,7 @@ class _Layout:
             (cells.name.ljust(name_width + GAP), "bold" if bold else ""),
             (cells.type.ljust(self.widths[1] + GAP), "blue"),
             (cells.shape.ljust(self.widths[2]), "cyan"),
+            no_wrap=True,  # the console is as wide as the widest line: wrapping is work wasted
         )
         for value, width in zip(
             (cells.params, cells.macs, cells.field), self.widths[3:], strict=True
