@@ -11,6 +11,7 @@ import ast
 import operator
 from collections.abc import Callable, Mapping
 from functools import lru_cache
+from keyword import iskeyword
 from typing import Any
 
 from shapecalc.errors import SpecError, did_you_mean
@@ -47,7 +48,18 @@ def value_of(node: YNode, env: Env) -> Value:
 
 def evaluate(text: str, env: Env) -> Value:
     """Evaluate `$name` or `${expression}` with the parameters in `env`."""
+    name = text[1:]
+    if name.isidentifier() and not iskeyword(name) and len(name) <= MAX_LENGTH:
+        return _lookup(name, env)  # most expressions are a name: no parsing needed
     return _Evaluator(env).visit(_compile(text))
+
+
+def _lookup(name: str, env: Env) -> Value:
+    if name in env:
+        return env[name]
+    known = ", ".join(env) or "none"
+    hint = did_you_mean(name, env)
+    raise ExprError(f"unknown name '{name}'{hint}; the parameters here are: {known}")
 
 
 @lru_cache(maxsize=4096)
@@ -114,11 +126,7 @@ class _Evaluator:
         raise ExprError(f"{node.value!r} is not a spec value")
 
     def visit_Name(self, node: ast.Name) -> Value:
-        if node.id in self.env:
-            return self.env[node.id]
-        known = ", ".join(self.env) or "none"
-        hint = did_you_mean(node.id, self.env)
-        raise ExprError(f"unknown name '{node.id}'{hint}; the parameters here are: {known}")
+        return _lookup(node.id, self.env)
 
     def visit_BinOp(self, node: ast.BinOp) -> Value:
         if isinstance(node.op, ast.Div):
