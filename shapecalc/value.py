@@ -208,6 +208,9 @@ def _bind(
     name = f"{kind.__qualname__}.__init__()"
     if len(args) > (0 if kw_only else len(taken)):
         raise TypeError(f"{name} takes {0 if kw_only else len(taken)} positional arguments")
+    for declared in taken[: len(args)]:
+        if declared.name in kwargs:
+            raise TypeError(f"{name} got multiple values for argument '{declared.name}'")
     bound = list(args)
     for declared in taken[len(args) :]:
         if declared.name in kwargs:
