@@ -24,6 +24,9 @@ import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
+
+K = TypeVar("K")
 
 ROUNDS = 21
 ROWS = (1_000, 10_000, 100_000)
@@ -47,19 +50,23 @@ def walls(commands: dict[str, list[str]], rounds: int = ROUNDS) -> dict[str, flo
     return {name: statistics.median(spent[1:]) for name, spent in times.items()}
 
 
-def timed(work: Callable[[], object], runs: int) -> float:
-    """Median time of `work` in this process, in seconds, collector off as in the command."""
-    times = []
+def timed(works: dict[K, Callable[[], object]], rounds: int) -> dict[K, float]:
+    """Return each work's median time in this process, in seconds, taken in turns.
+
+    The collector is off, as in the command.
+    """
+    times: dict[K, list[float]] = {name: [] for name in works}
     gc.disable()
     try:
-        for _ in range(runs):
-            started = time.perf_counter()
-            work()
-            times.append(time.perf_counter() - started)
+        for _ in range(rounds):
+            for name, work in works.items():
+                started = time.perf_counter()
+                work()
+                times[name].append(time.perf_counter() - started)
     finally:
         gc.enable()
         gc.collect()
-    return statistics.median(times)
+    return {name: statistics.median(spent) for name, spent in times.items()}
 
 
 def deep_spec(rows: int, folder: Path) -> Path:
@@ -123,18 +130,17 @@ def scaling(report: Report, command: str) -> None:
     """Cost per row of generated specs, in this process, and 100,000 rows as a command."""
 
     with tempfile.TemporaryDirectory() as folder:
-        per_row = {}
+        paths = {rows: deep_spec(rows, Path(folder)) for rows in ROWS}
+        seconds = timed({rows: partial(_to_json, path) for rows, path in paths.items()}, rounds=3)
+        per_row = {rows: seconds[rows] / rows for rows in ROWS}
         for rows in ROWS:
-            path = deep_spec(rows, Path(folder))
-            seconds = timed(partial(_to_json, path), runs=3 if rows < 100_000 else 1)
-            per_row[rows] = seconds / rows
-            report(f"{rows:,} rows: load, infer, JSON (in process)", seconds, "s")
+            report(f"{rows:,} rows: load, infer, JSON (in process)", seconds[rows], "s")
             report("  per row", per_row[rows] * 1e6, "µs")
         spread = max(per_row.values()) / min(per_row.values())
         report("per-row cost, largest / smallest", spread, "×", "≤ 1.5", spread <= 1.5)
-        big = [command, str(deep_spec(100_000, Path(folder))), "--format", "json", "--quiet"]
-        seconds = walls({"big": big}, rounds=3)["big"]
-        report("100,000 rows to JSON (whole process)", seconds, "s", "< 3", seconds < 3)
+        big = [command, str(paths[100_000]), "--format", "json", "--quiet"]
+        whole = walls({"big": big}, rounds=3)["big"]
+        report("100,000 rows to JSON (whole process)", whole, "s", "< 3", whole < 3)
 
 
 def _to_json(path: Path) -> str:
@@ -150,7 +156,7 @@ def sweeps(report: Report, command: str) -> None:
     from shapecalc.sizes import sweep
 
     model = shapecalc.load("resnet18")
-    seconds = timed(lambda: sweep_table(sweep(model, range(1, 1025))), runs=5)
+    seconds = timed({"sweep": lambda: sweep_table(sweep(model, range(1, 1025)))}, rounds=5)["sweep"]
     report("sweep 1..1024 of resnet18 (in process)", seconds, "s", "< 1", seconds < 1)
     seconds = walls({"sweep": [command, "resnet18", "--sweep", "1:1024"]}, rounds=5)["sweep"]
     report("sweep 1..1024 of resnet18 (whole process)", seconds, "s", "< 1", seconds < 1)
