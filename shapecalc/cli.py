@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from enum import Enum
 from functools import partial
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -20,6 +20,7 @@ from shapecalc.memory import DType
 from shapecalc.modules import Model
 from shapecalc.shape import Shape
 
+T = TypeVar("T")
 EXAMPLES = """\b
 Examples:
   shapecalc resnet18                     the tree at the spec's default input
@@ -35,42 +36,34 @@ Examples:
 """
 
 
-def _size(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, ...] | None:
-    """Read `--input`, or say what it takes."""
-    try:
-        return None if value is None else inputs.parse_size(value)
-    except ValueError as error:
-        raise click.BadParameter(f"{value!r} is not a size; {error}", ctx, param) from None
+def _reader(
+    parse: Callable[[str], T], what: str = ""
+) -> Callable[[click.Context, click.Parameter, str | None], T | None]:
+    """Return an option callback that reads a value with `parse`, or says what it takes."""
+
+    def read(ctx: click.Context, param: click.Parameter, value: str | None) -> T | None:
+        try:
+            return None if value is None else parse(value)
+        except ValueError as error:
+            message = f"{value!r} is not {what}; {error}" if what else str(error)
+            raise click.BadParameter(message, ctx, param) from None
+
+    return read
 
 
-def _columns(
-    ctx: click.Context, param: click.Parameter, value: str | None
-) -> tuple[Column, ...] | None:
-    """Read `--columns`, or say which columns there are."""
-    try:
-        return None if value is None else parse_columns(value)
-    except ValueError as error:
-        raise click.BadParameter(str(error), ctx, param) from None
+def _exit_with(
+    text: Callable[[click.Context], str], *names: str, help: str
+) -> Callable[[Any], Any]:
+    """Declare a flag that prints `text` and exits, as --help and --version do."""
 
+    def show(ctx: click.Context, _: click.Parameter, value: bool) -> None:
+        if value:
+            click.echo(text(ctx))
+            ctx.exit()
 
-def _sweep_range(ctx: click.Context, param: click.Parameter, value: str | None) -> range | None:
-    """Read `--sweep`, or say what it takes."""
-    try:
-        return None if value is None else inputs.parse_sweep(value)
-    except ValueError as error:
-        raise click.BadParameter(f"{value!r} is not a sweep; {error}", ctx, param) from None
-
-
-def _show_version(ctx: click.Context, _: click.Parameter, value: bool) -> None:
-    if value:
-        click.echo(f"shapecalc {__version__}")
-        ctx.exit()
-
-
-def _show_help(ctx: click.Context, _: click.Parameter, value: bool) -> None:
-    if value:
-        click.echo(ctx.get_help())
-        ctx.exit()
+    return click.option(
+        *names, is_flag=True, expose_value=False, is_eager=True, callback=show, help=help
+    )
 
 
 class OutputFile(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.2
@@ -128,7 +121,7 @@ class Command(click.Command):
     "-i",
     "--input",
     "size",
-    callback=_size,
+    callback=_reader(inputs.parse_size, "a size"),
     metavar="SIZE",
     help="Input size: 224, 224x320 (H×W) or 3x224x224 (C×H×W). Default: the spec's input.",
 )
@@ -152,7 +145,7 @@ class Command(click.Command):
 @click.option(
     "-c",
     "--columns",
-    callback=_columns,
+    callback=_reader(parse_columns),
     metavar="NAMES",
     help="Columns of the table, markdown, csv, html and svg formats, comma-separated, from: "
     + ", ".join(column.value for column in Column)
@@ -164,7 +157,7 @@ class Command(click.Command):
 @click.option(
     "--sweep",
     metavar="START:STOP[:STEP]",
-    callback=_sweep_range,
+    callback=_reader(inputs.parse_sweep, "a sweep"),
     help="Try each square input size from START to STOP (inclusive): the size after each "
     "stage, and whether it is clean, uneven or invalid.",
 )
@@ -173,24 +166,10 @@ class Command(click.Command):
 )
 @click.option("-q", "--quiet", is_flag=True, help="Leave out the warnings about uneven strides.")
 @click.option("-l", "--list", "list_models", is_flag=True, help="List the built-in models.")
-@click.option(
-    "-V",
-    "--version",
-    is_flag=True,
-    expose_value=False,
-    is_eager=True,
-    callback=_show_version,
-    help="Show the version and exit.",
+@_exit_with(
+    lambda _: f"shapecalc {__version__}", "-V", "--version", help="Show the version and exit."
 )
-@click.option(
-    "-h",
-    "--help",
-    is_flag=True,
-    expose_value=False,
-    is_eager=True,
-    callback=_show_help,
-    help="Show this message and exit.",
-)
+@_exit_with(click.Context.get_help, "-h", "--help", help="Show this message and exit.")
 def main(  # noqa: PLR0917 - click passes every option positionally
     model: str | None,
     size: tuple[int, ...] | None,
