@@ -156,7 +156,7 @@ class Expander:
         if use is not None:
             return self._reuse(node, use, env=env, site=site)
         functional = functional or flag(node.get("functional"), env, "functional")
-        structure = [key for key in node.names() if key in STRUCTURE]
+        structure = [key for key in STRUCTURE if node.get(key) is not None]
         if len(structure) > 1:
             raise SpecError(node.mark, "a module has only one of children, add and cat")
         kind = type_of(node, env)
