@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 
+import pytest
+from conftest import spec
+
 from shapecalc.engine import infer
 from shapecalc.formats import Options
 from shapecalc.formats.json import render
@@ -79,3 +82,34 @@ def test_json_of_a_model_that_takes_vectors(write_spec: object) -> None:
         }
     ]
     assert data["total_stride"] is None
+
+
+@pytest.mark.parametrize(
+    "size",
+    [(3, 64, 64), (3, 5, 7), (10,)],
+    ids=["map", "uneven-map", "vector"],
+)
+def test_rows_are_written_as_json_dumps_writes_them(size: tuple[int, ...]) -> None:
+    """Names with quotes, backslashes, control characters and beyond ASCII; fields that
+    cover the whole input (null sizes); inputs with no field at all."""
+    model = spec(
+        """
+        input: [3, 64, 64]
+        model:
+          children:
+            'say "hi"': {type: Conv2d, out_channels: 4, kernel_size: 3, stride: 2}
+            back\\slash: {type: AdaptiveAvgPool2d, output_size: 1}
+            "tab\\there": Flatten
+            größe: {type: Linear, out_features: 2}
+        """
+        if len(size) == 3
+        else "input: [10]\nmodel:\n  children:\n    'é\"': {type: Linear, out_features: 3}\n"
+    )
+    result = infer(model, Shape(size))
+    document = render(result, Options())
+    lines = document.splitlines()
+    layers = json.loads(document)["layers"]
+    assert [layer["name"] for layer in layers] == [row.name for row in result.rows]
+    written = lines[lines.index('  "layers": [') + 1 : -2]
+    for line, layer in zip(written, layers, strict=True):
+        assert line.strip().removesuffix(",") == json.dumps(layer, ensure_ascii=False)

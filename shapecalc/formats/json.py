@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring as _string  # as dumps writes a string, in C
 
 from shapecalc.engine import Result, Row
 from shapecalc.formats import Options
 from shapecalc.formats.columns import visible
-from shapecalc.memory import DType, memory, nbytes
+from shapecalc.memory import memory
 from shapecalc.sizes import AXES, total_stride, uneven
 
 
@@ -41,9 +42,8 @@ def render(result: Result, options: Options) -> str:
         ],
     }
     lines = [f'  "{key}": {dumps(value)},' for key, value in head.items()]
-    rows = ",\n".join(
-        f"    {dumps(_row(row, options.dtype))}" for row in visible(result, options.depth)
-    )
+    size = options.dtype.size
+    rows = ",\n".join(f"    {_row(row, size)}" for row in visible(result, options.depth))
     layers = f'  "layers": [\n{rows}\n  ]' if rows else '  "layers": []'
     return "{\n" + "\n".join(lines) + "\n" + layers + "\n}\n"
 
@@ -56,20 +56,26 @@ def dumps(value: object) -> str:
 _ENCODER = json.JSONEncoder(ensure_ascii=False)  # json.dumps would make one per call
 
 
-def _row(row: Row, dtype: DType) -> dict[str, object]:
-    data: dict[str, object] = {
-        "path": row.path,
-        "name": row.name,
-        "type": row.type,
-        "depth": row.depth,
-        "shape": list(row.shape.dims),
-        "params": row.params,
-        "macs": row.macs,
-        "output_bytes": nbytes(row.shape, dtype),
-    }
+def _row(row: Row, size: int) -> str:
+    """Return a row's object on one line, exactly as `dumps` would write it.
+
+    Written directly: a dict per row and the encoder's set-up on each call cost twice the
+    writing, and the largest models have a hundred thousand rows.
+    """
+    text = (
+        f'{{"path": {_string(row.path)}, "name": {_string(row.name)}, '
+        f'"type": {_string(row.type)}, "depth": {row.depth}, "shape": {_list(row.shape.dims)}, '
+        f'"params": {row.params}, "macs": {row.macs}, "output_bytes": {row.shape.numel * size}'
+    )
     if row.field is not None:
-        axes = (row.field.h, row.field.w)
-        data["receptive_field"] = [axis.size for axis in axes]
-        data["effective_stride"] = [axis.stride for axis in axes]
-        data["field_uniform"] = all(axis.uniform for axis in axes)
-    return data
+        h, w = row.field.h, row.field.w
+        uniform = "true" if h.uniform and w.uniform else "false"
+        text += (
+            f', "receptive_field": {_list((h.size, w.size))}, '
+            f'"effective_stride": {_list((h.stride, w.stride))}, "field_uniform": {uniform}'
+        )
+    return text + "}"
+
+
+def _list(numbers: tuple[int | None, ...]) -> str:
+    return "[" + ", ".join("null" if number is None else str(number) for number in numbers) + "]"
