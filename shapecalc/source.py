@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import TypeAlias
 
 from shapecalc.errors import Mark
@@ -38,10 +37,6 @@ class YMap:
 
     def get(self, key: str) -> YNode | None:
         return self.index.get(key)
-
-    def names(self) -> Iterator[str]:
-        """Return the keys as text."""
-        return (str(name.value) for name, _ in self.entries)
 
 
 YNode: TypeAlias = "YScalar | YList | YMap"
