@@ -13,8 +13,8 @@ def run() -> NoReturn:
 
     A run lasts a fraction of a second and makes no garbage cycles worth finding, while the
     collector would walk every object of click and yaml again and again as modules load;
-    and freeing every object and module at exit is work nobody sees. The two cost about a
-    tenth of the start-up (issue 7); mypy leaves the same way, for the same reason.
+    and freeing every object and module at exit is work nobody sees. Together they were
+    about 11 ms of a 79 ms `--format json` run (issue 7); mypy leaves the same way.
     """
     gc.disable()
     from shapecalc.cli import main
