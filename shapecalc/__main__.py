@@ -26,7 +26,8 @@ def run() -> NoReturn:
         status = done.code if isinstance(done.code, int) else 1
     for stream in (sys.stdout, sys.stderr):  # _exit would not flush them
         try:
-            stream.flush()
+            if stream is not None:  # None: the stream was closed when the command started
+                stream.flush()
         except OSError:
             status = status or 1
     os._exit(status)

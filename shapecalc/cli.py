@@ -102,7 +102,8 @@ class Command(click.Command):
             status = _fail("interrupted", 130)
         except OutputClosedError:
             # Stop quietly, as Python's docs advise, but never report the output complete.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            if sys.stdout is not None:
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             status = 1
         sys.exit(status if isinstance(status, int) else 0)
 
@@ -286,7 +287,9 @@ def _deliver(text: str, output: str | None) -> None:
 
 
 def _guard(write: Callable[[], object]) -> None:
-    """Write to standard output, noticing a reader that has gone."""
+    """Write to standard output, noticing a reader that has gone, or was never there."""
+    if sys.stdout is None:  # started with standard output closed, as `>&-` does
+        raise OutputClosedError
     try:
         write()
         sys.stdout.flush()

@@ -417,3 +417,21 @@ def test_a_reader_that_is_gone_gets_no_traceback(fmt: str) -> None:
         stderr = process.stderr.read().decode()
         assert process.wait() == 1
     assert stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("closed", "status"),
+    [("1", 1), ("2", 0)],
+    ids=["stdout-closed", "stderr-closed"],
+)
+def test_a_stream_closed_from_the_start(closed: str, status: int) -> None:
+    """`>&-` starts the command with a stream closed: Python makes it None."""
+    command = [sys.executable, "-m", "shapecalc", "resnet18", "-f", "listing"]
+    done = subprocess.run(
+        ["sh", "-c", f'exec "$@" {closed}>&-', "sh", *command],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == status
+    assert "Traceback" not in done.stderr
