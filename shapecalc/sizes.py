@@ -63,9 +63,9 @@ def resize(shape: Shape, axis: int, size: int) -> Shape:
 
 
 def try_infer(model: Model, shape: Shape) -> Result | ShapecalcError:
-    """Return the result for `shape`, or the error that refuses it."""
+    """Return the result for `shape` without receptive fields, or the error that refuses it."""
     try:
-        return infer(model, shape)
+        return infer(model, shape, fields=False)
     except ShapecalcError as error:
         return error
 

@@ -183,3 +183,17 @@ def test_constructs_match_pytorch() -> None:
             }
         )
     assert got == data["rows"]
+
+
+def test_without_fields_rows_differ_only_in_their_field(resnet18: Model) -> None:
+    full = infer(resnet18, resnet18.input)
+    lean = infer(resnet18, resnet18.input, fields=False)
+    assert [row.field for row in lean.rows] == [None] * len(full.rows)
+    assert [(r.path, r.shape, r.params, r.macs) for r in lean.rows] == [
+        (r.path, r.shape, r.params, r.macs) for r in full.rows
+    ]
+    assert (lean.output, lean.total_params, lean.total_macs) == (
+        full.output,
+        full.total_params,
+        full.total_macs,
+    )
