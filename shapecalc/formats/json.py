@@ -78,4 +78,8 @@ def _row(row: Row, size: int) -> str:
 
 
 def _list(numbers: tuple[int | None, ...]) -> str:
-    return "[" + ", ".join("null" if number is None else str(number) for number in numbers) + "]"
+    if None in numbers:
+        return (
+            "[" + ", ".join("null" if number is None else str(number) for number in numbers) + "]"
+        )
+    return "[" + ", ".join(map(str, numbers)) + "]"
