@@ -8,7 +8,7 @@ from json.encoder import encode_basestring as _string  # as dumps writes a strin
 from shapecalc.engine import Result, Row
 from shapecalc.formats import Options
 from shapecalc.formats.columns import visible
-from shapecalc.memory import memory
+from shapecalc.memory import DType, memory, nbytes
 from shapecalc.sizes import AXES, total_stride, uneven
 
 
@@ -42,8 +42,7 @@ def render(result: Result, options: Options) -> str:
         ],
     }
     lines = [f'  "{key}": {dumps(value)},' for key, value in head.items()]
-    size = options.dtype.size
-    rows = ",\n".join(f"    {_row(row, size)}" for row in visible(result, options.depth))
+    rows = ",\n".join(f"    {_row(row, options.dtype)}" for row in visible(result, options.depth))
     layers = f'  "layers": [\n{rows}\n  ]' if rows else '  "layers": []'
     return "{\n" + "\n".join(lines) + "\n" + layers + "\n}\n"
 
@@ -56,7 +55,7 @@ def dumps(value: object) -> str:
 _ENCODER = json.JSONEncoder(ensure_ascii=False)  # json.dumps would make one per call
 
 
-def _row(row: Row, size: int) -> str:
+def _row(row: Row, dtype: DType) -> str:
     """Return a row's object on one line, exactly as `dumps` would write it.
 
     Written directly: a dict per row and the encoder's set-up on each call cost twice the
@@ -65,7 +64,7 @@ def _row(row: Row, size: int) -> str:
     text = (
         f'{{"path": {_string(row.path)}, "name": {_string(row.name)}, '
         f'"type": {_string(row.type)}, "depth": {row.depth}, "shape": {_list(row.shape.dims)}, '
-        f'"params": {row.params}, "macs": {row.macs}, "output_bytes": {row.shape.numel * size}'
+        f'"params": {row.params}, "macs": {row.macs}, "output_bytes": {nbytes(row.shape, dtype)}'
     )
     if row.field is not None:
         h, w = row.field.h, row.field.w
