@@ -20,8 +20,8 @@ from typing import TypeVar
 
 from shapecalc.blocks import Block, bind
 from shapecalc.errors import LayerError, Mark, SpecError, did_you_mean
-from shapecalc.expr import Env, value_of
-from shapecalc.layers import KINDS, build
+from shapecalc.expr import Env, is_literal, value_of
+from shapecalc.layers import KINDS, Layer, build
 from shapecalc.layers.args import describe
 from shapecalc.modules import Combine, Container, Leaf, Module, Reuse
 from shapecalc.nodes import (
@@ -42,6 +42,7 @@ from shapecalc.value import frozen
 MAX_MODULES = 250_000
 M = TypeVar("M", Leaf, Container)
 MAX_NESTING = 100
+_Built = tuple[YMap, Layer, dict[str, Mark]]  # a leaf node, its layer, its arguments' marks
 
 
 class _Scope:
@@ -89,6 +90,7 @@ class Expander:
         self.active: list[str] = []
         self.count = 0
         self.shorthands: dict[tuple[str, Mark], YMap] = {}
+        self.literal: dict[int, _Built] = {}
 
     def root(self, node: YNode) -> Module:
         """Expand the model's root module, which has the empty path."""
@@ -236,19 +238,29 @@ class Expander:
                 node.mark, f"unknown type '{kind}': no layer or block has that name{hint}"
             )
         text, path, depth = self._register(site, functional=functional, mark=node.mark)
+        _, layer, marks = self.literal.get(id(node)) or self._layer(layer_kind, node, env, path)
+        return self._record(site, Leaf(text, path, depth, layer, node.mark, marks, functional))
+
+    def _layer(self, kind: type[Layer], node: YMap, env: Env, path: str) -> _Built:
+        """Build a node's layer, and say where each argument was written.
+
+        A node whose arguments hold no expression makes the same layer at every use, so it
+        is built once. Nodes are keyed by identity, and kept, so that no other takes the id.
+        """
         given = args(node)
         marks = {str(key.value): value.mark for key, value in given}
         try:
-            layer = build(
-                layer_kind, {str(key.value): value_of(value, env) for key, value in given}
-            )
+            layer = build(kind, {str(key.value): value_of(value, env) for key, value in given})
         except LayerError as error:
             names = {str(key.value): key.mark for key, _ in given}
             mark = (names if error.unknown else marks).get(error.arg or "", node.mark)
             raise SpecError(mark, error.what, path=path) from None
         except SpecError as error:
             raise error.within(path) from None
-        return self._record(site, Leaf(text, path, depth, layer, node.mark, marks, functional))
+        built = (node, layer, marks)
+        if all(is_literal(value) for _, value in given):
+            self.literal[id(node)] = built
+        return built
 
     def _record(self, site: _Site, module: M) -> M:
         """Let `use` steps of the enclosing module find a registered `module`."""

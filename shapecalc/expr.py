@@ -16,7 +16,7 @@ from typing import Any
 
 from shapecalc.errors import SpecError, did_you_mean
 from shapecalc.layers.args import Value, describe
-from shapecalc.source import YList, YMap, YNode
+from shapecalc.source import YList, YMap, YNode, YScalar
 
 MAX_LENGTH = 500
 MAX_EXPONENT = 64
@@ -30,6 +30,13 @@ class ExprError(Exception):
 def is_expression(value: object) -> bool:
     """Whether a spec value is an expression rather than a literal."""
     return isinstance(value, str) and value.startswith("$")
+
+
+def is_literal(node: YNode) -> bool:
+    """Whether a spec value holds no expression, so that it means the same everywhere."""
+    if isinstance(node, YList):
+        return all(is_literal(item) for item in node.items)
+    return isinstance(node, YScalar) and not is_expression(node.value)
 
 
 def value_of(node: YNode, env: Env) -> Value:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from shapecalc.expr import ExprError, evaluate, is_expression
+from shapecalc.expr import ExprError, evaluate, is_expression, is_literal
 from shapecalc.layers.args import Value
+from shapecalc.loader import parse
 
 ENV: dict[str, Value] = {"planes": 64, "layers": (2, 2, 2, 2), "stride": 2, "wide": False}
 
@@ -75,3 +76,20 @@ def test_only_dollar_strings_are_expressions() -> None:
     assert is_expression("$x")
     assert not is_expression("x$")
     assert not is_expression(3)
+
+
+@pytest.mark.parametrize(
+    ("text", "literal"),
+    [
+        ("3", True),
+        ("[3, 1]", True),
+        ("same", True),
+        ("$k", False),
+        ("[3, $k]", False),
+        ('[[1, 2], [3, "${k + 1}"]]', False),
+        ("{a: 1}", False),
+    ],
+    ids=["int", "pair", "string", "name", "pair-with-name", "nested", "mapping"],
+)
+def test_literal_values_hold_no_expression(text: str, literal: bool) -> None:
+    assert is_literal(parse(f"value: {text}\n", "x.yaml").get("value")) is literal  # type: ignore[union-attr,arg-type]

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from conftest import spec
 
+from shapecalc.engine import infer
 from shapecalc.errors import SpecError
+from shapecalc.layers.conv import Conv2d
 from shapecalc.loader import parse
 from shapecalc.modules import Combine, Container, Leaf, Model, Module
 from shapecalc.shape import Shape
@@ -489,3 +491,25 @@ def test_include_errors(
 def test_include_needs_a_file() -> None:
     with pytest.raises(SpecError, match="include works only in a spec read from a file"):
         spec("include: a.yaml\ninput: [1]\nmodel: ReLU\n")
+
+
+def test_a_layer_with_an_expression_is_built_at_each_use() -> None:
+    """Layers whose arguments are all literal are built once per node; no other is."""
+    model = spec("""
+        input: [3, 8, 8]
+        blocks:
+          Widen:
+            params: [width]
+            children:
+              conv: {type: Conv2d, out_channels: $width, kernel_size: [1, $width]}
+              norm: {type: BatchNorm2d, eps: 0.001}
+        model:
+          - {type: Widen, width: 2}
+          - {type: Widen, width: 3}
+    """)
+    rows = infer(model, model.input).rows
+    convs = [row.layer for row in rows if isinstance(row.layer, Conv2d)]
+    assert [(conv.out_channels, conv.kernel_size) for conv in convs] == [(2, (1, 2)), (3, (1, 3))]
+    norms = [row.layer for row in rows if row.type == "BatchNorm2d"]
+    assert len(norms) == 2
+    assert norms[0] is norms[1]
