@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from shapecalc.limits import MAX_QUOTED
 from shapecalc.value import frozen
 
 
@@ -73,6 +74,19 @@ class LayerError(Exception):
         self.what = what
         self.arg = arg
         self.unknown = unknown
+
+
+def quote(text: str, limit: int = MAX_QUOTED) -> str:
+    """Quote text from a spec or the command line for a message, as data.
+
+    Characters that are not printable (controls, bidi and other format characters, line
+    separators) are escaped as Python's repr escapes them; text longer than `limit`
+    characters is cut, with `…` before the closing quote.
+    """
+    if len(text) <= limit:
+        return repr(text)
+    shown = repr(text[:limit])
+    return f"{shown[:-1]}…{shown[-1]}"
 
 
 def did_you_mean(word: str, choices: object) -> str:

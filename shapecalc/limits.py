@@ -1,0 +1,40 @@
+"""Every limit shapecalc sets on what it reads, so that no input can exhaust the machine.
+
+Each is checked where its input arrives and refused, when crossed, with an error line that
+names it. The README's "Limits" table lists them all; a test checks that it does. Together
+they keep any spec or command line of a few kilobytes under 2 s and 200 MB.
+"""
+
+from __future__ import annotations
+
+# Spec files: a spec and everything it includes share one budget.
+MAX_SPEC_BYTES = 2_000_000  # bytes read, over the spec and its includes
+MAX_YAML_VALUES = 200_000  # YAML values (scalars, lists, mappings)
+MAX_YAML_DEPTH = 100  # lists and mappings nested in each other
+MAX_INCLUDES = 64  # distinct files a spec includes, directly or not
+
+# Values and expressions.
+MAX_INT_BITS = 256  # any integer, written or computed: about 77 decimal digits
+MAX_EXPRESSION_LENGTH = 500  # characters of one ${expression}
+MAX_EXPRESSION_DEPTH = 50  # operators and brackets nested in one expression
+MAX_EXPONENT = 64  # the right side of **
+MAX_LIST_ITEMS = 10_000  # values in a list an expression makes, nested lists' included
+
+# Names and text, as written or made from a template.
+MAX_NAME_LENGTH = 100  # a module's name, a type, the model's name
+MAX_PATH_LENGTH = 400  # a module's dotted path
+MAX_TEXT_LENGTH = 1_000  # a description
+
+# The module tree.
+MAX_REPEAT = 100_000  # repeat: N
+MAX_MODULES = 100_000  # modules made by expanding the spec, functional ones and uses included
+MAX_NESTING = 100  # modules within modules, a block's use of another block included
+
+# The command line.
+MAX_SIZE_DIGITS = 30  # digits of one input size
+MAX_SWEEP = 100_000  # sizes in one --sweep
+MAX_SEARCH_WORK = 250_000  # layers computed by one search: a sweep, --smallest, clean sizes
+MAX_DRAWN_ROWS = 5_000  # rows of the tree, table, html and svg formats
+
+# Messages.
+MAX_QUOTED = 80  # characters of a name or value an error line quotes, before "…"
