@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from textwrap import dedent
@@ -107,3 +109,35 @@ def spec(text: str) -> Model:
 def torch_data(name: str) -> Any:
     """Load what tools/record_torch.py recorded from PyTorch."""
     return json.loads((DATA / name).read_text(encoding="utf-8"))
+
+
+# Whatever a spec or command line of a few kilobytes asks, shapecalc answers within these:
+# seconds of processor time, so that a loaded machine does not fail a test, and peak memory.
+SECONDS = 2.0
+PEAK_KB = 200_000
+HANG = 20.0  # seconds of wall time: a command that waits for nothing must not wait at all
+_MEASURE = """
+import resource, subprocess, sys
+done = subprocess.run([sys.executable, "-m", "shapecalc", *sys.argv[1:]], capture_output=True,
+                      text=True, errors="replace", stdin=subprocess.DEVNULL)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
+print(done.returncode)
+sys.stdout.write(done.stderr)
+"""
+
+
+def measure(*args: str, cwd: Path | None = None) -> tuple[float, int, int, str]:
+    """Run the command in a process of its own: its processor seconds, peak RSS in KB,
+    status and standard error."""
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURE, *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=cwd,
+        timeout=HANG,
+    )
+    timing, status, stderr = done.stdout.split("\n", 2)
+    seconds, peak_kb = timing.split()
+    return float(seconds), int(peak_kb), int(status), stderr
