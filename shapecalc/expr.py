@@ -2,32 +2,46 @@
 
 Expressions are a small, safe subset of Python: numbers, strings, true/false/null, lists,
 arithmetic (+ − * // % **), comparisons, `and`/`or`/`not`, `x if c else y`, indexing and
-`min`/`max`/`len`. Nothing else is evaluated.
+`min`/`max`/`len`. Nothing else is evaluated, and nothing an expression makes can outgrow
+the limits in shapecalc.limits: its text, its nesting, the integers, floats and lists it
+computes. Every failure is an ExprError. The expressions of one spec share a budget of
+work, `Work` (shapecalc._work); shapecalc._evaluator evaluates their trees.
 """
 
 from __future__ import annotations
 
 import ast
-import operator
-from collections.abc import Callable, Mapping
-from functools import lru_cache
 from keyword import iskeyword
-from typing import Any
+from typing import TypeGuard
 
-from shapecalc.errors import SpecError, did_you_mean
-from shapecalc.layers.args import Value, describe
-from shapecalc.source import YList, YMap, YNode, YScalar
+from shapecalc._evaluator import Env, Evaluator, lookup
+from shapecalc._work import (
+    EVALUATION,
+    ITEM,
+    PARSE,
+    PART,
+    ExprError,
+    SpentError,
+    Work,
+    check,
+    current_work,
+    made,
+    measure_of,
+)
+from shapecalc.errors import SpecError, quote
+from shapecalc.layers.args import Value
+from shapecalc.limits import MAX_EXPRESSION_DEPTH, MAX_EXPRESSION_LENGTH, MAX_LIST_ITEMS, MAX_QUOTED
+from shapecalc.source import YList, YNode, YScalar
 
-MAX_LENGTH = 500
-MAX_EXPONENT = 64
-Env = Mapping[str, Value]  # parameter values by name
+__all__ = ["Env", "ExprError", "Work", "evaluate", "is_expression", "is_literal", "value_of"]
+
+# What a failure the evaluator does not foresee means, as a last resort.
+_UNFORESEEN = {RecursionError: "it is nested too deeply", MemoryError: "it needs too much memory"}
+_KEPT = 4096  # expressions kept parsed, by text
+_PARSED: dict[str, tuple[ast.expr, str, int]] = {}  # each one's tree, text and parts
 
 
-class ExprError(Exception):
-    """An expression that cannot be evaluated; the caller adds where it was written."""
-
-
-def is_expression(value: object) -> bool:
+def is_expression(value: object) -> TypeGuard[str]:
     """Whether a spec value is an expression rather than a literal."""
     return isinstance(value, str) and value.startswith("$")
 
@@ -35,181 +49,152 @@ def is_expression(value: object) -> bool:
 def is_literal(node: YNode) -> bool:
     """Whether a spec value holds no expression, so that it means the same everywhere."""
     if isinstance(node, YList):
-        return all(is_literal(item) for item in node.items)
+        return _literal(node, current_work())  # once per list in a budget, which remembers it
+    return isinstance(node, YScalar) and not is_expression(node.value)
+
+
+def _literal(node: YNode, work: Work) -> bool:
+    if isinstance(node, YList):
+        seen, literal = work.literal.get(id(node), (None, False))
+        if seen is not node:
+            literal = all(_literal(item, work) for item in node.items)
+            work.literal[id(node)] = (node, literal)
+        return literal
     return isinstance(node, YScalar) and not is_expression(node.value)
 
 
 def value_of(node: YNode, env: Env) -> Value:
-    """Return a literal as written, or evaluate an expression in `env`."""
+    """Return a literal as written, or evaluate an expression in `env`.
+
+    A list holding expressions is measured as an expression's list is: `[$x, $x]` passed
+    from block to block would otherwise double at each.
+    """
+    if isinstance(node, YScalar):
+        return _scalar(node, env, None)  # most values: the budget is looked up only if needed
+    return _value(node, env, current_work())
+
+
+def _value(node: YNode, env: Env, work: Work) -> Value:
+    if isinstance(node, YScalar):
+        return _scalar(node, env, work)
     if isinstance(node, YList):
-        return tuple(value_of(item, env) for item in node.items)
-    if isinstance(node, YMap):
-        raise SpecError(node.mark, "expected a value, got a mapping")
-    if is_expression(node.value):
-        try:
-            return evaluate(str(node.value), env)
-        except ExprError as error:
-            raise SpecError(node.mark, str(error)) from None
-    return node.value
+        return _list_of(node, env, work)
+    raise SpecError(node.mark, "expected a value, got a mapping")
+
+
+def _scalar(node: YScalar, env: Env, work: Work | None) -> Value:
+    value = node.value
+    if not is_expression(value):
+        return value
+    try:
+        return _evaluate(value, env, work or current_work())
+    except ExprError as error:
+        raise SpecError(node.mark, str(error)) from None
+
+
+def _list_of(node: YList, env: Env, work: Work) -> tuple[Value, ...]:
+    """Return a list written in YAML: made once if literal, else at each use, and measured."""
+    seen, items = work.values.get(id(node), (None, ()))
+    if seen is node:
+        return items
+    try:
+        items = _items_of(node, env, work)
+        if _literal(node, work):
+            work.values[id(node)] = (node, items)
+        else:
+            check(measure_of(items, work, MAX_LIST_ITEMS))
+    except SpentError as error:
+        raise SpecError(node.mark, str(error)) from None
+    except ExprError as error:
+        raise SpecError(node.mark, f"the list {error}") from None
+    return items
+
+
+def _items_of(node: YList, env: Env, work: Work) -> tuple[Value, ...]:
+    """Make a list's value, each list in it knowing its measure; only the caller measures it."""
+    work.charge(ITEM * (len(node.items) + 1))
+    items = tuple(
+        _items_of(item, env, work) if isinstance(item, YList) else _value(item, env, work)
+        for item in node.items
+    )
+    return made(items, work, bounded=False)
 
 
 def evaluate(text: str, env: Env) -> Value:
-    """Evaluate `$name` or `${expression}` with the parameters in `env`."""
+    """Evaluate `$name` or `${expression}` with the parameters in `env`.
+
+    Its steps are taken from the budget open in this thread, else from one of its own.
+    """
+    return _evaluate(text, env, current_work())
+
+
+def _evaluate(text: str, env: Env, work: Work) -> Value:
+    work.left -= EVALUATION  # work.charge, inlined: most specs evaluate mostly `$name`
+    if work.left < 0:
+        raise SpentError
     name = text[1:]
-    if name.isidentifier() and not iskeyword(name) and len(name) <= MAX_LENGTH:
-        return _lookup(name, env)  # most expressions are a name: no parsing needed
-    return _Evaluator(env).visit(_compile(text))
+    if name.isidentifier() and not iskeyword(name) and len(name) <= MAX_EXPRESSION_LENGTH:
+        return lookup(name, env)  # most expressions are a name: no parsing needed
+    tree, source, parts = _compile(text, work)
+    work.charge(PART * parts)
+    try:
+        return Evaluator(env, source, work).visit(tree)
+    except (RecursionError, MemoryError, OverflowError, TypeError, ValueError, IndexError) as error:
+        reason = _UNFORESEEN.get(type(error)) or str(error)[:MAX_QUOTED]
+        raise ExprError(f"{quote(source)} cannot be evaluated: {reason}") from None
 
 
-def _lookup(name: str, env: Env) -> Value:
-    if name in env:
-        return env[name]
-    known = ", ".join(env) or "none"
-    hint = did_you_mean(name, env)
-    raise ExprError(f"unknown name '{name}'{hint}; the parameters here are: {known}")
+def _compile(text: str, work: Work) -> tuple[ast.expr, str, int]:
+    """Return an expression's tree, its text and how many parts it has; parse it if new.
+
+    Parsing takes steps too: a spec may write more expressions than are kept parsed.
+    """
+    parsed = _PARSED.get(text)
+    if parsed is None:
+        parsed = _parse(text)
+        work.charge(PARSE * parsed[2])
+        if len(_PARSED) >= _KEPT:
+            del _PARSED[next(iter(_PARSED))]  # the one parsed first
+        _PARSED[text] = parsed
+    return parsed
 
 
-@lru_cache(maxsize=4096)
-def _compile(text: str) -> ast.expr:
+def _parse(text: str) -> tuple[ast.expr, str, int]:
+    """Parse an expression, refusing one too long or too deeply nested to evaluate safely."""
     if text.startswith("${") and text.endswith("}"):
         source = text[2:-1].strip()
     elif text[1:].isidentifier():
         source = text[1:]
     else:
-        raise ExprError(f"{text!r} is neither $name nor ${{expression}}")
-    if len(source) > MAX_LENGTH:
-        raise ExprError(f"the expression is longer than {MAX_LENGTH} characters")
+        raise ExprError(f"{quote(text)} is neither $name nor ${{expression}}")
+    if len(source) > MAX_EXPRESSION_LENGTH:
+        raise ExprError(f"the expression is longer than {MAX_EXPRESSION_LENGTH} characters")
     try:
-        return ast.parse(source, mode="eval").body
+        tree = ast.parse(source, mode="eval").body
     except SyntaxError as error:
-        raise ExprError(f"invalid expression {source!r}: {error.msg}") from None
+        raise ExprError(f"invalid expression {quote(source)}: {error.msg}") from None
     except (RecursionError, MemoryError):
-        raise ExprError("the expression is nested too deeply") from None
+        raise ExprError(f"invalid expression {quote(source)}: it is nested too deeply") from None
+    deepest, parts = _shape(tree)
+    if deepest > MAX_EXPRESSION_DEPTH:
+        raise ExprError(
+            f"{quote(source)}: operators and brackets nest more than {MAX_EXPRESSION_DEPTH} deep"
+        )
+    return tree, source, parts
 
 
-def _number(value: Value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+def _shape(tree: ast.AST) -> tuple[int, int]:
+    """Return how many operations enclose the deepest operand, and how many parts there are.
 
-
-def _power(base: Any, exponent: Any) -> Any:
-    if not isinstance(exponent, int) or not 0 <= exponent <= MAX_EXPONENT:
-        raise ExprError(f"** takes a whole exponent from 0 to {MAX_EXPONENT}")
-    return base**exponent
-
-
-_ARITHMETIC: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
-    ast.Add: operator.add,
-    ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
-    ast.FloorDiv: operator.floordiv,
-    ast.Mod: operator.mod,
-    ast.Pow: _power,
-}
-_COMPARISONS: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
-    ast.Eq: operator.eq,
-    ast.NotEq: operator.ne,
-    ast.Lt: operator.lt,
-    ast.LtE: operator.le,
-    ast.Gt: operator.gt,
-    ast.GtE: operator.ge,
-}
-_FUNCTIONS: dict[str, Callable[..., Any]] = {"min": min, "max": max, "len": len}
-
-
-class _Evaluator:
-    def __init__(self, env: Env) -> None:
-        self.env = env
-
-    def visit(self, node: ast.expr) -> Value:
-        method = getattr(self, f"visit_{type(node).__name__}", None)
-        if method is None:
-            raise ExprError(f"{ast.unparse(node)!r} is not allowed in an expression")
-        result: Value = method(node)
-        return result
-
-    def visit_Constant(self, node: ast.Constant) -> Value:
-        if node.value is None or isinstance(node.value, (int, float, str)):
-            return node.value
-        raise ExprError(f"{node.value!r} is not a spec value")
-
-    def visit_Name(self, node: ast.Name) -> Value:
-        return _lookup(node.id, self.env)
-
-    def visit_BinOp(self, node: ast.BinOp) -> Value:
-        if isinstance(node.op, ast.Div):
-            raise ExprError("use // for division: sizes are whole numbers")
-        apply = _ARITHMETIC.get(type(node.op))
-        left, right = self.visit(node.left), self.visit(node.right)
-        if apply is None or not (_number(left) and _number(right)):
-            raise ExprError(
-                f"cannot compute {ast.unparse(node)!r} with {describe(left)} and {describe(right)}"
-            )
-        try:
-            return apply(left, right)  # type: ignore[no-any-return]
-        except ZeroDivisionError:
-            raise ExprError(f"division by zero in {ast.unparse(node)!r}") from None
-
-    def visit_UnaryOp(self, node: ast.UnaryOp) -> Value:
-        operand = self.visit(node.operand)
-        if isinstance(node.op, ast.Not):
-            return not self._truth(operand, node)
-        if isinstance(node.op, (ast.USub, ast.UAdd)) and _number(operand):
-            return -operand if isinstance(node.op, ast.USub) else operand  # type: ignore[operator]
-        raise ExprError(f"cannot compute {ast.unparse(node)!r}")
-
-    def visit_BoolOp(self, node: ast.BoolOp) -> Value:
-        stop = isinstance(node.op, ast.Or)
-        for value in node.values:
-            if self._truth(self.visit(value), value) == stop:
-                return stop
-        return not stop
-
-    def visit_Compare(self, node: ast.Compare) -> Value:
-        left = self.visit(node.left)
-        for op, right_node in zip(node.ops, node.comparators, strict=True):
-            right = self.visit(right_node)
-            compare = _COMPARISONS.get(type(op))
-            if compare is None:
-                raise ExprError(f"{ast.unparse(node)!r}: only == != < <= > >= compare")
-            try:
-                if not compare(left, right):
-                    return False
-            except TypeError:
-                raise ExprError(f"cannot compare {describe(left)} with {describe(right)}") from None
-            left = right
-        return True
-
-    def visit_IfExp(self, node: ast.IfExp) -> Value:
-        chosen = node.body if self._truth(self.visit(node.test), node.test) else node.orelse
-        return self.visit(chosen)
-
-    def visit_Subscript(self, node: ast.Subscript) -> Value:
-        items, index = self.visit(node.value), self.visit(node.slice)
-        if not isinstance(items, tuple) or not isinstance(index, int) or isinstance(index, bool):
-            raise ExprError(f"{ast.unparse(node)!r}: only a list can be indexed, by an integer")
-        if not -len(items) <= index < len(items):
-            raise ExprError(
-                f"{ast.unparse(node)!r}: index {index} is outside a list of {len(items)}"
-            )
-        return items[index]
-
-    def visit_List(self, node: ast.List) -> Value:
-        return tuple(self.visit(item) for item in node.elts)
-
-    visit_Tuple = visit_List
-
-    def visit_Call(self, node: ast.Call) -> Value:
-        name = node.func.id if isinstance(node.func, ast.Name) else ""
-        function = _FUNCTIONS.get(name)
-        if function is None or node.keywords:
-            raise ExprError(f"{ast.unparse(node.func)!r}: the functions are min, max and len")
-        arguments = [self.visit(argument) for argument in node.args]
-        try:
-            return function(*arguments)  # type: ignore[no-any-return]
-        except (TypeError, ValueError) as error:
-            raise ExprError(f"{ast.unparse(node)!r}: {error}") from None
-
-    def _truth(self, value: Value, node: ast.expr) -> bool:
-        if isinstance(value, bool):
-            return value
-        raise ExprError(f"{ast.unparse(node)!r} is {describe(value)}, not true or false")
+    It does not recurse: neither evaluating nor quoting a tree this measures can then
+    exhaust Python's stack.
+    """
+    deepest, parts = 0, 0
+    stack = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, ast.expr):
+            deepest, parts = max(deepest, depth), parts + 1
+            depth += 1
+        stack.extend((child, depth) for child in ast.iter_child_nodes(node))
+    return deepest, parts
