@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from shapecalc.errors import LayerError, ShapeError
+from shapecalc.errors import LayerError, Mark, ShapeError
 from shapecalc.field import Field, join_fields, start
 from shapecalc.layers import Layer
+from shapecalc.limits import MAX_INT_BITS
 from shapecalc.modules import Combine, Container, Leaf, Model, Module, Reuse
 from shapecalc.shape import Shape
 from shapecalc.value import frozen
@@ -82,6 +83,7 @@ def infer(model: Model, shape: Shape, *, fields: bool = True) -> Result:
     a third less work for callers that try many sizes and look only at shapes.
     """
     walk = _Walk()
+    _bounded(shape, "", None, "the input")
     field = start(shape.spatial) if fields and shape.is_map else None
     try:
         output = walk.body(model.root, _Flow(shape, field))
@@ -127,11 +129,20 @@ class _Walk:
         return _merge(module, outputs)
 
     def dense(self, module: Container, flow: _Flow) -> _Flow:
-        """Feed each child the concatenation of the input and every earlier child's output."""
-        features = [flow]
+        """Feed each child the concatenation of the input and every earlier child's output.
+
+        The concatenation grows by one output at a time, so that a long block costs linear
+        time; only a failure goes over them all again, to say what each gave.
+        """
+        features, joined = [flow], flow
         for child in module.branches[0]:
-            features.append(self.module(child, _merge(module, features)))
-        return _merge(module, features)
+            features.append(self.module(child, joined))
+            try:
+                joined = _merge(module, [joined, features[-1]])
+            except ShapeError:
+                _merge(module, features)  # raises, naming every output
+                raise
+        return joined
 
     def branch(self, modules: tuple[Module, ...], flow: _Flow) -> _Flow:
         for module in modules:
@@ -141,7 +152,7 @@ class _Walk:
     def leaf(self, leaf: Leaf, flow: _Flow, *, again: bool = False) -> _Flow:
         """Run a layer; `again` when a `use` runs it, whose parameters are counted once."""
         layer, before = leaf.layer, flow.shape
-        after = _output(leaf, before)
+        after = _bounded(_output(leaf, before), leaf.path, leaf.mark)
         if not again:
             self.params += layer.params(before)
         self.macs += layer.macs(before, after)
@@ -160,10 +171,24 @@ def _output(leaf: Leaf, shape: Shape) -> Shape:
         raise ShapeError(leaf.path, f"{leaf.type}: {error.what}", mark=mark) from None
 
 
+def _bounded(shape: Shape, path: str, mark: Mark | None, what: str = "the output") -> Shape:
+    """Return `shape`, or raise when a size is beyond what any number here may be."""
+    bits = max(shape.dims, default=0).bit_length()
+    if bits > MAX_INT_BITS:
+        raise ShapeError(
+            path,
+            f"a size of {what} has more than {MAX_INT_BITS} bits (about 10^{bits * 3 // 10}): "
+            "no tensor is that large",
+            mark=mark,
+        )
+    return shape
+
+
 def _merge(module: Container, flows: list[_Flow]) -> _Flow:
     """Add or concatenate parallel outputs; their field is the largest of theirs."""
     shapes = [flow.shape for flow in flows]
     shape = _add(module, shapes) if module.combine is Combine.ADD else _cat(module, shapes)
+    shape = _bounded(shape, module.path, module.mark)
     fields = [flow.field for flow in flows]
     field = join_fields(fields) if all(fields) else None  # type: ignore[arg-type]
     return _Flow(shape, field)

@@ -90,9 +90,23 @@ def quote(text: str, limit: int = MAX_QUOTED) -> str:
 
 
 def did_you_mean(word: str, choices: object) -> str:
-    """Suggest the closest of `choices` to a misspelt `word`, as ` (did you mean 'x'?)`."""
+    """Suggest the closest of `choices` to a misspelt `word`, as ` (did you mean 'x'?)`.
+
+    Comparing is quadratic in the names' lengths: the choices are taken in order while the
+    characters compared stay within a budget, so that many long names cost a fraction of a
+    second, not minutes.
+    """
     from difflib import get_close_matches  # only an error ever needs it
 
-    names = [str(choice) for choice in choices]  # type: ignore[attr-defined]
+    budget, names = _SUGGESTING, []
+    for choice in choices:  # type: ignore[attr-defined]
+        name = str(choice)
+        budget -= max(len(word), 1) * max(len(name), 1)
+        if budget < 0:
+            break
+        names.append(name)
     close = get_close_matches(word, names, n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return f" (did you mean {quote(close[0])}?)" if close else ""
+
+
+_SUGGESTING = 1_000_000  # characters compared, the word's by each choice's

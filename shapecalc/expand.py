@@ -19,18 +19,18 @@ from collections.abc import Mapping
 from typing import TypeVar
 
 from shapecalc.blocks import Block, bind
-from shapecalc.errors import LayerError, Mark, SpecError, did_you_mean
+from shapecalc.errors import LayerError, Mark, SpecError, did_you_mean, quote
 from shapecalc.expr import Env, is_literal, value_of
 from shapecalc.layers import KINDS, Layer, build
 from shapecalc.layers.args import describe
+from shapecalc.limits import MAX_BLOCK_USES, MAX_MODULES, MAX_NESTING
 from shapecalc.modules import Combine, Container, Leaf, Module, Reuse
+from shapecalc.names import join_path
 from shapecalc.nodes import (
     args,
     branches_of,
     check_container_keys,
     flag,
-    indexed_name,
-    join_path,
     module_name,
     repeat_count,
     type_of,
@@ -39,9 +39,7 @@ from shapecalc.source import YList, YMap, YNode, YScalar
 from shapecalc.syntax import INDEX, STRUCTURE
 from shapecalc.value import frozen
 
-MAX_MODULES = 250_000
 M = TypeVar("M", Leaf, Container)
-MAX_NESTING = 100
 _Built = tuple[YMap, Layer, dict[str, Mark]]  # a leaf node, its layer, its arguments' marks
 
 
@@ -76,10 +74,20 @@ class _Scope:
 
 @frozen
 class _Site:
-    """Where a new module goes: its scope (none for the root) and its name (none: numbered)."""
+    """Where a new module goes: its scope (none for the root) and its name (none: numbered).
+
+    The name is its key as written until `named` evaluates it for one use.
+    """
 
     scope: _Scope | None
     name: YScalar | None = None
+
+    def named(self, env: Env) -> _Site:
+        """Return this site with its name's `$` parts evaluated in `env`, and checked."""
+        if self.name is None:
+            return self
+        text = module_name(self.name, env)
+        return self if text == self.name.value else _Site(self.scope, YScalar(text, self.name.mark))
 
 
 class Expander:
@@ -88,9 +96,11 @@ class Expander:
     def __init__(self, blocks: Mapping[str, Block]) -> None:
         self.blocks = blocks
         self.active: list[str] = []
-        self.count = 0
+        self.count = 0  # modules made, functional ones and uses included
+        self.uses = 0  # blocks used
+        self.depth = 0  # modules being made, each within the one before
         self.shorthands: dict[tuple[str, Mark], YMap] = {}
-        self.literal: dict[int, _Built] = {}
+        self.literal: dict[tuple[int, type[Layer]], _Built] = {}
 
     def root(self, node: YNode) -> Module:
         """Expand the model's root module, which has the empty path."""
@@ -128,13 +138,11 @@ class Expander:
             return []
         count = repeat_count(node, env, site.name)
         if count is None:
-            return [self._module(node, env, site)]
+            return [self._module(node, env, site.named(env))]
         modules = []
         for index in range(count):
             indexed = {**env, INDEX: index}
-            modules.append(
-                self._module(node, indexed, _Site(site.scope, indexed_name(site.name, indexed)))
-            )
+            modules.append(self._module(node, indexed, site.named(indexed)))
         return modules
 
     def _shorthand(self, kind: str, mark: Mark) -> YMap:
@@ -154,6 +162,31 @@ class Expander:
         functional: bool = False,
     ) -> Module:
         """Build the module a mapping node describes; `label` names a block's own type."""
+        if site.scope is not None:  # the root is not counted: it is the model
+            self.count += 1
+            if self.count > MAX_MODULES:
+                raise SpecError(
+                    node.mark, f"the model expands to more than {MAX_MODULES:,} modules"
+                )
+        return self._within(node, env, site, label=label, functional=functional)
+
+    def _within(
+        self, node: YMap, env: Env, site: _Site, *, label: str | None, functional: bool
+    ) -> Module:
+        """Build a module inside those being built, refusing to nest without bound."""
+        if self.depth >= MAX_NESTING:
+            raise SpecError(
+                node.mark, f"modules nest deeper than {MAX_NESTING} levels, blocks included"
+            )
+        self.depth += 1
+        try:
+            return self._made(node, env, site, label=label, functional=functional)
+        finally:
+            self.depth -= 1
+
+    def _made(
+        self, node: YMap, env: Env, site: _Site, *, label: str | None, functional: bool
+    ) -> Module:
         use = node.get("use")
         if use is not None:
             return self._reuse(node, use, env=env, site=site)
@@ -181,15 +214,14 @@ class Expander:
         """Build a step that runs a layer of the enclosing module again."""
         for key, _ in args(node):
             raise SpecError(key.mark, f"a use step takes no argument '{key.value}'")
-        target = value_of(use, env)
-        if not isinstance(target, str) or site.scope is None:
+        if not isinstance(use, YScalar) or not _names(use.value) or site.scope is None:
             raise SpecError(use.mark, "use: expected the name of a layer of the enclosing module")
+        target = module_name(use, env)
         site.scope.uses.append((target, use.mark))
         label = "" if site.name is None else str(site.name.value)
         scope = site.scope
-        return Reuse(
-            label, join_path(scope.path, label), scope.depth, target, scope.registered, node.mark
-        )
+        path = join_path(scope.path, label, node.mark)
+        return Reuse(label, path, scope.depth, target, scope.registered, node.mark)
 
     def _container(
         self, node: YMap, env: Env, site: _Site, *, key: str, kind: str | None, functional: bool
@@ -200,8 +232,6 @@ class Expander:
             raise SpecError(node.mark, f"a module made by {key} needs a type (its class name)")
         text, path, depth = self._register(site, functional=functional, mark=node.mark)
         inner = site.scope if functional and site.scope else _Scope(path, depth + 1)
-        if inner.depth > MAX_NESTING:
-            raise SpecError(node.mark, f"modules nest deeper than {MAX_NESTING} levels")
         body = node.get(key)
         assert body is not None
         try:
@@ -223,10 +253,13 @@ class Expander:
         if block.name in self.active:
             cycle = " → ".join([*self.active[self.active.index(block.name) :], block.name])
             raise SpecError(call.mark, f"block {block.name} uses itself ({cycle})")
+        self.uses += 1
+        if self.uses > MAX_BLOCK_USES:
+            raise SpecError(call.mark, f"the model uses blocks more than {MAX_BLOCK_USES:,} times")
         bound = bind(block, args(call), env=env, mark=call.mark)
         self.active.append(block.name)
         try:
-            return self._module(block.body, bound, site, label=block.name, functional=functional)
+            return self._within(block.body, bound, site, label=block.name, functional=functional)
         finally:
             self.active.pop()
 
@@ -238,14 +271,15 @@ class Expander:
                 node.mark, f"unknown type '{kind}': no layer or block has that name{hint}"
             )
         text, path, depth = self._register(site, functional=functional, mark=node.mark)
-        _, layer, marks = self.literal.get(id(node)) or self._layer(layer_kind, node, env, path)
+        built = self.literal.get(literal_key(node, layer_kind))
+        _, layer, marks = built or self._layer(layer_kind, node, env, path)
         return self._record(site, Leaf(text, path, depth, layer, node.mark, marks, functional))
 
     def _layer(self, kind: type[Layer], node: YMap, env: Env, path: str) -> _Built:
         """Build a node's layer, and say where each argument was written.
 
-        A node whose arguments hold no expression makes the same layer at every use, so it
-        is built once. Nodes are keyed by identity, and kept, so that no other takes the id.
+        A node whose arguments hold no expression makes the same layer at every use of its
+        type, so it is built once (see `literal_key`).
         """
         given = args(node)
         marks = {str(key.value): value.mark for key, value in given}
@@ -259,7 +293,7 @@ class Expander:
             raise error.within(path) from None
         built = (node, layer, marks)
         if all(is_literal(value) for _, value in given):
-            self.literal[id(node)] = built
+            self.literal[literal_key(node, kind)] = built
         return built
 
     def _record(self, site: _Site, module: M) -> M:
@@ -275,21 +309,31 @@ class Expander:
             return "", "", 0
         if functional:
             text = "" if site.name is None else str(site.name.value)
-            return text, join_path(scope.path, text), scope.depth
+            return text, join_path(scope.path, text, mark), scope.depth
         if site.name is None:
             text = str(scope.counter)
             scope.counter += 1
         else:
-            text = module_name(site.name)
+            text = str(site.name.value)
             first = scope.names.get(text)
             if first is not None:
                 raise SpecError(
                     site.name.mark,
-                    f"a module named '{text}' is already in "
+                    f"a module named {quote(text)} is already in "
                     f"{scope.path or 'the model'} (line {first.line})",
                 )
             scope.names[text] = site.name.mark
-        self.count += 1
-        if self.count > MAX_MODULES:
-            raise SpecError(mark, f"the model expands to more than {MAX_MODULES:,} modules")
-        return text, join_path(scope.path, text), scope.depth
+        return text, join_path(scope.path, text, mark), scope.depth
+
+
+def _names(value: object) -> bool:
+    """Whether a value written in a spec can name a module: text, or a number for a list's."""
+    return isinstance(value, (str, int)) and not isinstance(value, bool)
+
+
+def literal_key(node: YMap, kind: type[Layer]) -> tuple[int, type[Layer]]:
+    """Key a node's literal layer by the node and its type: `type: $kind` may differ per use.
+
+    Nodes are keyed by identity, and kept in the entry, so that no other takes the id.
+    """
+    return id(node), kind

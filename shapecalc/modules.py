@@ -98,7 +98,20 @@ class Model:
     root: Module
     source: str
     description: str = ""
+    files: tuple[str, ...] = ()  # the real paths of the spec file and of what it includes
 
     @property
     def type(self) -> str:
         return self.root.type
+
+
+def count(root: Module) -> int:
+    """Return how many modules a tree holds, `root`, functional ones and uses included."""
+    total, pending = 0, [root]
+    while pending:
+        module = pending.pop()
+        total += 1
+        if isinstance(module, Container):
+            for branch in module.branches:
+                pending.extend(branch)
+    return total

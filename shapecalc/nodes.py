@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import re
 
-from shapecalc.errors import SpecError
+from shapecalc.errors import Mark, SpecError, quote
 from shapecalc.expr import Env, ExprError, evaluate, value_of
-from shapecalc.layers.args import describe
+from shapecalc.layers.args import Value, describe
+from shapecalc.limits import MAX_REPEAT
 from shapecalc.modules import Combine
+from shapecalc.names import check
 from shapecalc.source import YList, YMap, YNode, YScalar
 from shapecalc.syntax import ENTRY_KEYS, NODE_KEYS
 
-MAX_REPEAT = 100_000
 # A pattern, compiled (and cached by re) when a name first uses it: most specs never do.
-_TEMPLATE = r"\$\{[^}]*\}"
+# Its group makes re.split keep each ${…}, at the odd places of what it returns.
+_TEMPLATE = r"(\$\{[^}]*\})"
 
 
 def repeat_count(node: YMap, env: Env, name: YScalar | None) -> int | None:
@@ -21,7 +23,7 @@ def repeat_count(node: YMap, env: Env, name: YScalar | None) -> int | None:
     repeat = node.get("repeat")
     if repeat is None:
         return None
-    if name is not None and "${" not in str(name.value):
+    if name is not None and "$" not in str(name.value):
         raise SpecError(
             repeat.mark,
             f"a repeated child needs a number, in a list, or a name such as "
@@ -35,18 +37,6 @@ def repeat_count(node: YMap, env: Env, name: YScalar | None) -> int | None:
             f"got {describe(count)}; use `when` to leave a module out",
         )
     return count
-
-
-def indexed_name(name: YScalar | None, env: Env) -> YScalar | None:
-    """Return a repeated child's name, its `${…}` parts evaluated in `env`."""
-    if name is None or "${" not in str(name.value):
-        return name
-    mark = name.mark
-    try:
-        text = re.sub(_TEMPLATE, lambda part: str(evaluate(part.group(0), env)), str(name.value))
-    except ExprError as error:
-        raise SpecError(mark, str(error)) from None
-    return YScalar(text, mark)
 
 
 def branches_of(body: YNode, combine: Combine, env: Env) -> tuple[YNode, ...]:
@@ -81,13 +71,16 @@ def check_container_keys(node: YMap, structure: str) -> None:
 
 
 def type_of(node: YMap, env: Env) -> str | None:
+    """Return a node's type, its `$` parts evaluated in `env`, or None when it has none."""
     kind_node = node.get("type")
     if kind_node is None:
         return None
     kind = value_of(kind_node, env)
+    if isinstance(kind_node, YScalar) and isinstance(kind_node.value, str):
+        kind = filled(kind_node.value, kind_node.mark, env)
     if not isinstance(kind, str) or not kind:
         raise SpecError(kind_node.mark, f"type: expected a class name, got {describe(kind)}")
-    return kind
+    return check(kind, kind_node.mark, "the type")
 
 
 def flag(node: YNode | None, env: Env, key: str) -> bool:
@@ -99,12 +92,47 @@ def flag(node: YNode | None, env: Env, key: str) -> bool:
     return value
 
 
-def module_name(key: YScalar) -> str:
-    text = str(key.value)
-    if key.value is None or isinstance(key.value, bool) or not text or "." in text:
-        raise SpecError(key.mark, f"'{text}' cannot name a module (PyTorch forbids '.' and '')")
-    return text
+def module_name(key: YScalar, env: Env) -> str:
+    """Return the name a child's key gives it, its `$` parts evaluated in `env`."""
+    text = _text(filled(str(key.value), key.mark, env), key.mark)
+    if not text or "." in text:
+        raise SpecError(
+            key.mark, f"{quote(text)} cannot name a module (PyTorch forbids '.' and '')"
+        )
+    return check(text, key.mark, "the module name")
 
 
-def join_path(prefix: str, name: str) -> str:
-    return f"{prefix}.{name}" if prefix else name
+def filled(text: str, mark: Mark, env: Env) -> Value:
+    """Evaluate text that names something, written with `$` or not.
+
+    `$name` or `${expression}` alone is its value; elsewhere each `${…}` part is replaced
+    by its value as text, and any other `$` is refused rather than kept as written.
+    """
+    if "$" not in text:
+        return text
+    whole = text.startswith("${") and text.endswith("}") and text.count("${") == 1
+    try:
+        if whole or text[1:].isidentifier():
+            return evaluate(text, env)
+        pieces = re.split(_TEMPLATE, text)
+        if any("$" in literal for literal in pieces[0::2]):
+            raise SpecError(
+                mark, f"{quote(text)} has a $ outside ${{…}}: compute a part as ${{i + 1}}"
+            )
+        return "".join(
+            piece if index % 2 == 0 else _text(evaluate(piece, env), mark)
+            for index, piece in enumerate(pieces)
+        )
+    except ExprError as error:
+        raise SpecError(mark, str(error)) from None
+
+
+def _text(value: Value, mark: Mark) -> str:
+    """Return a computed part of a name as text: only text and whole numbers make names."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise SpecError(
+        mark, f"a name's ${{…}} must give text or a whole number, got {describe(value)}"
+    )

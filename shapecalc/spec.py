@@ -14,41 +14,63 @@ from __future__ import annotations
 
 import os
 
-from shapecalc import loader
+from shapecalc import loader, names
 from shapecalc.blocks import Block, parse_blocks
-from shapecalc.errors import SpecError, did_you_mean
+from shapecalc.errors import Mark, SpecError, did_you_mean, quote
 from shapecalc.expand import Expander
-from shapecalc.expr import value_of
+from shapecalc.expr import Work, value_of
+from shapecalc.limits import MAX_INCLUDES, MAX_PATH_LENGTH
 from shapecalc.modules import Model
 from shapecalc.shape import Shape
 from shapecalc.source import YList, YMap, YNode, YScalar
 
 TOP_KEYS = ("name", "description", "include", "input", "blocks", "model")
+SUFFIXES = (".yaml", ".yml")
 
 
 def load_spec(path: str | os.PathLike[str], source: str) -> Model:
     """Read the spec file at `path`, called `source` in messages."""
-    doc = loader.load(path, source)
+    budget = loader.Budget()
+    doc = loader.load(path, source, budget)
     stem = os.path.splitext(os.path.basename(path))[0]
-    return build_model(doc, source=source, default_name=stem, file=os.fspath(path))
+    return build_model(doc, source=source, default_name=stem, file=os.fspath(path), budget=budget)
 
 
-def build_model(doc: YNode, *, source: str, default_name: str, file: str | None = None) -> Model:
+def build_model(
+    doc: YNode,
+    *,
+    source: str,
+    default_name: str,
+    file: str | None = None,
+    budget: loader.Budget | None = None,
+) -> Model:
     """Build the Model a parsed spec document describes.
 
-    `file` is where the document was read from, which its `include`s are relative to.
+    `file` is where the document was read from, which its `include`s are relative to;
+    they read from `budget`, what the spec and everything it includes may hold.
     """
     _check_top(doc)
     assert isinstance(doc, YMap)
-    name = _text(doc.get("name"), "name") or default_name
-    description = _text(doc.get("description"), "description") or ""
-    shape = _input(_required(doc, "input"))
-    within = () if file is None else (os.path.realpath(file),)
-    expander = Expander(_library(doc, source=source, within=within))
-    root = expander.root(_required(doc, "model"))
+    name = _name(doc, source, default_name)
+    described = doc.get("description")
+    description = "" if described is None else names.description(_text(described), described.mark)
+    library = _Library(file, budget or loader.Budget())
+    with Work():  # the spec's expressions share one budget of work
+        shape = _input(_required(doc, "input"))
+        expander = Expander(library.blocks(doc, source))
+        root = expander.root(_required(doc, "model"))
     if root.functional:
         raise SpecError(root.mark, "the model itself cannot be functional")
-    return Model(name, shape, root, source, description)
+    files = tuple(library.files)
+    return Model(name, shape, root, source, description, files)
+
+
+def _name(doc: YMap, source: str, default: str) -> str:
+    """Return the model's name: the spec's `name:`, else its file's name without .yaml."""
+    node = doc.get("name")
+    if node is None:
+        return names.check(default, Mark(source, 1, 1), "the model's name (its file's name)")
+    return names.check(_text(node, "name"), node.mark, "the model's name")
 
 
 def _check_top(doc: YNode) -> None:
@@ -58,32 +80,101 @@ def _check_top(doc: YNode) -> None:
         if key.value not in TOP_KEYS:
             hint = did_you_mean(str(key.value), TOP_KEYS)
             raise SpecError(
-                key.mark, f"unknown key '{key.value}'{hint}; a spec has " + ", ".join(TOP_KEYS)
+                key.mark,
+                f"unknown key {quote(str(key.value))}{hint}; a spec has " + ", ".join(TOP_KEYS),
             )
 
 
-def _library(doc: YMap, *, source: str, within: tuple[str, ...]) -> dict[str, Block]:
-    """Return the blocks a document includes and defines; its own replace included ones.
+class _Library:
+    """The blocks of a spec and of the files it includes, each file read once.
 
-    `within` are the files being read, innermost last, to refuse an include cycle.
+    Includes reach only YAML files in the folder of the spec that was read, or below it,
+    so that a spec from elsewhere cannot make shapecalc read other files.
     """
-    blocks: dict[str, Block] = {}
-    origins: dict[str, str] = {}
-    for node in _includes(doc.get("include")):
-        path, name = _resolve(node, source=source, within=within)
-        included = loader.load(path, name)
-        _check_top(included)
-        assert isinstance(included, YMap)
-        for block_name, block in _library(included, source=name, within=(*within, path)).items():
-            if block_name in blocks:
-                raise SpecError(
-                    node.mark,
-                    f"block {block_name} comes from both {origins[block_name]} and {name}",
-                )
-            blocks[block_name] = block
-            origins[block_name] = name
-    blocks.update(parse_blocks(doc.get("blocks")))
-    return blocks
+
+    def __init__(self, file: str | None, budget: loader.Budget) -> None:
+        self.file = file
+        self.budget = budget
+        self.files = [] if file is None else [os.path.realpath(file)]  # every file read
+        self.read: dict[str, dict[str, Block]] = {}  # an included file's blocks, by real path
+
+    def blocks(self, doc: YMap, source: str) -> dict[str, Block]:
+        """Return the blocks of the spec's document, its includes' with them."""
+        if self.file is None:
+            return self._blocks(doc, source, "", ())
+        return self._blocks(doc, source, os.path.abspath(self.file), (self.files[0],))
+
+    def _blocks(
+        self, doc: YMap, source: str, here: str, within: tuple[str, ...]
+    ) -> dict[str, Block]:
+        """Return the blocks a document includes and defines; its own replace included ones.
+
+        `here` is the document's file; `within` the real paths of the files being read,
+        innermost last, to refuse a cycle.
+        """
+        blocks: dict[str, Block] = {}
+        origins: dict[str, str] = {}
+        for node in _includes(doc.get("include")):
+            lexical, name = self._resolve(node, source, here)
+            path = os.path.realpath(lexical)
+            if path in within:
+                raise SpecError(node.mark, f"{node.value} includes itself, through this include")
+            included = self._included(lexical, name, (*within, path), node.mark)
+            for block_name, block in included.items():
+                if blocks.get(block_name, block) is not block:  # one file by two paths is fine
+                    raise SpecError(
+                        node.mark,
+                        f"block {block_name} comes from both {origins[block_name]} and {name}",
+                    )
+                blocks[block_name] = block
+                origins.setdefault(block_name, name)
+        blocks.update(parse_blocks(doc.get("blocks")))
+        return blocks
+
+    def _included(
+        self, lexical: str, name: str, within: tuple[str, ...], mark: Mark
+    ) -> dict[str, Block]:
+        """Return the blocks of an included file, reading it the first time only.
+
+        `mark` is the include's, where a file that cannot be read is reported.
+        """
+        path = within[-1]
+        if path not in self.read:
+            if len(self.files) > MAX_INCLUDES:  # the spec itself, and as many includes
+                raise SpecError(mark, f"include: a spec may include at most {MAX_INCLUDES} files")
+            try:
+                included = loader.load(lexical, name, self.budget, regular=True)
+            except SpecError as error:
+                if isinstance(error.mark, Mark):  # within the file: its own place
+                    raise
+                raise SpecError(mark, f"include: {name}: {error.what}") from None
+            _check_top(included)
+            assert isinstance(included, YMap)
+            self.files.append(path)
+            self.read[path] = self._blocks(included, name, lexical, within)
+        return self.read[path]
+
+    def _resolve(self, node: YScalar, source: str, here: str) -> tuple[str, str]:
+        """Return an included file's path, relative to the including one, and its name."""
+        if self.file is None:
+            raise SpecError(node.mark, "include works only in a spec read from a file")
+        relative = names.check(str(node.value), node.mark, "include:", limit=MAX_PATH_LENGTH)
+        if os.path.isabs(relative) or not relative.endswith(SUFFIXES):
+            raise SpecError(
+                node.mark, f"include: {quote(relative)} is not a relative path to a .yaml file"
+            )
+        top = os.path.dirname(os.path.abspath(self.file))
+        lexical = os.path.normpath(os.path.join(os.path.dirname(here), relative))
+        if os.path.commonpath([top, lexical]) != top:
+            raise SpecError(
+                node.mark,
+                f"include: {quote(relative)} is outside the spec's folder; includes reach that "
+                "folder and those below it",
+            )
+        if not os.path.lexists(lexical):
+            raise SpecError(node.mark, f"include: no spec file {relative} beside {source}")
+        parent = os.path.dirname(source)
+        return lexical, relative if parent in {"", "."} else os.path.join(parent, relative)
 
 
 def _includes(node: YNode | None) -> list[YScalar]:
@@ -96,21 +187,6 @@ def _includes(node: YNode | None) -> list[YScalar]:
     return list(items)  # type: ignore[arg-type]
 
 
-def _resolve(node: YScalar, *, source: str, within: tuple[str, ...]) -> tuple[str, str]:
-    """Return an included file's path, relative to the including one, and its name."""
-    if not within:
-        raise SpecError(node.mark, "include works only in a spec read from a file")
-    relative = str(node.value)
-    path = os.path.realpath(os.path.join(os.path.dirname(within[-1]), relative))
-    folder = os.path.dirname(source)
-    name = relative if folder in {"", "."} else os.path.join(folder, relative)
-    if path in within:
-        raise SpecError(node.mark, f"{relative} includes itself, through this include")
-    if not os.path.isfile(path):
-        raise SpecError(node.mark, f"include: no spec file {relative} beside {source}")
-    return path, name
-
-
 def _required(doc: YMap, key: str) -> YNode:
     node = doc.get(key)
     if node is None:
@@ -118,9 +194,7 @@ def _required(doc: YMap, key: str) -> YNode:
     return node
 
 
-def _text(node: YNode | None, key: str) -> str | None:
-    if node is None:
-        return None
+def _text(node: YNode, key: str = "description") -> str:
     if not isinstance(node, YScalar) or not isinstance(node.value, str):
         raise SpecError(node.mark, f"{key}: expected text")
     return node.value

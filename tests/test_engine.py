@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -197,3 +198,35 @@ def test_without_fields_rows_differ_only_in_their_field(resnet18: Model) -> None
         full.total_params,
         full.total_macs,
     )
+
+
+def test_a_long_dense_block_costs_linear_time() -> None:
+    """20,000 layers, each taking the concatenation of every earlier output."""
+    model = spec("""
+        input: [1, 4, 4]
+        model:
+          type: _DenseBlock
+          dense:
+            - {type: Conv2d, out_channels: 1, kernel_size: 1, repeat: 20000}
+    """)
+    started = time.perf_counter()
+    result = infer(model, model.input, fields=False)
+    assert time.perf_counter() - started < 2
+    assert result.output == Shape((20_001, 4, 4))
+
+
+def test_sizes_beyond_any_tensor_are_refused() -> None:
+    """Concatenating a map with itself 300 times would make 2^300 channels."""
+    doubling = "{type: Twice, cat: [[], []]}"
+    model = spec(f"input: [3, 2, 2]\nmodel: [{{{doubling[1:-1]}, repeat: 300}}]\n")
+    with pytest.raises(ShapeError) as caught:
+        infer(model, model.input)
+    assert str(caught.value) == (
+        "net.yaml:2:9: 254: a size of the output has more than 256 bits (about 10^77): "
+        "no tensor is that large"
+    )
+
+
+def test_an_input_beyond_any_tensor_is_refused(resnet18: Model) -> None:
+    with pytest.raises(ShapeError, match=r"^a size of the input has more than 256 bits"):
+        infer(resnet18, Shape((3, 2**300, 7)))

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from shapecalc import loader
 from shapecalc.cli import main
+from shapecalc.errors import did_you_mean, quote
 
 ERRORS = Path(__file__).resolve().parent / "errors"
 FILES = sorted(ERRORS.glob("*.yaml"))
@@ -110,3 +111,27 @@ def test_a_directory_and_an_unreadable_file(
         1,
         "error: locked.yaml: cannot be read: Permission denied\n",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        pytest.param("conv1", "'conv1'", id="plain"),
+        pytest.param("a\x1b]0;title\x07b", "'a\\x1b]0;title\\x07b'", id="escape"),
+        pytest.param("x\u202eb", "'x\\u202eb'", id="bidi"),
+        pytest.param("line\nerror: forged", "'line\\nerror: forged'", id="newline"),
+        pytest.param("it's", '"it\'s"', id="quote"),
+        pytest.param("卷积", "'卷积'", id="printable-unicode"),
+        pytest.param("n" * 200, "'" + "n" * 80 + "…'", id="long"),
+    ],
+)
+def test_quoted_text_is_escaped_and_cut(text: str, shown: str) -> None:
+    assert quote(text) == shown
+
+
+def test_suggestions_stay_fast_over_many_long_names() -> None:
+    names = [f"{'ab' * 50}{n}" for n in range(100_000)]
+    started = time.perf_counter()
+    assert did_you_mean("ab" * 50 + "x", names) != ""
+    assert time.perf_counter() - started < 1
+    assert did_you_mean("Conv2D", ["Conv2d", "ReLU"]) == " (did you mean 'Conv2d'?)"

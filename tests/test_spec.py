@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,6 +13,7 @@ from conftest import spec
 from shapecalc.engine import infer
 from shapecalc.errors import SpecError
 from shapecalc.layers.conv import Conv2d
+from shapecalc.limits import MAX_INCLUDES
 from shapecalc.loader import parse
 from shapecalc.modules import Combine, Container, Leaf, Model, Module
 from shapecalc.shape import Shape
@@ -467,6 +470,44 @@ def test_include_shares_blocks(write_spec: Callable[..., Path]) -> None:
             id="twice",
         ),
         pytest.param(
+            {"net.yaml": "include: ../up.yaml\ninput: [1]\nmodel: ReLU\n"},
+            "net.yaml:1:10: include: '../up.yaml' is outside the spec's folder; includes reach "
+            "that folder and those below it",
+            id="outside",
+        ),
+        pytest.param(
+            {"net.yaml": "include: sub/../../up.yaml\ninput: [1]\nmodel: ReLU\n"},
+            "net.yaml:1:10: include: 'sub/../../up.yaml' is outside the spec's folder; includes "
+            "reach that folder and those below it",
+            id="outside-by-dots",
+        ),
+        pytest.param(
+            {"net.yaml": "include: /etc/passwd.yaml\ninput: [1]\nmodel: ReLU\n"},
+            "net.yaml:1:10: include: '/etc/passwd.yaml' is not a relative path to a .yaml file",
+            id="absolute",
+        ),
+        pytest.param(
+            {"net.yaml": "include: notes.txt\ninput: [1]\nmodel: ReLU\n"},
+            "net.yaml:1:10: include: 'notes.txt' is not a relative path to a .yaml file",
+            id="not-yaml",
+        ),
+        pytest.param(
+            {"net.yaml": 'include: "a\\e[2J.yaml"\ninput: [1]\nmodel: ReLU\n'},
+            "net.yaml:1:10: include: 'a\\x1b[2J.yaml' holds '\\x1b', which is not printable: "
+            "names and text may not hold control, format or line-separator characters",
+            id="control-character",
+        ),
+        pytest.param(
+            {
+                "net.yaml": "include: [a.yaml, b.yaml]\ninput: [1]\nmodel: ReLU\n",
+                "a.yaml": "blocks: {B: {type: ReLU}}\n" + "#" * 1_200_000 + "\n",
+                "b.yaml": "blocks: {C: {type: ReLU}}\n" + "#" * 1_200_000 + "\n",
+            },
+            "net.yaml:1:19: include: b.yaml: goes beyond the 2,000,000 bytes a spec and its "
+            "includes may hold",
+            id="shared-budget",
+        ),
+        pytest.param(
             {"net.yaml": "include: 3\ninput: [1]\nmodel: ReLU\n"},
             "net.yaml:1:10: include: expected a spec file's path, or a list of them",
             id="not-a-path",
@@ -486,6 +527,57 @@ def test_include_errors(
     with pytest.raises(SpecError) as caught:
         load_spec(paths["net.yaml"], "net.yaml")
     assert str(caught.value) == message
+
+
+def test_a_library_reached_by_two_paths_is_read_once(write_spec: Callable[..., Path]) -> None:
+    """A diamond (two paths to one library) and the same include twice are fine."""
+    lib = write_spec("blocks:\n  Act: {type: ReLU}\n", "_lib.yaml")
+    a = write_spec("include: _lib.yaml\nblocks:\n  A: {type: Act}\n", "_a.yaml")
+    b = write_spec("include: [_lib.yaml, _lib.yaml]\nblocks:\n  B: {type: Act}\n", "_b.yaml")
+    main = write_spec(
+        "include: [_a.yaml, _b.yaml]\ninput: [3, 8, 8]\nmodel: {children: {a: A, b: B}}\n"
+    )
+    model = load_spec(main, "net.yaml")
+    assert rows(model) == ["a ReLU 1", "b ReLU 1"]
+    assert set(model.files) == {str(path.resolve()) for path in (main, lib, a, b)}
+
+
+def test_include_fan_out_reads_each_file_once(write_spec: Callable[..., Path]) -> None:
+    """Each file including the next ten times: 30 files, not 10^30 reads."""
+    for n in range(30):
+        write_spec(f"include: [{', '.join([f'_f{n + 1}.yaml'] * 10)}]\n", f"_f{n}.yaml")
+    write_spec("blocks:\n  Act: {type: ReLU}\n", "_f30.yaml")
+    main = write_spec("include: _f0.yaml\ninput: [3, 8, 8]\nmodel: Act\n")
+    started = time.perf_counter()
+    model = load_spec(main, "net.yaml")
+    assert time.perf_counter() - started < 1
+    assert len(model.files) == 32
+
+
+def test_includes_are_bounded(write_spec: Callable[..., Path]) -> None:
+    for n in range(MAX_INCLUDES + 1):
+        write_spec(f"include: _f{n + 1}.yaml\n", f"_f{n}.yaml")
+    write_spec("blocks: {}\n", f"_f{MAX_INCLUDES + 1}.yaml")
+    main = write_spec("include: _f0.yaml\ninput: [3, 8, 8]\nmodel: ReLU\n")
+    with pytest.raises(SpecError, match=f"a spec may include at most {MAX_INCLUDES} files$"):
+        load_spec(main, "net.yaml")
+
+
+@pytest.mark.parametrize(
+    ("make", "kind"),
+    [
+        pytest.param(os.mkfifo, "a FIFO", id="fifo"),
+        pytest.param(os.mkdir, "a directory", id="directory"),
+    ],
+)
+def test_an_include_that_is_not_a_file_says_what_it_is(
+    make: Callable[[Path], None], kind: str, write_spec: Callable[..., Path]
+) -> None:
+    main = write_spec("include: lib.yaml\ninput: [3, 8, 8]\nmodel: ReLU\n")
+    make(main.parent / "lib.yaml")
+    with pytest.raises(SpecError) as caught:
+        load_spec(main, "net.yaml")
+    assert str(caught.value).startswith(f"net.yaml:1:10: include: lib.yaml: is {kind}")
 
 
 def test_include_needs_a_file() -> None:

@@ -3,13 +3,14 @@
 Run where torch and torchvision are installed (never a dependency of shapecalc):
 
     python3 -m venv /tmp/tv && /tmp/tv/bin/pip install torch==2.14.1 torchvision==0.29.1
-    /tmp/tv/bin/python tools/record_torch.py [constructs] [resnet18] [windows] [zoo]
+    /tmp/tv/bin/python tools/record_torch.py [constructs] [per_use] [resnet18] [windows] [zoo]
 
 It writes tests/data/torch_zoo.json (for every model of the zoo, each module's path, type
 and parameters, and at each of several sizes its output shape and MACs, or the module
 running when PyTorch raised and its message), tests/data/torch_constructs.json (the same
 for tests/specs/constructs.yaml, with each axis's largest field and step measured over
 every output position),
+tests/data/torch_per_use.json (the same for tests/specs/per_use.yaml at two sizes),
 tests/data/torch_resnet18.json (every module's path, type, output shape and
 parameter count for torchvision's resnet18 at many input sizes) and
 tests/data/torch_windows.json (the output height of conv2d, max_pool2d and avg_pool2d over
@@ -21,6 +22,7 @@ from __future__ import annotations
 import itertools
 import json
 import sys
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -274,6 +276,41 @@ def axis_fields(
     return fields, steps
 
 
+class PerUse(nn.Module):  # type: ignore[misc]
+    """The twin of tests/specs/per_use.yaml: each use of a block is its own module."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.a = nn.Sequential(nn.MaxPool2d(2))
+        self.b = nn.Sequential(nn.AvgPool2d(2))
+        self.c = self.named(1, 3, 8, "out")
+        self.d = self.named(2, 8, 16, "end")
+        self.e = nn.Sequential(nn.Identity())
+        self.f = nn.Sequential(nn.Flatten())
+
+    @staticmethod
+    def named(stage: int, channels: int, width: int, tail: str) -> nn.Sequential:
+        conv = nn.Conv2d(channels, width, 3, padding=1)
+        layers = {f"block{stage}": conv, f"act{stage * 10}": nn.ReLU(), tail: nn.Identity()}
+        return nn.Sequential(OrderedDict(layers))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        for child in (self.a, self.b, self.c, self.d, self.e, self.f):
+            x = child(x)
+        return x
+
+
+PER_USE_SIZES = [(12, 12), (9, 14)]
+
+
+def record_per_use() -> dict[str, Any]:
+    model = PerUse().eval()
+    cases = [
+        {"input": [3, *size], "rows": module_rows(model, size, "cpu")} for size in PER_USE_SIZES
+    ]
+    return {"recorded_with": versions(), "model": "per_use", "cases": cases}
+
+
 def record_constructs() -> dict[str, Any]:
     model = Constructs().eval()
     rows = module_rows(model, CONSTRUCTS_SIZE, "cpu")
@@ -431,6 +468,7 @@ def record_zoo() -> dict[str, Any]:
 
 RECORDS = {
     "constructs": ("torch_constructs.json", record_constructs),
+    "per_use": ("torch_per_use.json", record_per_use),
     "resnet18": ("torch_resnet18.json", record_resnet18),
     "windows": ("torch_windows.json", record_windows),
     "zoo": ("torch_zoo.json", record_zoo),
@@ -438,7 +476,7 @@ RECORDS = {
 
 
 def main() -> None:
-    """Record what the arguments name (constructs, resnet18, windows, zoo), else all."""
+    """Record what the arguments name (constructs, per_use, resnet18, windows, zoo), else all."""
     DATA.mkdir(parents=True, exist_ok=True)
     for record in sys.argv[1:] or RECORDS:
         file_name, make = RECORDS[record]
