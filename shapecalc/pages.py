@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from shapecalc import api, catalog
-from shapecalc.files import write_atomically
+from shapecalc.files import write_output
 from shapecalc.formats.text import compact, grouped
 
 FOLDER = Path("docs") / "models"
@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> None:
     folder = Path(args[0]) if args else FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     for file_name, text in pages().items():
-        write_atomically(folder / file_name, text)
+        write_output(str(folder / file_name), text)
         print(f"wrote {folder / file_name}")
 
 
