@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
+import string
 from collections.abc import Callable
 
 import pytest
-from conftest import RESNET18_TOP
+from conftest import RESNET18_TOP, spec
 
 from shapecalc.engine import Result, infer
-from shapecalc.formats import Format, Options, View, text
-from shapecalc.formats.columns import CSV, TABLE, Column, parse
+from shapecalc.formats import Format, Options, View, columns, text
+from shapecalc.formats.columns import CSV, TABLE, Column, Sheet, parse
+from shapecalc.memory import DType
 from shapecalc.modules import Model
+from shapecalc.shape import Shape
 
 
 @pytest.fixture(scope="module")
@@ -213,3 +217,248 @@ def test_svg_is_a_drawing(result: Result) -> None:
 def test_every_format_renders(result: Result, write_spec: Callable[[str], object]) -> None:
     for fmt in Format:
         assert text(result, fmt, Options(explain=True, depth=2))
+
+
+# Printable names that would be markup, a formula or a cell's end somewhere, and beyond ASCII.
+HOSTILE = [
+    "conv[/red]",
+    "[link=javascript:alert(1)]x[/link]",
+    "[bold]x",
+    "<script>alert(1)</script>",
+    '=HYPERLINK("http://x")',
+    "+1",
+    "-2",
+    "@SUM(A1)",
+    "a|b",
+    "a\\|b",
+    "`x`",
+    "\\",
+    "&lt;",
+    "*x*",
+    "_x_",
+    "~~x~~",
+    "![i](http://x)",
+    "http://x",
+    ":smile:",
+    " edges ",
+    "卷积",
+    "😀",
+]
+ASCII_PUNCTUATION = frozenset(string.punctuation)
+FORMULA = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet would start a formula with
+
+
+def hostile(name: str) -> Model:
+    """A model named `name`, whose container and layer are named `name` and the container's
+    type is `name`, followed by a plain layer that must stay itself."""
+    quoted = json.dumps(name, ensure_ascii=False)  # a YAML double-quoted scalar too
+    return spec(
+        f"name: {quoted}\n"
+        "input: [3, 8, 8]\n"
+        "model:\n"
+        "  children:\n"
+        f"    {quoted}:\n"
+        f"      type: {quoted}\n"
+        f"      children: {{{quoted}: {{type: Conv2d, out_channels: 4, kernel_size: 3}}}}\n"
+        "    plain: ReLU\n"
+    )
+
+
+def expected_rows(name: str) -> list[dict[str, str]]:
+    return [
+        {"path": name, "name": name, "type": name},
+        {"path": f"{name}.{name}", "name": name, "type": "Conv2d"},
+        {"path": "plain", "name": "plain", "type": "ReLU"},
+    ]
+
+
+_RAW_CELL = re.compile(r"((?:\\.|[^\\|])*)\|")
+_INLINE = re.compile(r"\\([!-/:-@\[-`{-~])|(&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);)")
+
+
+def markdown_cells(line: str) -> list[str]:
+    """Split a table line as GitHub does: on pipes not escaped, each cell trimmed."""
+    assert line.startswith("|")
+    raw = _RAW_CELL.findall(line[1:])
+    assert "".join(f"{cell}|" for cell in raw) == line[1:], line
+    return [cell.strip(" ") for cell in raw]
+
+
+def markdown_text(cell: str) -> str:
+    """Read a cell that holds no markup: undo backslash escapes of ASCII punctuation and
+    decode entities (an unescaped `&lt;` would be `<`); no other punctuation may be left."""
+    bare = re.sub(r"\\.", "", cell.replace("&#32;", ""))
+    assert not ASCII_PUNCTUATION & set(bare), cell
+    return _INLINE.sub(lambda found: found[1] or html.unescape(found[2]), cell)
+
+
+def _read_markdown(output: str) -> list[dict[str, str]]:
+    lines = [markdown_cells(line) for line in output.split("\n\n", maxsplit=1)[0].splitlines()]
+    assert {len(cells) for cells in lines} == {4}  # every line keeps its shape
+    keys = ["layer", "path", "name", "type"]
+    rows = [dict(zip(keys, map(markdown_text, cells), strict=True)) for cells in lines[2:-1]]
+    for row in rows:
+        assert row.pop("layer").removeprefix("· ") == row["name"]
+    return rows
+
+
+def _read_csv(output: str) -> list[dict[str, str]]:
+    records = list(csv.DictReader(io.StringIO(output)))
+    assert [record["params"] for record in records] == ["112", "112", "0"]  # numbers stay raw
+    return [{key: record[key] for key in ("path", "name", "type")} for record in records]
+
+
+def _read_json(output: str) -> list[dict[str, str]]:
+    layers = json.loads(output)["layers"]
+    return [{key: layer[key] for key in ("path", "name", "type")} for layer in layers]
+
+
+def _read_listing(output: str) -> list[dict[str, str]]:
+    lines = output.splitlines()[1:]
+    return [{"name": line.lstrip("\t").rpartition(":")[0]} for line in lines]
+
+
+def _unformula(cell: str) -> str:
+    """Undo CSV's guard against formulas, checking that no cell is left unguarded."""
+    if cell.startswith("'") and cell[1:].startswith(FORMULA):
+        return cell[1:]
+    assert not cell.startswith(FORMULA), cell
+    return cell
+
+
+READERS: dict[Format, Callable[[str], list[dict[str, str]]]] = {
+    Format.MARKDOWN: _read_markdown,
+    Format.CSV: lambda output: [
+        {key: _unformula(cell) for key, cell in record.items()} for record in _read_csv(output)
+    ],
+    Format.JSON: _read_json,
+    Format.LISTING: _read_listing,
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE, ids=lambda name: name)
+@pytest.mark.parametrize("fmt", list(READERS), ids=lambda fmt: fmt.value)
+def test_names_are_shown_as_they_are(fmt: Format, name: str) -> None:
+    model = hostile(name)
+    chosen = parse("layer,path,name,type") if fmt is Format.MARKDOWN else None
+    output = text(infer(model, model.input), fmt, Options(columns=chosen))
+    expected = expected_rows(name)
+    if fmt is Format.LISTING:
+        expected = [{"name": row["name"]} for row in expected]
+    assert READERS[fmt](output) == expected
+    if fmt is Format.JSON:
+        assert json.loads(output)["model"] == name
+
+
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)"], ids=str)
+def test_csv_cells_that_would_be_formulas_are_text(name: str) -> None:
+    model = hostile(name)
+    records = _read_csv(text(infer(model, model.input), Format.CSV, Options()))
+    assert records[0] == {"path": f"'{name}", "name": f"'{name}", "type": f"'{name}"}
+    assert records[2] == {"path": "plain", "name": "plain", "type": "ReLU"}
+
+
+CONV1 = "112 = ⌊(224 + 2·3 − 1·(7 − 1) − 1) / 2⌋ + 1"
+
+
+@pytest.mark.parametrize(
+    "fmt",
+    [Format.TABLE, Format.MARKDOWN, Format.CSV, Format.HTML, Format.SVG],
+    ids=lambda fmt: fmt.value,
+)
+def test_explain_adds_the_arithmetic_column(result: Result, fmt: Format) -> None:
+    def shown(options: Options) -> str:  # as a reader sees it
+        output = html.unescape(text(result, fmt, options)).replace("\xa0", " ")
+        return output.replace("\\_", "_") if fmt is Format.MARKDOWN else output
+
+    plain = shown(Options(depth=1))
+    explained = shown(Options(depth=1, explain=True))
+    for line in (CONV1, "1 = output_size, pooled from 7"):
+        assert line not in plain
+        assert line in explained
+    assert "arithmetic" not in plain
+    assert "arithmetic" in explained
+
+
+@pytest.mark.parametrize(
+    ("picked", "explain", "header"),
+    [
+        pytest.param(
+            None, True, ",".join(column.value for column in CSV) + ",arithmetic", id="default"
+        ),
+        pytest.param("path,output", True, "path,output,arithmetic", id="picked"),
+        pytest.param("arithmetic,path", True, "arithmetic,path", id="picked-with-it"),
+        pytest.param("path,arithmetic", False, "path,arithmetic", id="picked-alone"),
+    ],
+)
+def test_the_arithmetic_column_is_appended_once(
+    result: Result, picked: str | None, explain: bool, header: str
+) -> None:
+    chosen = parse(picked) if picked else None
+    output = text(result, Format.CSV, Options(columns=chosen, explain=explain, depth=1))
+    records = list(csv.DictReader(io.StringIO(output)))
+    assert output.splitlines()[0] == header
+    assert [record["arithmetic"] for record in records][:4] == [
+        CONV1,
+        "",
+        "",
+        "56 = ⌊(112 + 2·1 − 1·(3 − 1) − 1) / 2⌋ + 1",
+    ]
+
+
+def test_markdown_escapes_the_arithmetic(result: Result) -> None:
+    lines = text(result, Format.MARKDOWN, Options(depth=1, explain=True)).splitlines()
+    cells = {markdown_cells(line)[0]: markdown_cells(line)[-1] for line in lines[2:12]}
+    assert cells["conv1"] == CONV1
+    assert cells["avgpool"] == "1 = output\\_size, pooled from 7"
+    assert cells["bn1"] == ""
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param("resnet18", id="resnet18"),
+        pytest.param(
+            """
+            input: [3, 33, 31]
+            model:
+              - {type: Conv2d, out_channels: 4, kernel_size: [3, 5], dilation: 2, padding: [2, 4]}
+              - {type: Conv2d, out_channels: 4, kernel_size: 3, padding: same}
+              - {type: MaxPool2d, kernel_size: 2, ceil_mode: true}
+              - {type: AdaptiveAvgPool2d, output_size: [2, null]}
+              - {type: Linear, out_features: 5}
+              - children: {flat: Flatten, fc: {type: Linear, out_features: 3}}
+            """,
+            id="layers",
+        ),
+        pytest.param("input: [7]\nmodel: [{type: Linear, out_features: 2}, ReLU]\n", id="vector"),
+    ],
+)
+def test_a_sheet_makes_the_cells_value_and_text_make(resnet18: Model, source: str) -> None:
+    model = resnet18 if source == "resnet18" else spec(source)
+    rows = infer(model, Shape((3, 97, 131)) if model is resnet18 else model.input).rows
+    sheet = Sheet(rows, DType.FLOAT16)
+    for column in Column:
+        assert sheet.values(column) == [columns.value(column, row, DType.FLOAT16) for row in rows]
+        assert sheet.texts(column) == [columns.text(column, row, DType.FLOAT16) for row in rows]
+
+
+def test_huge_figures_are_exact_in_every_format() -> None:
+    """Sizes of 10^70 make MACs of about 4·10^420, far beyond a float (issue: no crash)."""
+    big = 10**70
+    model = spec(f"""
+        input: [{big}, {big}, {big}]
+        model:
+          - {{type: Conv2d, out_channels: {big}, kernel_size: {big}, padding: {big}}}
+          - {{type: MaxPool2d, kernel_size: 2}}
+    """)
+    result = infer(model, model.input)
+    macs = result.rows[0].macs
+    assert macs == big * (2 * big + 1) ** 2 * big * big**2 > 10**420
+    records = list(csv.DictReader(io.StringIO(text(result, Format.CSV, Options()))))
+    assert int(records[0]["macs"]) == macs
+    assert json.loads(text(result, Format.JSON, Options()))["total_macs"] == macs
+    markdown = text(result, Format.MARKDOWN, Options(explain=True))
+    assert markdown_cells(markdown.splitlines()[2])[5] == f"{macs:,}"
+    assert f"- **MACs**: {macs:,} (4.00e420; FLOPs = 2 × MACs = 8.00e420)" in markdown
+    assert f"{2 * big + 1}*{2 * big + 1}" in text(result, Format.LISTING, Options())

@@ -90,8 +90,8 @@ def test_json_of_a_model_that_takes_vectors(write_spec: object) -> None:
     ids=["map", "uneven-map", "vector"],
 )
 def test_rows_are_written_as_json_dumps_writes_them(size: tuple[int, ...]) -> None:
-    """Names with quotes, backslashes, control characters and beyond ASCII; fields that
-    cover the whole input (null sizes); inputs with no field at all."""
+    """Names with quotes, backslashes, markup and beyond ASCII; fields that cover the whole
+    input (null sizes); inputs with no field at all."""
     model = spec(
         """
         input: [3, 64, 64]
@@ -99,7 +99,7 @@ def test_rows_are_written_as_json_dumps_writes_them(size: tuple[int, ...]) -> No
           children:
             'say "hi"': {type: Conv2d, out_channels: 4, kernel_size: 3, stride: 2}
             back\\slash: {type: AdaptiveAvgPool2d, output_size: 1}
-            "tab\\there": Flatten
+            "</script>😀": Flatten
             größe: {type: Linear, out_features: 2}
         """
         if len(size) == 3

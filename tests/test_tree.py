@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 
+import pytest
 from rich.console import Console
+from rich.tree import Tree
 
 from shapecalc.engine import infer
 from shapecalc.formats import Format, Options, write
-from shapecalc.formats.tree import ShapeTree
+from shapecalc.formats.tree import ShapeTree, _guides
 from shapecalc.modules import Model
 from shapecalc.shape import Shape
 
@@ -70,3 +72,26 @@ def test_tree_width_fits_its_longest_line(resnet18: Model) -> None:
         console = Console(file=io.StringIO(), width=view.width, color_system=None)
         console.print(view)
         assert max(len(line) for line in text_of(console).splitlines()) == view.width
+
+
+@pytest.mark.parametrize(
+    "depths",
+    [
+        pytest.param([1], id="one"),
+        pytest.param([1, 1, 1], id="flat"),
+        pytest.param([1, 2, 3, 4], id="chain"),
+        pytest.param([1, 2, 2, 1, 2, 3, 3, 2, 1], id="nested"),
+        pytest.param([1, 2, 3, 1, 2, 3], id="closing-two-levels"),
+    ],
+)
+def test_guides_are_the_ones_rich_draws(depths: list[int]) -> None:
+    tree = Tree("root")
+    parents = [tree]
+    for index, depth in enumerate(depths):
+        del parents[depth:]
+        parents.append(parents[-1].add(str(index)))
+    console = Console(file=io.StringIO(), width=80, color_system=None)
+    console.print(tree)
+    expected = [line.rstrip() for line in text_of(console).splitlines()[1:]]
+    drawn = [guide + str(index) for index, guide in enumerate(_guides(depths))]
+    assert drawn == expected

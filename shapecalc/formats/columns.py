@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from enum import Enum
+from functools import partial
+from operator import attrgetter
+from typing import TYPE_CHECKING, TypeVar
 
 from shapecalc.engine import Result, Row
 from shapecalc.errors import did_you_mean
-from shapecalc.formats.text import field, grouped, stride
+from shapecalc.field import Field
+from shapecalc.formats.explain import arithmetic
+from shapecalc.formats.text import field, grouped, grouped_each, stride
+from shapecalc.layers import Layer
 from shapecalc.layers.conv import Conv2d
 from shapecalc.memory import DType, memory, nbytes
+from shapecalc.shape import Shape
+
+if TYPE_CHECKING:
+    from shapecalc.formats import Options
+
+T = TypeVar("T")
 
 
 class Column(Enum):
@@ -30,6 +42,7 @@ class Column(Enum):
     BYTES = "bytes"  # the output's size at the chosen dtype
     FIELD = "field"
     FIELD_STRIDE = "field_stride"
+    ARITHMETIC = "arithmetic"  # how a layer computes H and W, as --explain shows it
 
     @property
     def heading(self) -> str:
@@ -39,9 +52,15 @@ class Column(Enum):
     def numeric(self) -> bool:
         return self in _NUMERIC
 
+    @property
+    def named(self) -> bool:
+        """Whether the cells are text from the spec (names, paths, types): data, not markup."""
+        return self in _NAMED
+
 
 _HEADINGS = {Column.MACS: "MACs", Column.FIELD_STRIDE: "field stride"}
 _NUMERIC = frozenset({Column.DEPTH, Column.PARAMS, Column.MACS, Column.BYTES})
+_NAMED = frozenset({Column.LAYER, Column.PATH, Column.NAME, Column.TYPE})
 TABLE = (
     Column.LAYER,
     Column.TYPE,
@@ -84,77 +103,35 @@ def parse(names: str | Sequence[str]) -> tuple[Column, ...]:
     return tuple(picked)
 
 
+def shown(options: Options, default: tuple[Column, ...]) -> tuple[Column, ...]:
+    """Return the columns picked, else `default`; with `explain`, the arithmetic column too."""
+    columns = options.columns or default
+    if options.explain and Column.ARITHMETIC not in columns:
+        columns = (*columns, Column.ARITHMETIC)
+    return columns
+
+
 def visible(result: Result, depth: int | None) -> list[Row]:
     """Return the rows down to `depth` (all when None); a collapsed container keeps its sums."""
-    return [row for row in result.rows if depth is None or row.depth <= depth]
+    if depth is None:
+        return list(result.rows)
+    return [row for row in result.rows if row.module.depth <= depth]
 
 
 def value(column: Column, row: Row, dtype: DType) -> int | str:
     """Return a cell as data: numbers as ints, the rest as text without units."""
-    return _VALUES[column](row, dtype)
+    if column.numeric:
+        return _number(column, row, dtype)
+    return _TEXTS[column](row)
 
 
 def text(column: Column, row: Row, dtype: DType) -> str:
     """Return a cell as people read it: shapes as `64@56×56`, numbers with separators."""
     if column is Column.OUTPUT:
         return str(row.shape)
-    cell = value(column, row, dtype)
-    return grouped(cell) if isinstance(cell, int) else cell
-
-
-def _geometry(column: Column, row: Row) -> str:
-    """Return a layer's kernel, stride, padding or all of them; empty where none apply."""
-    parts = _window(row)
-    if parts is None:
-        return ""
-    kernel, step, padding, dilation = parts
-    if column is Column.KERNEL:
-        return kernel
-    if column is Column.STRIDE:
-        return step
-    if column is Column.PADDING:
-        return padding
-    extras = [("s", step, "1"), ("p", padding, "0"), ("d", dilation, "1")]
-    return " ".join([kernel, *(f"{key}{part}" for key, part, plain in extras if part != plain)])
-
-
-def _window(row: Row) -> tuple[str, str, str, str] | None:
-    layer = row.layer
-    axes = layer.windows() if layer is not None else None
-    if axes is not None:
-        height, width = axes
-        return (
-            _pair(height.kernel, width.kernel),
-            _pair(height.stride, width.stride),
-            _pair(height.padding, width.padding),
-            _pair(height.dilation, width.dilation),
-        )
-    if isinstance(layer, Conv2d):  # padding='same' has no fixed window
-        return _pair(*layer.kernel_size), "1", "same", _pair(*layer.dilation)
-    return None
-
-
-def _pair(height: int, width: int) -> str:
-    return str(height) if height == width else f"{height}×{width}"
-
-
-_VALUES: dict[Column, Callable[[Row, DType], int | str]] = {
-    Column.LAYER: lambda row, _: row.name,
-    Column.NAME: lambda row, _: row.name,
-    Column.PATH: lambda row, _: row.path,
-    Column.TYPE: lambda row, _: row.type,
-    Column.DEPTH: lambda row, _: row.depth,
-    Column.KERNEL: lambda row, _: _geometry(Column.KERNEL, row),
-    Column.STRIDE: lambda row, _: _geometry(Column.STRIDE, row),
-    Column.PADDING: lambda row, _: _geometry(Column.PADDING, row),
-    Column.WINDOW: lambda row, _: _geometry(Column.WINDOW, row),
-    Column.OUTPUT: lambda row, _: "×".join(str(dim) for dim in row.shape.dims),
-    Column.PARAMS: lambda row, _: row.params,
-    Column.MACS: lambda row, _: row.macs,
-    Column.BYTES: lambda row, dtype: nbytes(row.shape, dtype),
-    Column.FIELD: lambda row, _: field(row.field),
-    Column.FIELD_STRIDE: lambda row, _: stride(row.field),
-}
+    if column.numeric:
+        return grouped(_number(column, row, dtype))
+    return _TEXTS[column](row)
 
 
 def total(column: Column, result: Result, dtype: DType) -> str:
@@ -171,3 +148,147 @@ def total(column: Column, result: Result, dtype: DType) -> str:
         case Column.BYTES:
             return grouped(memory(result, dtype).activations)
     return ""
+
+
+class Sheet:
+    """Rows' cells a column at a time, as `value` and `text` give them, but made faster.
+
+    A hundred thousand rows share a few layers, shapes and fields: each is worked out once.
+    """
+
+    __slots__ = ("_windows", "dtype", "rows")
+
+    def __init__(self, rows: Sequence[Row], dtype: DType) -> None:
+        self.rows = rows
+        self.dtype = dtype
+        self._windows: list[_Window | None] | None = None
+
+    def values(self, column: Column) -> list[int] | list[str]:
+        """Return the column's cells as `value` does."""
+        return self.numbers(column) if column.numeric else self._strings(column)
+
+    def texts(self, column: Column) -> list[str]:
+        """Return the column's cells as `text` does."""
+        if column.numeric:
+            return grouped_each(self.numbers(column))
+        if column is Column.OUTPUT:
+            return self._per_shape(str)
+        return self._strings(column)
+
+    def numbers(self, column: Column) -> list[int]:
+        """Return a numeric column's cells."""
+        if column is Column.BYTES:
+            return self._per_shape(partial(nbytes, dtype=self.dtype))
+        return list(map(_COUNTS[column], self.rows))
+
+    def _strings(self, column: Column) -> list[str]:
+        part = _PARTS.get(column)
+        if part is not None:
+            return ["" if window is None else window[part] for window in self._windowed()]
+        if column is Column.OUTPUT:
+            return self._per_shape(_dims)
+        if column is Column.FIELD:
+            return self._per_field(field)
+        if column is Column.FIELD_STRIDE:
+            return self._per_field(stride)
+        return list(map(_TEXTS[column], self.rows))
+
+    def _windowed(self) -> list[_Window | None]:
+        if self._windows is None:
+            made: dict[int, _Window | None] = {}
+            windows = []
+            for layer in map(_LAYER, self.rows):
+                key = id(layer)  # the rows keep their layers, and so their ids, alive
+                if key not in made:
+                    made[key] = _window(layer)
+                windows.append(made[key])
+            self._windows = windows
+        return self._windows
+
+    def _per_shape(self, show: Callable[[Shape], T]) -> list[T]:
+        made: dict[tuple[int, ...], T] = {}
+        cells = []
+        for shape in map(_SHAPE, self.rows):
+            cell = made.get(shape.dims)
+            if cell is None:
+                cell = made[shape.dims] = show(shape)
+            cells.append(cell)
+        return cells
+
+    def _per_field(self, show: Callable[[Field | None], str]) -> list[str]:
+        # A row's field is often the row before's, passed on by a layer that keeps it; a
+        # dict by identity would hold an entry a row where fields differ, as after convolutions.
+        cells = []
+        last: Field | None = None
+        cell = show(None)
+        for reach in map(_FIELD, self.rows):
+            if reach is not last:
+                last, cell = reach, show(reach)
+            cells.append(cell)
+        return cells
+
+
+_Window = tuple[str, str, str, str]  # kernel, stride, padding, and all of them: `7 s2 p3`
+_PARTS = {Column.KERNEL: 0, Column.STRIDE: 1, Column.PADDING: 2, Column.WINDOW: 3}
+_LAYER = attrgetter("layer")
+_SHAPE = attrgetter("shape")
+_FIELD = attrgetter("field")
+
+
+def _window(layer: Layer | None) -> _Window | None:
+    """Return a layer's kernel, stride, padding and all of them; None where none apply."""
+    axes = layer.windows() if layer is not None else None
+    if axes is not None:
+        height, width = axes
+        kernel = _pair(height.kernel, width.kernel)
+        step = _pair(height.stride, width.stride)
+        padding = _pair(height.padding, width.padding)
+        dilation = _pair(height.dilation, width.dilation)
+    elif isinstance(layer, Conv2d):  # padding='same' has no fixed window
+        kernel, step, padding = _pair(*layer.kernel_size), "1", "same"
+        dilation = _pair(*layer.dilation)
+    else:
+        return None
+    extras = [("s", step, "1"), ("p", padding, "0"), ("d", dilation, "1")]
+    whole = " ".join([kernel, *(f"{key}{part}" for key, part, plain in extras if part != plain)])
+    return kernel, step, padding, whole
+
+
+def _pair(height: int, width: int) -> str:
+    return str(height) if height == width else f"{height}×{width}"
+
+
+def _dims(shape: Shape) -> str:
+    return "×".join(map(str, shape.dims))
+
+
+def _part(column: Column) -> Callable[[Row], str]:
+    def cell(row: Row) -> str:
+        window = _window(row.layer)
+        return "" if window is None else window[_PARTS[column]]
+
+    return cell
+
+
+def _number(column: Column, row: Row, dtype: DType) -> int:
+    if column is Column.BYTES:
+        return nbytes(row.shape, dtype)
+    return _COUNTS[column](row)
+
+
+_COUNTS: dict[Column, Callable[[Row], int]] = {
+    Column.DEPTH: attrgetter("module.depth"),
+    Column.PARAMS: attrgetter("params"),
+    Column.MACS: attrgetter("macs"),
+}
+_TEXTS: dict[Column, Callable[[Row], str]] = {
+    Column.LAYER: attrgetter("module.name"),
+    Column.NAME: attrgetter("module.name"),
+    Column.PATH: attrgetter("module.path"),
+    Column.TYPE: attrgetter("module.type"),
+    **{column: _part(column) for column in _PARTS},
+    Column.OUTPUT: lambda row: _dims(row.shape),
+    Column.FIELD: lambda row: field(row.field),
+    Column.FIELD_STRIDE: lambda row: stride(row.field),
+    Column.ARITHMETIC: lambda row: arithmetic(row) or "",
+}

@@ -3,71 +3,113 @@
 from __future__ import annotations
 
 import io
+from collections import Counter
+from itertools import accumulate
 from typing import TYPE_CHECKING, TextIO
 
 from rich.console import Console
 
 from shapecalc.engine import Result
-from shapecalc.errors import ShapeError
+from shapecalc.errors import ShapeError, UsageError
 from shapecalc.formats import Format, Options, View
+from shapecalc.formats.text import grouped
 from shapecalc.formats.tree import ShapeTree
+from shapecalc.limits import MAX_DRAWN_ROWS
 from shapecalc.modules import Model
 from shapecalc.shape import Shape
 
-if TYPE_CHECKING:  # rich.table imports decimal and fractions: not for a tree
+if TYPE_CHECKING:  # the table is imported only when drawn
     from shapecalc.formats.table import ShapeTable
 
 
 def show(result: Result, fmt: Format, stream: TextIO, options: Options) -> None:
     """Print the tree or the table, in colour on a terminal; lines are never wrapped or cut."""
+    from shapecalc._streams import write
+
     console = Console(file=stream, highlight=False)
     if not console.is_terminal:
-        stream.write(document(result, fmt, options))
+        write(stream, document(result, fmt, options))
         return
-    _print(_view(result, fmt, options), console)
+    _print(_view(result, fmt, options), console, stream)
 
 
 def show_partial(model: Model, shape: Shape, error: ShapeError, stream: TextIO) -> None:
     """Print the tree up to the layer that failed, and say where it stopped."""
-    _print(ShapeTree.partial(model, shape, error), Console(file=stream, highlight=False))
+    view = ShapeTree.partial(model, shape, error)
+    _print(view, Console(file=stream, highlight=False), stream)
 
 
-def _print(view: ShapeTree | ShapeTable, console: Console) -> None:
+def _print(view: ShapeTree | ShapeTable, console: Console, stream: TextIO) -> None:
+    """Render `view` as the console would print it, then write it to `stream`, whole.
+
+    Rich writes to its file in pieces, each of which can fail part way; the text it would
+    have written, colours and an ASCII console's guides included, is written in one go.
+    """
+    from shapecalc._streams import write
+
     # A narrow terminal wraps long lines itself, which beats rich splitting a cell.
     console.width = max(console.width, _width(view, console))
-    console.print(view)
+    with console.capture() as captured:
+        console.print(view)
+    write(stream, captured.get())
 
 
 def document(result: Result, fmt: Format, options: Options) -> str:
     """Return the tree or table as plain text, or an HTML or SVG document of it."""
-    exporting = fmt in (Format.HTML, Format.SVG)
+    view = _view(result, fmt, options)
+    if fmt not in (Format.HTML, Format.SVG):
+        return view.plain()
     console = Console(
         file=io.StringIO(),
-        record=exporting,
+        record=True,
         highlight=False,
         color_system=None,
         force_terminal=False,
         legacy_windows=False,
+        width=view.width,
     )
-    view = _view(result, fmt, options)
-    console.width = _width(view, console)
-    console.print(view)
+    console.print(view, crop=False)
     if fmt is Format.HTML:
         return console.export_html(inline_styles=True)
-    if fmt is Format.SVG:
-        return console.export_svg(title=f"shapecalc {result.model.name}")
-    output = console.file
-    assert isinstance(output, io.StringIO)
-    return "".join(line.rstrip() + "\n" for line in output.getvalue().splitlines())
+    import zlib
+
+    title = f"shapecalc {result.model.name}"
+    # rich would name the drawing's styles after a hash of every segment's repr: slow.
+    unique = zlib.adler32(f"{title}\n{view.plain()}".encode("utf-8", "surrogatepass"))
+    return console.export_svg(title=title, unique_id=f"terminal-{unique}")
 
 
 def _view(result: Result, fmt: Format, options: Options) -> ShapeTree | ShapeTable:
+    """Lay out the tree or the table, once its rows are known to fit in a drawing."""
+    _check_size(result, fmt, options)
     if fmt is Format.TREE or (fmt is not Format.TABLE and options.view is View.TREE):
         return ShapeTree.of(result, options)
     from shapecalc.formats.table import ShapeTable
 
-    return ShapeTable(result, options)
+    return ShapeTable.of(result, options)
+
+
+def _check_size(result: Result, fmt: Format, options: Options) -> None:
+    """Refuse more rows than MAX_DRAWN_ROWS, naming a depth that fits, if any does."""
+    if len(result.rows) <= MAX_DRAWN_ROWS:
+        return
+    by_depth = Counter(row.depth for row in result.rows)
+    deepest = options.depth if options.depth is not None else max(by_depth)
+    counts = list(accumulate(by_depth[depth] for depth in range(1, deepest + 1)))
+    if counts[-1] <= MAX_DRAWN_ROWS:
+        return
+    fits = [depth for depth, count in enumerate(counts, 1) if count <= MAX_DRAWN_ROWS]
+    advice = (
+        f"draw fewer with --depth {fits[-1]} ({grouped(counts[fits[-1] - 1])} rows), or use"
+        if fits
+        else f"even --depth 1 has {grouped(counts[0])} rows: use"
+    )
+    raise UsageError(
+        f"--format {fmt.value}",
+        f"{grouped(counts[-1])} rows are more than the {grouped(MAX_DRAWN_ROWS)} a drawing "
+        f"holds; {advice} the listing, json, csv or markdown format",
+    )
 
 
 def _width(view: ShapeTree | ShapeTable, console: Console) -> int:
-    return view.width if isinstance(view, ShapeTree) else view.width(console)
+    return view.width

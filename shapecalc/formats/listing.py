@@ -12,16 +12,21 @@ from shapecalc.shape import Shape
 def render(result: Result, options: Options) -> str:
     """Return the listing, one line per module; a container's line is its name alone.
 
-    With `options.explain`, a line whose layer changes H or W ends with its arithmetic as
-    a `# …` comment, as the document's lines do (but correct).
+    Names are written as they are. With `options.explain`, a line whose layer changes H or
+    W ends with its arithmetic as a `# …` comment, as the document's lines do (but correct).
     """
     lines = [f"Input:{_shape(result.input)}"]
+    shapes: dict[tuple[int, ...], str] = {}  # rows share a few shapes
     for row in visible(result, options.depth):
-        shown = row.is_leaf or row.depth == options.depth  # a collapsed container shows its shape
-        text = _shape(row.shape) if shown else ""
+        module = row.module
+        text = ""
+        if row.is_leaf or module.depth == options.depth:  # a collapsed container shows its shape
+            text = shapes.get(row.shape.dims, "")
+            if not text:
+                text = shapes[row.shape.dims] = _shape(row.shape)
         note = arithmetic(row) if options.explain else None
         comment = f" # {note}" if note else ""
-        lines.append("\t" * (row.depth - 1) + f"{row.name}:{text}{comment}")
+        lines.append("\t" * (module.depth - 1) + f"{module.name}:{text}{comment}")
     return "\n".join(lines) + "\n"
 
 

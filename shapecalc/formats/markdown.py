@@ -4,50 +4,88 @@ from __future__ import annotations
 
 import re
 
-from shapecalc.engine import Result
+from shapecalc.engine import Result, Row
 from shapecalc.formats import Options, summary
-from shapecalc.formats.columns import TABLE, Column, text, total, visible
+from shapecalc.formats.columns import TABLE, Column, Sheet, shown, total, visible
 
 INDENT = "· "  # per level of depth: leading spaces would vanish in a rendered cell
-_SPECIAL = re.compile(r"([\\|*_`<>\[\]])")
+# What Markdown could read as markup or a cell's end, in the text shapecalc writes itself.
+_MARKUP = re.compile(r"([\\|*_~`<>\[\]!&$])")
+# In names, paths and types, every ASCII punctuation mark: CommonMark shows each one escaped
+# as itself, so no name can make emphasis, a link or an autolink (`:`, `@`, `www.`), an HTML
+# tag or entity, math or an emoji code, or end its cell.
+_PUNCTUATION = re.compile(r"""([!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])""")
+_EDGES = re.compile(r"^ +| +$")
 
 
 def render(result: Result, options: Options) -> str:
     """Return the table, then the summary as a list."""
-    columns = options.columns or TABLE
-    lines = [[column.heading for column in columns]]
-    for row in visible(result, options.depth):
-        cells = [escape(text(column, row, options.dtype)) for column in columns]
-        if Column.LAYER in columns:
-            index = columns.index(Column.LAYER)
-            cells[index] = INDENT * (row.depth - 1) + cells[index]
-        lines.append(cells)
-    lines.append([_bold(escape(total(column, result, options.dtype))) for column in columns])
-    widths = [max(len(line[index]) for line in lines) for index in range(len(columns))]
+    columns = shown(options, TABLE)
+    cells = _columns(columns, visible(result, options.depth), options)
+    headings = [column.heading for column in columns]
+    totals = [_bold(escape(total(column, result, options.dtype))) for column in columns]
+    widths = [
+        max(len(heading), len(last), *map(len, made))
+        for heading, last, made in zip(headings, totals, cells, strict=True)
+    ]
+    line = _template(columns, widths)
     rule = [
         "-" * (width - 1) + ":" if column.numeric else ":" + "-" * (width - 1)
         for column, width in zip(columns, widths, strict=True)
     ]
-    table = [_line(lines[0], columns, widths), "|" + "|".join(f" {cell} " for cell in rule) + "|"]
-    table += [_line(line, columns, widths) for line in lines[1:]]
+    lines = [line.format(*headings), "| " + " | ".join(rule) + " |"]
+    lines += map(line.format, *cells)
+    lines.append(line.format(*totals))
     notes = [
         f"- **{label}**: {escape(value)}" for label, value in summary.entries(result, options.dtype)
     ]
-    return "\n".join(table) + "\n\n" + "\n".join(notes) + "\n"
+    return "\n".join([*lines, "", *notes, ""])
+
+
+def _template(columns: tuple[Column, ...], widths: list[int]) -> str:
+    """Return a format string that pads a whole line: no cell is copied to be padded alone."""
+    fields = (
+        f"{{:{'>' if column.numeric else '<'}{width}}}"
+        for column, width in zip(columns, widths, strict=True)
+    )
+    return "| " + " | ".join(fields) + " |"
+
+
+def _columns(columns: tuple[Column, ...], rows: list[Row], options: Options) -> list[list[str]]:
+    """Return each column's cells, escaped; the layer column indented by depth."""
+    sheet = Sheet(rows, options.dtype)
+    cells = [_escaped(column, sheet.texts(column)) for column in columns]
+    if Column.LAYER in columns:
+        index = columns.index(Column.LAYER)
+        cells[index] = [
+            INDENT * (row.depth - 1) + cell for row, cell in zip(rows, cells[index], strict=True)
+        ]
+    return cells
 
 
 def escape(cell: str) -> str:
-    """Escape what Markdown would read as markup or as a cell's end."""
-    return _SPECIAL.sub(r"\\\1", cell)
+    """Escape what Markdown would read as markup or as a cell's end in shapecalc's own text."""
+    return _MARKUP.sub(r"\\\1", cell)
+
+
+def escape_name(cell: str) -> str:
+    """Escape a name, path or type from a spec so that Markdown shows it as it is."""
+    cell = _PUNCTUATION.sub(r"\\\1", cell)
+    if cell.startswith(" ") or cell.endswith(" "):  # a table trims its cells
+        cell = _EDGES.sub(lambda spaces: "&#32;" * len(spaces.group()), cell)
+    return cell
+
+
+def _escaped(column: Column, cells: list[str]) -> list[str]:
+    """Escape a column's cells; most columns need none, which one search over them finds."""
+    joined = "".join(cells)
+    if column.named:
+        if _PUNCTUATION.search(joined) or " " in joined:
+            return list(map(escape_name, cells))
+    elif _MARKUP.search(joined):
+        return list(map(escape, cells))
+    return cells
 
 
 def _bold(cell: str) -> str:
     return f"**{cell}**" if cell else ""
-
-
-def _line(cells: list[str], columns: tuple[Column, ...], widths: list[int]) -> str:
-    padded = (
-        cell.rjust(width) if column.numeric else cell.ljust(width)
-        for cell, column, width in zip(cells, columns, widths, strict=True)
-    )
-    return "|" + "|".join(f" {cell} " for cell in padded) + "|"

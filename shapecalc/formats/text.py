@@ -1,33 +1,103 @@
-"""Numbers, fields and sizes as people read them; shared by every text format."""
+"""Numbers, fields and sizes as people read them; shared by every text format.
+
+Counts are exact ints of any size (a 10^200-pixel input has MACs beyond any float), so they
+are shown by integer arithmetic alone, rounded half to even on the exact value, and never
+passed whole to `str()` past Python's 4,300-digit limit.
+"""
 
 from __future__ import annotations
 
 from shapecalc.field import Field, Reach
 
-_UNITS = ((10**12, "T"), (10**9, "G"), (10**6, "M"), (10**3, "K"))
+PREFIXES = "KMGTPEZYRQ"  # SI, for 10^3 to 10^30; larger counts are shown as `1.23e33`
+_STR_BELOW = 10**4000  # str() refuses ints of more than 4,300 digits
 
 
 def compact(count: int, *, space: str = "") -> str:
     """Show a count in three significant figures: `9.41K`, `118M`, `1.81G`; below 1000 as is.
 
-    `space` goes between the number and its unit, as in `1.81 G`.
+    Past `Q` (10^30) the count is scientific: `1.23e45`. `space` goes between the number
+    and its unit, as in `1.81 G`.
     """
-    for scale, unit in _UNITS:
-        if count >= scale:
-            value = count / scale
-            digits = 2 if value < 10 else 1 if value < 100 else 0
-            return f"{value:.{digits}f}{space}{unit}"
-    return str(count)
+    if count < 0:
+        return "-" + compact(-count, space=space)
+    if count < 1000:
+        return str(count)
+    figures, exponent = significant(count, 3)
+    text = str(figures)
+    if exponent >= 3 * len(PREFIXES) + 3:
+        return f"{text[0]}.{text[1:]}e{exponent}"
+    point = exponent % 3 + 1
+    number = f"{text[:point]}.{text[point:]}" if point < 3 else text
+    return f"{number}{space}{PREFIXES[exponent // 3 - 1]}"
+
+
+def significant(count: int, figures: int) -> tuple[int, int]:
+    """Round a positive count to `figures` significant digits, half to even.
+
+    Returns the digits as an int of exactly `figures` digits and the decimal exponent of
+    the first: 999,999 to three figures is (100, 6), that is 1.00·10^6.
+    """
+    exponent = magnitude(count)
+    shift = exponent - figures + 1
+    digits = divide(count, 10**shift) if shift > 0 else count * 10**-shift
+    if digits == 10**figures:  # rounding carried into a new digit: 999.6 is 1.00·10^3
+        digits, exponent = digits // 10, exponent + 1
+    return digits, exponent
+
+
+def magnitude(count: int) -> int:
+    """Return the exponent of a positive count's first decimal digit: ⌊log10 count⌋."""
+    # A lower bound from the bit length (log10 2 > 0.30103 - 10^-6), then up to the truth.
+    exponent = max((count.bit_length() - 1) * 301029 // 1_000_000, 0)
+    power = 10 ** (exponent + 1)
+    while power <= count:
+        exponent, power = exponent + 1, power * 10
+    return exponent
+
+
+def divide(count: int, by: int) -> int:
+    """Return count / by for positive ints, rounded half to even."""
+    quotient, remainder = divmod(count, by)
+    twice = 2 * remainder
+    if twice > by or (twice == by and quotient % 2):
+        quotient += 1
+    return quotient
+
+
+def digits(count: int) -> str:
+    """Write an int in decimal, of any size (`str()` stops at 4,300 digits)."""
+    if -_STR_BELOW < count < _STR_BELOW:
+        return str(count)
+    if count < 0:
+        return "-" + digits(-count)
+    half = (magnitude(count) + 1) // 2
+    high, low = divmod(count, 10**half)
+    return digits(high) + digits(low).zfill(half)
 
 
 def grouped(count: int) -> str:
     """Show a count with thousands separators: `11,689,512`."""
-    return f"{count:,}"
+    if -_STR_BELOW < count < _STR_BELOW:
+        return f"{count:,}"
+    text = digits(count)
+    sign = "-" if text[0] == "-" else ""
+    text = text.removeprefix(sign)
+    head = len(text) % 3 or 3
+    return sign + ",".join([text[:head], *(text[at : at + 3] for at in range(head, len(text), 3))])
+
+
+def grouped_each(counts: list[int]) -> list[str]:
+    """Return `grouped` of each count, faster for many."""
+    if counts and min(counts) > -_STR_BELOW and max(counts) < _STR_BELOW:
+        return list(map("{:,}".format, counts))
+    return list(map(grouped, counts))
 
 
 def megabytes(count: int) -> str:
-    """Show bytes in decimal megabytes, as torchinfo does: `46.76 MB`."""
-    return f"{count / 10**6:,.2f} MB"
+    """Show bytes in decimal megabytes to two places, as torchinfo does: `46.76 MB`."""
+    whole, hundredths = divmod(divide(count, 10**4), 100)
+    return f"{grouped(whole)}.{hundredths:02d} MB"
 
 
 def reach(value: Reach) -> str:
@@ -49,5 +119,7 @@ def stride(value: Field | None) -> str:
     """Show an effective stride like a field: `32`, `8×16`; `-` where it is undefined."""
     if value is None:
         return ""
-    parts = [str(axis.stride) if axis.stride is not None else "-" for axis in (value.h, value.w)]
-    return parts[0] if parts[0] == parts[1] else "×".join(parts)
+    height, width = value.h.stride, value.w.stride
+    if height == width:
+        return "-" if height is None else str(height)
+    return f"{'-' if height is None else height}×{'-' if width is None else width}"
