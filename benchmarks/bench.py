@@ -159,11 +159,14 @@ def _to_json(path: Path, times: int) -> None:
 def sweeps(report: Report, command: str) -> None:
     """ResNet18 at every square size from 1 to 1024."""
     import shapecalc
-    from shapecalc.formats.checks import sweep_table
+    from shapecalc.formats import Format
+    from shapecalc.formats.checks import sweep_text
     from shapecalc.sizes import sweep
 
     model = shapecalc.load("resnet18")
-    seconds = timed({"sweep": lambda: sweep_table(sweep(model, range(1, 1025)))}, rounds=5)["sweep"]
+    seconds = timed(
+        {"sweep": lambda: sweep_text(list(sweep(model, range(1, 1025))), Format.TABLE)}, rounds=5
+    )["sweep"]
     report("sweep 1..1024 of resnet18 (in process)", seconds, "s", "< 1", seconds < 1)
     seconds = walls({"sweep": [command, "resnet18", "--sweep", "1:1024"]}, rounds=5)["sweep"]
     report("sweep 1..1024 of resnet18 (whole process)", seconds, "s", "< 1", seconds < 1)

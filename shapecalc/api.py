@@ -15,6 +15,7 @@ import os
 from collections.abc import Sequence
 
 from shapecalc import catalog, engine, inputs
+from shapecalc._modes import check_options
 from shapecalc.engine import Result
 from shapecalc.formats import Format, Options, View, text
 from shapecalc.formats.columns import parse as parse_columns
@@ -58,13 +59,26 @@ def render(
 
     `depth` leaves out deeper modules; `columns` names the tabular formats' columns (e.g.
     "layer,output,params"); `dtype` sizes the memory figures; `explain` adds the arithmetic
-    of each H/W change to the tree, table and listing; `view` is what HTML and SVG show.
+    of each H/W change; `view` is what HTML and SVG show. An option the format would
+    ignore (columns for the tree, say) raises UsageError, as on the command line.
     """
+    fmt, view = Format(format), View(view)
+    given = {
+        name
+        for name, named in (
+            ("--columns", columns is not None),
+            ("--explain", explain),
+            ("--view", view is not View.TABLE),
+            ("--dtype", DType(dtype) is not DType.FLOAT32),
+        )
+        if named
+    }
+    check_options(fmt, given, view)
     options = Options(
         dtype=DType(dtype),
         explain=explain,
         depth=depth,
         columns=None if columns is None else parse_columns(columns),
-        view=View(view),
+        view=view,
     )
-    return text(result, Format(format), options)
+    return text(result, fmt, options)

@@ -7,12 +7,13 @@ import sys
 from collections.abc import Callable
 from enum import Enum
 from functools import partial
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn, TextIO, TypeVar
 
 import click
 
-from shapecalc import __version__, inputs
-from shapecalc.errors import ShapecalcError, ShapeError, UsageError
+from shapecalc import __version__, _streams, inputs
+from shapecalc._modes import Mode, check_format, check_mode, check_options, default
+from shapecalc.errors import ShapecalcError, ShapeError, UsageError, quote
 from shapecalc.formats import EXTENSIONS, Format, Options, View
 from shapecalc.formats.columns import Column
 from shapecalc.formats.columns import parse as parse_columns
@@ -25,7 +26,7 @@ EXAMPLES = """\b
 Examples:
   shapecalc resnet18                     the tree at the spec's default input
   shapecalc resnet18 --input 97x131      any H×W, square or not
-  shapecalc resnet18 -i 1x64x64          C×H×W: a different channel count
+  shapecalc vgg11 -i 1x64x64             C×H×W: one channel, a grey image
   shapecalc resnet18 --format listing    the blog's listing, name:C@H*W
   shapecalc resnet18 -i 225 --explain    each size's arithmetic, and why 225 rounds
   shapecalc resnet18 --sweep 1:1024      which input sizes are clean, uneven or invalid
@@ -58,7 +59,7 @@ def _exit_with(
 
     def show(ctx: click.Context, _: click.Parameter, value: bool) -> None:
         if value:
-            click.echo(text(ctx))
+            _deliver(text(ctx) + "\n", None)
             ctx.exit()
 
     return click.option(
@@ -191,10 +192,23 @@ def main(  # noqa: PLR0917 - click passes every option positionally
     Shapes, parameters, MACs and receptive fields come from PyTorch's arithmetic alone:
     no PyTorch, no forward pass.
     """
-    if list_models:
+    ctx = click.get_current_context()
+    mode = (
+        Mode.LIST
+        if list_models
+        else Mode.SWEEP
+        if sweep is not None
+        else Mode.SMALLEST
+        if smallest
+        else Mode.REPORT
+    )
+    given = _given(ctx) - {mode.value}
+    check_mode(mode, given)
+    chosen = _format(mode, fmt, output)
+    if mode is Mode.LIST:
         from shapecalc.formats import models
 
-        _deliver(models.render(), output)
+        _deliver(models.render(chosen), output)
         return
     if model is None:
         raise click.UsageError("missing MODEL: a built-in name (see --list) or a spec file")
@@ -202,29 +216,52 @@ def main(  # noqa: PLR0917 - click passes every option positionally
 
     network = api.load(model)
     shape = inputs.apply(network.input, size)
-    chosen = _format(fmt, output)
     if sweep is not None:
-        _deliver(_sweep(network, sweep, as_json=chosen is Format.JSON), output)
+        _deliver(_sweep(network, sweep, chosen), output, network)
     elif smallest:
-        _deliver(_smallest(network, shape), output)
+        _deliver(_smallest(network, shape, chosen), output, network)
     else:
+        check_options(chosen, given, View(view))
         options = Options(DType(dtype), explain, depth, columns, View(view))
         _report(network, shape, fmt=chosen, options=options, output=output, quiet=quiet)
 
 
-def _format(fmt: str | None, output: str | None) -> Format:
-    """Return the format asked for, else the one --output's extension names, else the tree."""
+def _given(ctx: click.Context) -> set[str]:
+    """Return the options named on the command line (by their long names), and MODEL."""
+    from click.core import ParameterSource
+
+    given = set()
+    for param in ctx.command.params:
+        if param.name and ctx.get_parameter_source(param.name) not in (
+            None,
+            ParameterSource.DEFAULT,
+        ):
+            long = max(param.opts, key=len)
+            given.add("MODEL" if isinstance(param, click.Argument) else long)
+    return given
+
+
+def _format(mode: Mode, fmt: str | None, output: str | None) -> Format:
+    """Return the format asked for, else the one --output's extension names, else the mode's.
+
+    `.txt` names plain text: the tree of a report, the table of the other modes.
+    """
     if fmt is not None:
-        return Format(fmt)
-    if output is None:
-        return Format.TREE
-    found = EXTENSIONS.get(os.path.splitext(output)[1].lower())
-    if found is None:
-        raise UsageError(
-            "--output",
-            f"cannot tell a format from {os.path.basename(output)!r}; name one with --format",
-        )
-    return found
+        chosen, named_by = Format(fmt), "--format"
+    elif output is None:
+        return default(mode)
+    else:
+        extension = os.path.splitext(output)[1].lower()
+        found = default(mode) if extension == ".txt" else EXTENSIONS.get(extension)
+        if found is None:
+            raise UsageError(
+                "--output",
+                f"cannot tell a format from {quote(os.path.basename(output))}; "
+                "name one with --format",
+            )
+        chosen, named_by = found, "--output"
+    check_format(mode, chosen, named_by)
+    return chosen
 
 
 def _report(
@@ -246,64 +283,69 @@ def _report(
         if fmt is Format.TREE and output is None:  # the tree up to the failure, then the error
             from shapecalc.formats import export
 
-            _guard(partial(export.show_partial, network, shape, error, sys.stdout))
+            _guard(partial(export.show_partial, network, shape, error))
         raise
     if output is None:
-        _guard(lambda: formats.write(result, fmt, sys.stdout, options))
+        _guard(lambda stdout: formats.write(result, fmt, stdout, options))
     else:
-        _deliver(formats.text(result, fmt, options), output)
+        _deliver(formats.text(result, fmt, options), output, network)
     if not quiet:
         for line in checks.warnings(network, result):
-            click.echo(line, err=True)
+            if not _streams.say(f"{line}\n"):
+                raise OutputClosedError  # nobody is left to tell
 
 
-def _sweep(network: Model, sizes: range, *, as_json: bool) -> str:
+def _sweep(network: Model, sizes: range, fmt: Format) -> str:
     from shapecalc.formats import checks
     from shapecalc.sizes import sweep
 
-    samples = sweep(network, sizes)
-    return checks.sweep_json(samples) if as_json else checks.sweep_table(samples)
+    return checks.sweep_text(list(sweep(network, sizes)), fmt)
 
 
-def _smallest(network: Model, shape: Shape) -> str:
+def _smallest(network: Model, shape: Shape, fmt: Format) -> str:
     from shapecalc.formats import checks
     from shapecalc.sizes import smallest
 
     if not shape.is_map:
         raise UsageError("--smallest", f"the model takes a {shape} input, not a C×H×W image")
-    found = smallest(network, shape)
-    height, width = shape.spatial
-    return checks.smallest_text(network, found, height=height, width=width)
+    return checks.smallest_text(network, shape, smallest(network, shape), fmt)
 
 
-def _deliver(text: str, output: str | None) -> None:
-    """Write `text` to the --output file, whole, or to standard output."""
+def _deliver(text: str, output: str | None, network: Model | None = None) -> None:
+    """Write `text` to the --output file, whole, or to standard output.
+
+    The files `network` was read from are never written over.
+    """
     if output is not None:
-        from shapecalc.files import write_atomically
+        from shapecalc.files import write_output
 
-        write_atomically(output, text)
+        write_output(output, text, protect=network.files if network else ())
     else:
-        _guard(lambda: sys.stdout.write(text))
+        _guard(lambda stdout: stdout.write(text))
 
 
-def _guard(write: Callable[[], object]) -> None:
-    """Write to standard output, noticing a reader that has gone, or was never there."""
+def _guard(write: Callable[[TextIO], object]) -> None:
+    """Call `write` with standard output, which writes whole or raises (see _streams).
+
+    A reader that has gone, or was never there, stops the command quietly; a full disk
+    and other failures are an error.
+    """
     if sys.stdout is None:  # started with standard output closed, as `>&-` does
         raise OutputClosedError
     try:
-        write()
-        sys.stdout.flush()
+        write(_streams.whole(sys.stdout))
     except BrokenPipeError:
         raise OutputClosedError from None  # past click, which would otherwise report success
+    except OSError as error:  # a full disk, say
+        raise _streams.cannot_write(error) from None
 
 
 class OutputClosedError(Exception):
-    """Standard output was closed before the output was complete, as `| head` does."""
+    """Standard output or error was closed before the output was complete, as `| head` does."""
 
 
 def _fail(message: str, status: int) -> int:
-    one_line = " ".join(message.splitlines())
-    click.echo(f"error: {one_line}", err=True)
+    _streams.error_line(message)  # nothing if standard error cannot take it: the status says
     return status
 
 

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from shapecalc.errors import UsageError
+from shapecalc.limits import MAX_SIZE_DIGITS, MAX_SWEEP
 from shapecalc.shape import Shape
 
 SEPARATORS = "xX×*"
-MAX_DIGITS = 30
-MAX_SWEEP = 100_000
 SIZE_FORMS = "use 224 (H = W), 224x320 (H×W) or 3x224x224 (C×H×W), each a whole number ≥ 1"
 
 
 def natural(text: str) -> int | None:
-    """Read a whole number of ASCII digits, at most MAX_DIGITS of them; else None."""
+    """Read a whole number of ASCII digits, at most MAX_SIZE_DIGITS of them; else None."""
     text = text.strip()
-    if text.isascii() and text.isdigit() and len(text) <= MAX_DIGITS:
+    if text.isascii() and text.isdigit() and len(text) <= MAX_SIZE_DIGITS:
         return int(text)
     return None
 

@@ -19,6 +19,7 @@ MAX_EXPRESSION_LENGTH = 500  # characters of one ${expression}
 MAX_EXPRESSION_DEPTH = 50  # operators and brackets nested in one expression
 MAX_EXPONENT = 64  # the right side of **
 MAX_LIST_ITEMS = 10_000  # values in a list an expression makes, nested lists' included
+MAX_EXPRESSION_WORK = 20_000_000  # steps of all the expressions of one spec (see _work.py)
 
 # Names and text, as written or made from a template.
 MAX_NAME_LENGTH = 100  # a module's name, a type, the model's name
@@ -28,12 +29,13 @@ MAX_TEXT_LENGTH = 1_000  # a description
 # The module tree.
 MAX_REPEAT = 100_000  # repeat: N
 MAX_MODULES = 100_000  # modules made by expanding the spec, functional ones and uses included
+MAX_BLOCK_USES = 100_000  # blocks used while expanding
 MAX_NESTING = 100  # modules within modules, a block's use of another block included
 
 # The command line.
 MAX_SIZE_DIGITS = 30  # digits of one input size
 MAX_SWEEP = 100_000  # sizes in one --sweep
-MAX_SEARCH_WORK = 250_000  # layers computed by one search: a sweep, --smallest, clean sizes
+MAX_SEARCH_WORK = 100_000  # layers computed by one search: a sweep, --smallest, clean sizes
 MAX_DRAWN_ROWS = 5_000  # rows of the tree, table, html and svg formats
 
 # Messages.

@@ -5,13 +5,23 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from shapecalc.engine import Result, Row, infer
-from shapecalc.errors import ShapecalcError
-from shapecalc.modules import Model
+from shapecalc.errors import ShapecalcError, UsageError
+from shapecalc.limits import MAX_SEARCH_WORK
+from shapecalc.modules import Model, count
 from shapecalc.shape import Shape
 from shapecalc.value import frozen
 
 AXES = ("H", "W")
 SEARCH = 1024  # sizes tried each way for a clean size, and upward for the smallest
+
+
+def reach(model: Model, searches: int, wanted: int = SEARCH) -> int:
+    """Return how many sizes each of `searches` searches may try, up to `wanted`.
+
+    Together they compute at most MAX_SEARCH_WORK modules, so that a search over a
+    large model stops short rather than running for minutes.
+    """
+    return min(wanted, MAX_SEARCH_WORK // (searches * count(model.root)))
 
 
 @frozen
@@ -76,11 +86,16 @@ def is_clean(model: Model, shape: Shape, axis: int) -> bool:
     return isinstance(result, Result) and all(item.axis != axis for item in uneven(result))
 
 
-def nearest_clean(model: Model, shape: Shape, axis: int) -> tuple[int | None, int | None]:
-    """Return the nearest clean sizes along `axis` below and above the current one."""
+def nearest_clean(
+    model: Model, shape: Shape, axis: int, within: int
+) -> tuple[int | None, int | None]:
+    """Return the nearest clean sizes along `axis` below and above the current one.
+
+    Each way, at most `within` sizes are tried.
+    """
     size = shape.spatial[axis]
-    below = (n for n in range(size - 1, max(size - SEARCH, 0), -1))
-    above = (n for n in range(size + 1, size + SEARCH))
+    below = (n for n in range(size - 1, max(size - within - 1, 0), -1))
+    above = (n for n in range(size + 1, size + within + 1))
     return (
         next((n for n in below if is_clean(model, resize(shape, axis, n), axis)), None),
         next((n for n in above if is_clean(model, resize(shape, axis, n), axis)), None),
@@ -111,7 +126,22 @@ class Sample:
 
 
 def sweep(model: Model, sizes: range) -> Iterator[Sample]:
-    """Try each square input size of `sizes`, keeping the model's input channels."""
+    """Try each square input size of `sizes`, keeping the model's input channels.
+
+    Raises UsageError at once when the sweep would compute more than MAX_SEARCH_WORK modules.
+    """
+    modules = count(model.root)
+    if len(sizes) * modules > MAX_SEARCH_WORK:
+        raise UsageError(
+            "--sweep",
+            f"{len(sizes):,} sizes of a model of {modules:,} modules would compute "
+            f"{len(sizes) * modules:,} modules, more than the {MAX_SEARCH_WORK:,} a search may; "
+            "use a STEP or a shorter range",
+        )
+    return _samples(model, sizes)
+
+
+def _samples(model: Model, sizes: range) -> Iterator[Sample]:
     for size in sizes:
         outcome = try_infer(model, Shape((model.input.channels, size, size)))
         if not isinstance(outcome, Result):
@@ -128,16 +158,23 @@ def sweep(model: Model, sizes: range) -> Iterator[Sample]:
 
 @frozen
 class Smallest:
-    """The smallest sizes a model accepts: along H with W as given, along W, and square."""
+    """The smallest sizes a model accepts: along H with W as given, along W, and square.
+
+    None where no size up to `limit`, the largest tried, is accepted.
+    """
 
     height: int | None
     width: int | None
     square: int | None
+    limit: int
 
 
 def smallest(model: Model, shape: Shape) -> Smallest:
-    """Find the smallest accepted H (W kept), W (H kept) and square size, trying upward."""
-    limit = max(*shape.spatial, SEARCH)
+    """Find the smallest accepted H (W kept), W (H kept) and square size, trying upward.
+
+    Each search goes up to the larger input side, or SEARCH, as the work budget allows.
+    """
+    limit = reach(model, 3, max(*shape.spatial, SEARCH))
 
     def first(make: Callable[[int], Shape]) -> int | None:
         sizes = range(1, limit + 1)
@@ -147,4 +184,5 @@ def smallest(model: Model, shape: Shape) -> Smallest:
         first(lambda n: resize(shape, 0, n)),
         first(lambda n: resize(shape, 1, n)),
         first(lambda n: Shape((shape.channels, n, n))),
+        limit,
     )

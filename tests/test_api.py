@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -98,3 +99,20 @@ def test_import_is_cheap() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "['shapecalc']"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "options", "option"),
+    [
+        pytest.param("json", {"explain": True}, "--explain", id="json-explain"),
+        pytest.param("tree", {"columns": "layer"}, "--columns", id="tree-columns"),
+        pytest.param("listing", {"dtype": "int8"}, "--dtype", id="listing-dtype"),
+        pytest.param("csv", {"view": "tree"}, "--view", id="csv-view"),
+    ],
+)
+def test_render_refuses_what_a_format_would_ignore(
+    fmt: str, options: dict[str, Any], option: str
+) -> None:
+    result = shapecalc.infer("resnet18")
+    with pytest.raises(UsageError, match=f"^{option}: the {fmt} format"):
+        shapecalc.render(result, fmt, **options)

@@ -8,7 +8,8 @@ from conftest import spec
 from test_sizes import NARROW
 
 from shapecalc.engine import infer
-from shapecalc.formats.checks import smallest_text, sweep_json, sweep_table, warnings
+from shapecalc.formats import Format
+from shapecalc.formats.checks import smallest_text, sweep_text, warnings
 from shapecalc.modules import Model
 from shapecalc.shape import Shape
 from shapecalc.sizes import Smallest, sweep
@@ -40,7 +41,7 @@ def test_no_warnings_at_a_clean_size(resnet18: Model) -> None:
 
 
 def test_sweep_table(resnet18: Model) -> None:
-    lines = sweep_table(sweep(resnet18, range(223, 226))).splitlines()
+    lines = sweep_text(list(sweep(resnet18, range(223, 226))), Format.TABLE).splitlines()
     assert lines[0].split() == [
         "input",
         "conv1",
@@ -69,14 +70,14 @@ def test_sweep_table(resnet18: Model) -> None:
 
 
 def test_sweep_table_with_invalid_sizes() -> None:
-    lines = sweep_table(sweep(spec(NARROW), range(4, 7))).splitlines()
+    lines = sweep_text(list(sweep(spec(NARROW), range(4, 7))), Format.TABLE).splitlines()
     assert lines[1].split()[:5] == ["4", "invalid:", "net.yaml:4:5:", "0:", "Conv2d:"]
     assert lines[2].split()[:5] == ["5", "invalid:", "net.yaml:5:5:", "1:", "MaxPool2d:"]
     assert lines[3].split() == ["6", "2×4", "1×2", "4@1×2", "clean"]
 
 
 def test_sweep_json(resnet18: Model) -> None:
-    items = json.loads(sweep_json(sweep(resnet18, range(224, 226))))
+    items = json.loads(sweep_text(list(sweep(resnet18, range(224, 226))), Format.JSON))
     assert items[0] == {
         "input": 224,
         "status": "clean",
@@ -92,19 +93,19 @@ def test_sweep_json(resnet18: Model) -> None:
         "uneven": [],
     }
     assert items[1]["status"] == "uneven"
-    invalid = json.loads(sweep_json(sweep(spec(NARROW), range(5, 6))))
+    invalid = json.loads(sweep_text(list(sweep(spec(NARROW), range(5, 6))), Format.JSON))
     assert invalid[0]["status"] == "invalid"
     assert invalid[0]["error"].startswith("net.yaml:5:5: 1: MaxPool2d: input 4@1×3 is too small")
 
 
 def test_smallest_text(resnet18: Model) -> None:
-    text = smallest_text(resnet18, Smallest(1, 1, 1), height=224, width=224)
+    text = smallest_text(resnet18, resnet18.input, Smallest(1, 1, 1, 1024), Format.TABLE)
     assert text == (
         "smallest input for resnet18:\n"
         "  H: 1 (with W = 224)\n"
         "  W: 1 (with H = 224)\n"
         "  square: 1×1\n"
     )
-    missing = smallest_text(resnet18, Smallest(None, 3, None), height=9, width=9)
-    assert "H: none up to the search limit" in missing
-    assert "square: none up to the search limit" in missing
+    missing = smallest_text(resnet18, Shape((3, 9, 9)), Smallest(None, 3, None, 1024), Format.TABLE)
+    assert "H: none up to 1,024" in missing
+    assert "square: none up to 1,024" in missing

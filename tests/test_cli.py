@@ -280,7 +280,7 @@ USAGE_ERRORS = [
         ["resnet18", "--columns", "layer,flops"],
         "--columns: no column 'flops'; the "
         "columns are layer, path, name, type, depth, kernel, stride, padding, window, "
-        "output, params, macs, bytes, field, field_stride",
+        "output, params, macs, bytes, field, field_stride, arithmetic",
         id="unknown-column",
     ),
     pytest.param(
@@ -435,3 +435,17 @@ def test_a_stream_closed_from_the_start(closed: str, status: int) -> None:
     )
     assert done.returncode == status
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("target", ["net.yaml", "_lib.yaml"], ids=["spec", "include"])
+def test_output_never_writes_over_a_file_the_run_reads(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("_lib.yaml").write_text("blocks:\n  Act: {type: ReLU}\n", encoding="utf-8")
+    Path("net.yaml").write_text("include: _lib.yaml\ninput: [3, 8, 8]\nmodel: Act\n", "utf-8")
+    before = Path(target).read_text(encoding="utf-8")
+    result = run("net.yaml", "--format", "json", "--output", target)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.startswith(f"error: --output: '{target}' is a spec this run reads")
+    assert Path(target).read_text(encoding="utf-8") == before

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from conftest import RESNET18_TOP, spec
+from pathlib import Path
+
+import pytest
+from conftest import PEAK_KB, RESNET18_TOP, SECONDS, measure, spec
 
 from shapecalc.engine import infer
-from shapecalc.errors import ShapeError
+from shapecalc.errors import ShapeError, UsageError
 from shapecalc.modules import Model
 from shapecalc.shape import Shape
 from shapecalc.sizes import (
     Smallest,
     Stage,
     nearest_clean,
+    reach,
     smallest,
     sweep,
     total_stride,
@@ -45,8 +49,11 @@ def test_uneven_lists_each_rounding_axis(resnet18: Model) -> None:
 def test_total_stride_and_the_nearest_clean_sizes(resnet18: Model) -> None:
     result = infer(resnet18, Shape((3, 225, 225)))
     assert total_stride(result) == (32, 32)
-    assert nearest_clean(resnet18, result.input, 0) == (224, 256)
-    assert nearest_clean(resnet18, Shape((3, 97, 131)), 1) == (128, 160)
+    assert nearest_clean(resnet18, result.input, 0, 1024) == (224, 256)
+    assert nearest_clean(resnet18, Shape((3, 97, 131)), 1, 1024) == (128, 160)
+    assert nearest_clean(resnet18, Shape((3, 97, 131)), 1, 2) == (None, None)
+    assert nearest_clean(resnet18, Shape((3, 97, 131)), 1, 28) == (128, None)
+    assert nearest_clean(resnet18, Shape((3, 97, 131)), 1, 29) == (128, 160)
 
 
 def test_sweep(resnet18: Model) -> None:
@@ -85,8 +92,8 @@ def test_sweep_marks_sizes_too_small() -> None:
 
 
 def test_smallest(resnet18: Model) -> None:
-    assert smallest(resnet18, resnet18.input) == Smallest(1, 1, 1)
-    assert smallest(spec(NARROW), Shape((1, 32, 32))) == Smallest(6, 4, 6)
+    assert smallest(resnet18, resnet18.input) == Smallest(1, 1, 1, 483)  # 100,000 // (3 × 69)
+    assert smallest(spec(NARROW), Shape((1, 32, 32))) == Smallest(6, 4, 6, 1024)
 
 
 def test_smallest_when_only_one_size_fits() -> None:
@@ -97,4 +104,36 @@ def test_smallest_when_only_one_size_fits() -> None:
           - Flatten
           - {type: Linear, in_features: 72, out_features: 10}
     """)
-    assert smallest(fixed, fixed.input) == Smallest(8, 8, 8)
+    assert smallest(fixed, fixed.input) == Smallest(8, 8, 8, 1024)
+
+
+def test_searches_stay_within_the_work_budget() -> None:
+    """A model of 10,000 modules: a search may try 100,000 // (3 × 10,001) = 3 sizes."""
+    big = spec("input: [1, 8, 8]\nmodel: [{type: ReLU, repeat: 10000}]\n")
+    assert reach(big, 3) == 3
+    assert smallest(big, Shape((1, 10**20, 10**20))) == Smallest(1, 1, 1, 3)
+    with pytest.raises(UsageError, match=r"^--sweep: 10 sizes of a model of 10,001 modules"):
+        sweep(big, range(1, 11))
+    assert len(list(sweep(big, range(1, 10)))) == 9
+
+
+SEARCHES = {
+    "smallest-of-a-30-digit-input": (["resnet18", "--smallest", "-i", "3x" + "9" * 30], 0),
+    "sweep-of-100000-sizes": (["resnet18", "--sweep", "1:100000"], 2),
+    "note-for-a-large-model": (["BIG", "-i", "1x9x9", "-f", "json"], 0),
+}
+
+
+@pytest.mark.parametrize("name", SEARCHES)
+def test_searches_answer_fast_and_small(name: str, tmp_path: Path) -> None:
+    args, status = SEARCHES[name]
+    big = tmp_path / "big.yaml"
+    big.write_text(
+        "input: [1, 8, 8]\nmodel:\n  - {type: MaxPool2d, kernel_size: 2}\n"
+        "  - {type: ReLU, repeat: 30000}\n",
+        encoding="utf-8",
+    )
+    seconds, peak_kb, got, stderr = measure(*[str(big) if arg == "BIG" else arg for arg in args])
+    assert got == status, stderr
+    assert seconds < SECONDS
+    assert peak_kb < PEAK_KB

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from shapecalc.engine import Result, Row
+from shapecalc.formats import Format
+from shapecalc.formats.grid import Grid
 from shapecalc.modules import Model
 from shapecalc.shape import Shape
-from shapecalc.sizes import AXES, Sample, Smallest, Uneven, nearest_clean, total_stride, uneven
+from shapecalc.sizes import (
+    AXES,
+    Sample,
+    Smallest,
+    Uneven,
+    nearest_clean,
+    reach,
+    total_stride,
+    uneven,
+)
 
 MAX_PLACES = 3  # uneven layers named in a sweep's status before "and N more"
 
@@ -19,17 +28,21 @@ def warnings(model: Model, result: Result) -> list[str]:
         return []
     lines = [f"warning: {_rounding(row, items)}" for row, items in _by_row(found)]
     strides = total_stride(result)
-    stride = _pair(strides[0] or 0, strides[1] or 0)
-    spatial = result.input.spatial
-    near = [nearest_clean(model, result.input, axis) for axis in (0, 1)]
-    if spatial[0] == spatial[1] and near[0] == near[1]:
-        sizes = _either(near[0])
-    else:
-        sizes = ", ".join(f"{name} {_either(pair)}" for name, pair in zip(AXES, near, strict=True))
-    lines.append(
-        f"note: the total stride is {stride}; clean input sizes near {_pair(*spatial)}: {sizes}"
-    )
-    return lines
+    note = f"note: the total stride is {_pair(strides[0] or 0, strides[1] or 0)}"
+    within = reach(model, 4)  # two axes, each way
+    if within:
+        note += f"; clean input sizes near {_pair(*result.input.spatial)}: {_clean(result, within)}"
+    return [*lines, note]
+
+
+def _clean(result: Result, within: int) -> str:
+    """Say the nearest clean sizes along H and W, each searched `within` sizes each way."""
+    near = [nearest_clean(result.model, result.input, axis, within) for axis in (0, 1)]
+    height, width = result.input.spatial
+    if height == width and near[0] == near[1]:
+        return _either(near[0], within)
+    pairs = zip(AXES, near, strict=True)
+    return ", ".join(f"{name} {_either(pair, within)}" for name, pair in pairs)
 
 
 def _by_row(found: list[Uneven]) -> list[tuple[Row, list[Uneven]]]:
@@ -58,33 +71,27 @@ def _pair(height: int, width: int) -> str:
     return str(height) if height == width else f"{height}×{width}"
 
 
-def _either(pair: tuple[int | None, int | None]) -> str:
+def _either(pair: tuple[int | None, int | None], within: int) -> str:
     found = [str(size) for size in pair if size is not None]
-    return " or ".join(found) if found else "none within reach"
+    return " or ".join(found) if found else f"none within ±{within:,}"
 
 
-def sweep_table(samples: Iterable[Sample]) -> str:
-    """Return a sweep as an aligned text table: a line per input size."""
-    samples = list(samples)
+def sweep_text(samples: list[Sample], fmt: Format) -> str:
+    """Return a sweep in `fmt`: an aligned table (TABLE), CSV, Markdown or JSON."""
+    if fmt is Format.JSON:
+        return _sweep_json(samples)
     names = _stages(samples)
-    header = ["input", *names, "output", "status"]
-    body = [[str(sample.size), *_cells(sample, names)] for sample in samples]
-    widths = [max(len(line[column]) for line in [header, *body]) for column in range(len(header))]
-    return "".join(
-        "  ".join(
-            cell.rjust(width) if column == 0 else cell.ljust(width)
-            for column, (cell, width) in enumerate(zip(line, widths, strict=True))
-        ).rstrip()
-        + "\n"
-        for line in [header, *body]
-    )
+    raw = fmt is Format.CSV  # every status in full, for a spreadsheet to filter
+    rows = tuple((str(sample.size), *_cells(sample, names, raw=raw)) for sample in samples)
+    headings = ("input", *names, "output", "status")
+    named = frozenset(range(1, len(names) + 1)) | {len(headings) - 1}
+    return Grid(headings, rows, frozenset({0}), named).render(fmt)
 
 
-def sweep_json(samples: Iterable[Sample]) -> str:
+def _sweep_json(samples: list[Sample]) -> str:
     """Return a sweep as JSON: one object per input size."""
     from shapecalc.formats.json import dumps
 
-    samples = list(samples)
     names = _stages(samples)
     items = []
     for sample in samples:
@@ -109,11 +116,11 @@ def _stages(samples: list[Sample]) -> list[str]:
     return [path for path, changes in order.items() if changes]
 
 
-def _cells(sample: Sample, names: list[str]) -> list[str]:
+def _cells(sample: Sample, names: list[str], *, raw: bool) -> list[str]:
     if not isinstance(sample.outcome, Shape):
         return [""] * len(names) + ["", f"invalid: {sample.outcome}"]
     sizes = {stage.path: _pair(*stage.after) for stage in sample.stages}
-    return [*(sizes[name] for name in names), str(sample.outcome), _status(sample)]
+    return [*(sizes[name] for name in names), str(sample.outcome), _status(sample, raw=raw)]
 
 
 def _status_word(sample: Sample) -> str:
@@ -122,19 +129,32 @@ def _status_word(sample: Sample) -> str:
     return "uneven" if sample.uneven else "clean"
 
 
-def _status(sample: Sample) -> str:
+def _status(sample: Sample, *, raw: bool = False) -> str:
     if not sample.uneven:
         return "clean"
-    named = ", ".join(sample.uneven[:MAX_PLACES])
-    extra = len(sample.uneven) - MAX_PLACES
-    return f"uneven: {named}" + (f" and {extra} more" if extra > 0 else "")
+    shown = sample.uneven if raw else sample.uneven[:MAX_PLACES]
+    extra = len(sample.uneven) - len(shown)
+    return f"uneven: {', '.join(shown)}" + (f" and {extra} more" if extra > 0 else "")
 
 
-def smallest_text(model: Model, found: Smallest, *, height: int, width: int) -> str:
-    """Say the smallest input sizes a model accepts, given the H and W searched beside."""
+def smallest_text(model: Model, shape: Shape, found: Smallest, fmt: Format) -> str:
+    """Say the smallest input sizes a model accepts, searched beside `shape`'s H and W."""
+    height, width = shape.spatial
+    if fmt is Format.JSON:
+        from shapecalc.formats.json import dumps
+
+        item = {
+            "model": model.name,
+            "input": list(shape.dims),
+            "height": found.height,
+            "width": found.width,
+            "square": found.square,
+            "searched_up_to": found.limit,
+        }
+        return dumps(item) + "\n"
 
     def size(value: int | None, text: str = "{}") -> str:
-        return "none up to the search limit" if value is None else text.format(value)
+        return f"none up to {found.limit:,}" if value is None else text.format(value)
 
     return (
         f"smallest input for {model.name}:\n"
