@@ -8,8 +8,14 @@ CI runs the same examples each time (the "ci" profile in conftest.py); to explor
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import os
+import re
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -22,7 +28,9 @@ from hypothesis import strategies as st
 
 from shapecalc import catalog
 from shapecalc.cli import main
+from shapecalc.errors import SpecError
 from shapecalc.layers import KINDS
+from shapecalc.spec import load_spec
 
 SPECS = sorted(Path(catalog.builtin_dir()).glob("*.yaml"))
 MODELS = catalog.builtin_names()
@@ -221,3 +229,197 @@ def test_the_checker_catches_a_crash(fmt: str) -> None:
     )
     with pytest.raises(AssertionError):
         check(crashed, 0.1)
+
+
+@st.composite
+def include_graph(draw: st.DrawFn) -> dict[str, list[str] | str]:
+    """Files _f0 … _fN: each includes some others (itself, twice, or a missing one),
+    or is something that is not a spec file (a FIFO, a folder)."""
+    count = draw(st.integers(1, 6))
+    names = [f"_f{n}.yaml" for n in range(count)]
+    graph: dict[str, list[str] | str] = {}
+    for name in names:
+        kind = draw(st.sampled_from(["spec"] * 6 + ["fifo", "folder"]))
+        if kind != "spec":
+            graph[name] = kind
+            continue
+        targets = st.sampled_from([*names, "_gone.yaml", "../up.yaml"])
+        graph[name] = draw(st.lists(targets, max_size=4))
+    return graph
+
+
+def write_graph(folder: Path, graph: dict[str, list[str] | str]) -> None:
+    for index, (name, node) in enumerate(graph.items()):
+        path = folder / name
+        if node == "fifo":
+            os.mkfifo(path)
+        elif node == "folder":
+            path.mkdir()
+        else:
+            path.write_text(
+                f"include: [{', '.join(node)}]\nblocks:\n  B{index % 2}: {{type: ReLU}}\n",
+                encoding="utf-8",
+            )
+
+
+def reaches_a_cycle(graph: dict[str, list[str] | str], start: str) -> bool:
+    """Whether following includes from `start` through spec files comes back to a file."""
+    stack: list[tuple[str, tuple[str, ...]]] = [(start, ())]
+    while stack:
+        name, seen = stack.pop()
+        node = graph.get(name)
+        if not isinstance(node, list):
+            continue
+        if name in seen:
+            return True
+        stack.extend((target, (*seen, name)) for target in node)
+    return False
+
+
+@SETTINGS
+@given(graph=include_graph())
+def test_include_graphs_load_or_fail_cleanly(
+    graph: dict[str, list[str] | str], tmp_path_factory: Any
+) -> None:
+    """Any graph of includes loads, or is one SpecError, quickly; a diamond is never refused."""
+    folder = tmp_path_factory.mktemp("graph")
+    write_graph(folder, graph)
+    top = folder / "net.yaml"
+    top.write_text("include: _f0.yaml\ninput: [3, 8, 8]\nmodel: ReLU\n", encoding="utf-8")
+    started = time.perf_counter()
+    try:
+        load_spec(top, "net.yaml")
+    except SpecError as error:
+        message = str(error)
+        assert message.count("\n") == 0
+        assert any(
+            part in message
+            for part in (
+                "includes itself",
+                "no spec file",
+                "is a FIFO",
+                "is a directory",
+                "outside the spec's folder",
+                "comes from both",
+            )
+        ), message
+        if "comes from both" in message:  # only different files may clash
+            first, second = message.rsplit("comes from both ", 1)[1].split(" and ")
+            assert first != second
+    else:
+        assert not reaches_a_cycle(graph, "_f0.yaml")
+    assert time.perf_counter() - started < TIME_BOUND / 10
+
+
+HOSTILE_ALPHABET = st.sampled_from(
+    [
+        *"ab[]/<>&\"'=+-@|*_`~\\!#:;(){} ",
+        *("[/red]", "[link=javascript:alert(1)]", "<script>", "&lt;", "=HYPERLINK(", "卷", "😀"),
+        *("\x1b", "\x1b]0;t\x07", "\n", "\r", "\t", "\x07", "\x7f", "\x85", "\u202e"),
+        *("\u2066", "\u2028", "\u200b", "\ufeff", ".", "$", "${"),
+    ]
+)
+FORMATS = ["tree", "table", "listing", "json", "csv", "markdown", "html", "svg"]
+
+
+def yaml_quoted(text: str) -> str:
+    """Write `text` as a YAML double-quoted scalar that reads back exactly as `text`."""
+    escaped = (
+        char.replace("\\", "\\\\").replace('"', '\\"')
+        if char.isprintable()
+        else f"\\U{ord(char):08x}"
+        for char in text
+    )
+    return '"' + "".join(escaped) + '"'
+
+
+def is_name(text: str) -> bool:
+    """Whether PyTorch and shapecalc both take `text` as a module's name."""
+    return 0 < len(text) <= 100 and text.isprintable() and "." not in text and "$" not in text
+
+
+def show_literally(fmt: str, text: str, name: str) -> None:
+    """Check that `name` appears in `text`, in `fmt`, as data and nothing more."""
+    if fmt == "json":
+        assert json.loads(text)["layers"][0]["name"] == name
+    elif fmt == "csv":
+        record = next(csv.DictReader(io.StringIO(text)))
+        assert record["name"] == ("'" + name if name.startswith(tuple("=+-@")) else name)
+    elif fmt == "markdown":
+        row = text.splitlines()[2]
+        assert len(re.findall(r"(?<!\\)\|", row)) == len(re.findall(r"\|", text.splitlines()[0]))
+    elif fmt in ("html", "svg"):
+        assert "<script" not in text.replace("&lt;script", "")
+        assert "javascript:" not in text.replace("link=javascript:", "")
+        assert re.search(r"<a[\s>]", text) is None
+    else:
+        assert name in text
+
+
+@SETTINGS
+@given(parts=st.lists(HOSTILE_ALPHABET, min_size=1, max_size=6), fmt=st.sampled_from(FORMATS))
+def test_hostile_names_are_data_in_every_format(parts: list[str], fmt: str) -> None:
+    """A name is refused at load, or every format shows it as written and nothing more."""
+    import shapecalc
+    from shapecalc.loader import parse
+    from shapecalc.spec import build_model
+
+    name = "".join(parts)
+    quoted = yaml_quoted(name)
+    text = f"name: {quoted}\ninput: [3, 8, 8]\nmodel:\n  children:\n    {quoted}: ReLU\n"
+    try:
+        model = build_model(parse(text, "net.yaml"), source="net.yaml", default_name="net")
+    except SpecError as error:
+        assert not is_name(name) or "the model's name" in str(error)
+        assert str(error).isprintable()
+        return
+    assert is_name(name)
+    show_literally(fmt, shapecalc.render(shapecalc.infer(model), fmt), name)
+
+
+ENVIRONMENTS = st.fixed_dictionaries(
+    {},
+    optional={
+        "PYTHONIOENCODING": st.sampled_from(["ascii", "latin-1", "utf-8", "cp1252"]),
+        "PYTHONUNBUFFERED": st.just("1"),
+        "LC_ALL": st.sampled_from(["C", "POSIX"]),
+        "PYTHONCOERCECLOCALE": st.just("0"),
+        "PYTHONUTF8": st.sampled_from(["0", "1"]),
+        "NO_COLOR": st.just("1"),
+    },
+)
+
+
+@settings(SETTINGS, max_examples=max(SETTINGS.max_examples // 60, 10))
+@given(
+    model=st.sampled_from(["resnet18", "squeezenet1_1", "nope"]), options=OPTIONS, env=ENVIRONMENTS
+)
+def test_command_lines_in_any_environment(
+    model: str, options: list[tuple[str, ...]], env: dict[str, str]
+) -> None:
+    """In any encoding, buffered or not: exit 0 with output the stream can hold, or one error."""
+    args = [model, *(part for option in options for part in option)]
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("LC_", "LANG", "PYTHON"))
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "shapecalc", *args],
+        capture_output=True,
+        env={**environment, **env, "PYTHONPATH": str(Path(__file__).parent.parent)},
+        timeout=TIME_BOUND,
+        check=False,
+    )
+    stderr = done.stderr.decode("utf-8", "replace")
+    assert b"Traceback" not in done.stdout + done.stderr, stderr
+    assert done.returncode in (0, 1, 2), stderr
+    lines = stderr.splitlines()
+    assert all(line.startswith(("error: ", "warning: ", "note: ")) for line in lines), lines
+    assert sum(line.startswith("error: ") for line in lines) == (done.returncode != 0)
+    encoding = env.get("PYTHONIOENCODING")
+    if encoding == "ascii" or (
+        encoding is None and "LC_ALL" in env and env.get("PYTHONUTF8") == "0"
+    ):
+        assert done.stdout.isascii(), done.stdout
+        assert done.stderr.isascii(), stderr

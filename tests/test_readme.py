@@ -68,3 +68,14 @@ def test_python_samples_run(monkeypatch: pytest.MonkeyPatch) -> None:
         exec(compile(block, "README.md", "exec"), namespace)
         assert isinstance(namespace["page"], str)
         assert "| layer" in namespace["page"]
+
+
+def test_the_readme_states_every_limit() -> None:
+    """Each constant of shapecalc/limits.py has its row, with its value, in the Limits table."""
+    from shapecalc import limits
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    names = [name for name in vars(limits) if name.startswith("MAX_")]
+    assert len(names) >= 20
+    missing = [name for name in names if f"| `{name}` | {getattr(limits, name):,} |" not in text]
+    assert missing == []
