@@ -11,7 +11,7 @@ from typing import Any
 from shapecalc._work import ITEM, ExprError, SpentError, Work, made, size
 from shapecalc.errors import did_you_mean, quote
 from shapecalc.layers.args import Value, describe
-from shapecalc.limits import MAX_EXPONENT, MAX_INT_BITS
+from shapecalc.limits import MAX_EXPONENT, MAX_INT_BITS, MAX_QUOTED
 
 Env = Mapping[str, Value]  # parameter values by name
 
@@ -20,9 +20,19 @@ def lookup(name: str, env: Env) -> Value:
     """Return the parameter `name`, or say which ones there are."""
     if name in env:
         return env[name]
-    known = ", ".join(env) or "none"
     hint = did_you_mean(name, env)
-    raise ExprError(f"unknown name {quote(name)}{hint}; the parameters here are: {known}")
+    raise ExprError(f"unknown name {quote(name)}{hint}; the parameters here are: {_names(env)}")
+
+
+def _names(env: Env) -> str:
+    """List the parameters' names, as many as a readable line holds."""
+    shown: list[str] = []
+    for name in env:
+        if sum(map(len, shown)) + len(name) > MAX_QUOTED:
+            break
+        shown.append(name)
+    more = len(env) - len(shown)
+    return (", ".join(shown) or "none") + (f" and {more:,} more" if more else "")
 
 
 def _number(value: Value) -> bool:

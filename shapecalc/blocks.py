@@ -8,10 +8,11 @@ blocks:
 
 from __future__ import annotations
 
-from shapecalc.errors import Mark, SpecError, did_you_mean
+from shapecalc.errors import Mark, SpecError, did_you_mean, quote
 from shapecalc.expr import Env, value_of
 from shapecalc.layers import KINDS
 from shapecalc.layers.args import Value
+from shapecalc.names import check
 from shapecalc.source import YList, YMap, YNode, YScalar
 from shapecalc.syntax import ENTRY_KEYS, RESERVED, STRUCTURE
 from shapecalc.value import frozen
@@ -43,9 +44,9 @@ def parse_blocks(node: YNode | None) -> dict[str, Block]:
         raise SpecError(node.mark, "blocks: expected a mapping of block names to definitions")
     blocks: dict[str, Block] = {}
     for key, body in node.entries:
-        name = str(key.value)
+        name = check(str(key.value), key.mark, "the block name")
         if not name.isidentifier():
-            raise SpecError(key.mark, f"'{name}' cannot name a block: use a Python identifier")
+            raise SpecError(key.mark, f"{quote(name)} cannot name a block: use a Python identifier")
         if name in KINDS:
             raise SpecError(key.mark, f"block '{name}' would hide the PyTorch layer of that name")
         blocks[name] = _block(name, body)
@@ -92,7 +93,7 @@ def _param(item: YNode, block: str) -> Param:
 
 def _check_param_name(name: object, block: str, mark: Mark) -> None:
     if not isinstance(name, str) or not name.isidentifier():
-        raise SpecError(mark, f"block {block}: parameter {name!r} is not an identifier")
+        raise SpecError(mark, f"block {block}: parameter {quote(str(name))} is not an identifier")
     if name in RESERVED:
         raise SpecError(mark, f"block {block}: '{name}' is a reserved key, not a parameter")
 
@@ -110,7 +111,7 @@ def bind(
         name = str(key.value)
         if name not in params:
             hint = did_you_mean(name, params)
-            raise SpecError(key.mark, f"block {block.name} has no parameter '{name}'{hint}")
+            raise SpecError(key.mark, f"block {block.name} has no parameter {quote(name)}{hint}")
         given[name] = node
     bound: dict[str, Value] = {}
     for param in block.params:

@@ -46,7 +46,7 @@ def _reader(
         try:
             return None if value is None else parse(value)
         except ValueError as error:
-            message = f"{value!r} is not {what}; {error}" if what else str(error)
+            message = f"{quote(str(value))} is not {what}; {error}" if what else str(error)
             raise click.BadParameter(message, ctx, param) from None
 
     return read
@@ -74,7 +74,7 @@ class OutputFile(click.ParamType):  # type: ignore[type-arg]  # generic from cli
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         if os.path.isdir(value):
-            self.fail(f"File {value!r} is a directory.", param, ctx)
+            self.fail(f"{quote(str(value))} is a directory", param, ctx)
         return str(value)
 
 

@@ -67,7 +67,7 @@ class _Scope:
             where = self.path or "the model"
             if found is None:
                 hint = did_you_mean(target, self.registered)
-                raise SpecError(mark, f"use: {where} has no module named '{target}'{hint}")
+                raise SpecError(mark, f"use: {where} has no module named {quote(target)}{hint}")
             if not isinstance(found, Leaf):
                 raise SpecError(mark, f"use: '{target}' is a {found.type}; only a layer runs again")
 
@@ -213,7 +213,7 @@ class Expander:
     def _reuse(self, node: YMap, use: YNode, *, env: Env, site: _Site) -> Reuse:
         """Build a step that runs a layer of the enclosing module again."""
         for key, _ in args(node):
-            raise SpecError(key.mark, f"a use step takes no argument '{key.value}'")
+            raise SpecError(key.mark, f"a use step takes no argument {quote(str(key.value))}")
         if not isinstance(use, YScalar) or not _names(use.value) or site.scope is None:
             raise SpecError(use.mark, "use: expected the name of a layer of the enclosing module")
         target = module_name(use, env)

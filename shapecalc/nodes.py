@@ -67,7 +67,7 @@ def args(node: YMap) -> list[tuple[YScalar, YNode]]:
 def check_container_keys(node: YMap, structure: str) -> None:
     for key, _ in node.entries:
         if key.value != structure and key.value not in ENTRY_KEYS | NODE_KEYS:
-            raise SpecError(key.mark, f"a container takes no argument '{key.value}'")
+            raise SpecError(key.mark, f"a container takes no argument {quote(str(key.value))}")
 
 
 def type_of(node: YMap, env: Env) -> str | None:

@@ -9,7 +9,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, TypeVar
 
 from shapecalc.engine import Result, Row
-from shapecalc.errors import did_you_mean
+from shapecalc.errors import did_you_mean, quote
 from shapecalc.field import Field
 from shapecalc.formats.explain import arithmetic
 from shapecalc.formats.text import field, grouped, grouped_each, stride
@@ -96,7 +96,7 @@ def parse(names: str | Sequence[str]) -> tuple[Column, ...]:
     for name in (name.strip() for name in names):
         if name not in known:
             hint = did_you_mean(name, known)
-            raise ValueError(f"no column '{name}'{hint}; the columns are {', '.join(known)}")
+            raise ValueError(f"no column {quote(name)}{hint}; the columns are {', '.join(known)}")
         picked.append(known[name])
     if not picked:
         raise ValueError("no columns named")

@@ -7,7 +7,7 @@ from functools import cache
 from typing import Any, Protocol, TypeVar
 
 from shapecalc.arith import Window
-from shapecalc.errors import LayerError, did_you_mean
+from shapecalc.errors import LayerError, did_you_mean, quote
 from shapecalc.field import Field
 from shapecalc.layers.args import Convert, Value
 from shapecalc.shape import Shape
@@ -100,7 +100,7 @@ def _build(kind: type[L], given: Mapping[str, Value]) -> L:
         if field is None:
             hint = did_you_mean(name, fields)
             raise LayerError(
-                f"{kind.__name__} has no argument '{name}'{hint}", arg=name, unknown=True
+                f"{kind.__name__} has no argument {quote(name)}{hint}", arg=name, unknown=True
             )
         try:
             kwargs[name] = field.metadata["convert"](value)
