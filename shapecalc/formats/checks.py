@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from shapecalc.engine import Result, Row
 from shapecalc.formats import Format
-from shapecalc.formats.grid import Grid
 from shapecalc.modules import Model
 from shapecalc.shape import Shape
 from shapecalc.sizes import (
@@ -85,6 +84,8 @@ def sweep_text(samples: list[Sample], fmt: Format) -> str:
     rows = tuple((str(sample.size), *_cells(sample, names, raw=raw)) for sample in samples)
     headings = ("input", *names, "output", "status")
     named = frozenset(range(1, len(names) + 1)) | {len(headings) - 1}
+    from shapecalc.formats.grid import Grid  # only a sweep needs it
+
     return Grid(headings, rows, frozenset({0}), named).render(fmt)
 
 

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, TypeVar
 from shapecalc.engine import Result, Row
 from shapecalc.errors import did_you_mean, quote
 from shapecalc.field import Field
-from shapecalc.formats.explain import arithmetic
 from shapecalc.formats.text import field, grouped, grouped_each, stride
 from shapecalc.layers import Layer
 from shapecalc.layers.conv import Conv2d
@@ -276,6 +275,12 @@ def _number(column: Column, row: Row, dtype: DType) -> int:
     return _COUNTS[column](row)
 
 
+def _arithmetic(row: Row) -> str:
+    from shapecalc.formats.explain import arithmetic  # only --explain needs it
+
+    return arithmetic(row) or ""
+
+
 _COUNTS: dict[Column, Callable[[Row], int]] = {
     Column.DEPTH: attrgetter("module.depth"),
     Column.PARAMS: attrgetter("params"),
@@ -290,5 +295,5 @@ _TEXTS: dict[Column, Callable[[Row], str]] = {
     Column.OUTPUT: lambda row: _dims(row.shape),
     Column.FIELD: lambda row: field(row.field),
     Column.FIELD_STRIDE: lambda row: stride(row.field),
-    Column.ARITHMETIC: lambda row: arithmetic(row) or "",
+    Column.ARITHMETIC: _arithmetic,
 }
