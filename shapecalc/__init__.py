@@ -6,12 +6,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 __version__ = "0.1.0"
 __all__ = ["infer", "load", "render"]
 
+# Not typing's: importing it takes long enough for a Ctrl-C to land before the command
+# can catch it (see __main__.run).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from shapecalc.api import infer, load, render
 
 

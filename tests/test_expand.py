@@ -215,6 +215,12 @@ HOSTILE = {
         "{repeat: 100000, functional: true, children: [{use: act, repeat: 100000}]}\n",
         f"the model expands to more than {MAX_MODULES:,} modules",
     ),
+    "suggestions-among-many-long-names": (
+        "input: [3, 8, 8]\nmodel:\n  children:\n"
+        f"    {'ab' * 45}${{i}}: {{type: ReLU, repeat: 30000}}\n"
+        f"    again: {{use: {'ab' * 45}x}}\n",
+        "has no module named",
+    ),
     "block-uses": (
         chain(90, "{type: ReLU}").replace(
             "model: {type: B0}", "model: [{type: B0, repeat: 100000}]"
