@@ -214,7 +214,7 @@ class Expander:
         """Build a step that runs a layer of the enclosing module again."""
         for key, _ in args(node):
             raise SpecError(key.mark, f"a use step takes no argument {quote(str(key.value))}")
-        if not isinstance(use, YScalar) or not _names(use.value) or site.scope is None:
+        if not isinstance(use, YScalar) or not _can_name(use.value) or site.scope is None:
             raise SpecError(use.mark, "use: expected the name of a layer of the enclosing module")
         target = module_name(use, env)
         site.scope.uses.append((target, use.mark))
@@ -326,7 +326,7 @@ class Expander:
         return text, join_path(scope.path, text, mark), scope.depth
 
 
-def _names(value: object) -> bool:
+def _can_name(value: object) -> bool:
     """Whether a value written in a spec can name a module: text, or a number for a list's."""
     return isinstance(value, (str, int)) and not isinstance(value, bool)
 

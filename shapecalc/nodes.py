@@ -75,9 +75,10 @@ def type_of(node: YMap, env: Env) -> str | None:
     kind_node = node.get("type")
     if kind_node is None:
         return None
-    kind = value_of(kind_node, env)
     if isinstance(kind_node, YScalar) and isinstance(kind_node.value, str):
         kind = filled(kind_node.value, kind_node.mark, env)
+    else:
+        kind = value_of(kind_node, env)
     if not isinstance(kind, str) or not kind:
         raise SpecError(kind_node.mark, f"type: expected a class name, got {describe(kind)}")
     return check(kind, kind_node.mark, "the type")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from rich.console import Console
 
+from shapecalc._streams import write
 from shapecalc.engine import Result
 from shapecalc.errors import ShapeError, UsageError
 from shapecalc.formats import Format, Options, View
@@ -24,8 +25,6 @@ if TYPE_CHECKING:  # the table is imported only when drawn
 
 def show(result: Result, fmt: Format, stream: TextIO, options: Options) -> None:
     """Print the tree or the table, in colour on a terminal; lines are never wrapped or cut."""
-    from shapecalc._streams import write
-
     console = Console(file=stream, highlight=False)
     if not console.is_terminal:
         write(stream, document(result, fmt, options))
@@ -45,10 +44,8 @@ def _print(view: ShapeTree | ShapeTable, console: Console, stream: TextIO) -> No
     Rich writes to its file in pieces, each of which can fail part way; the text it would
     have written, colours and an ASCII console's guides included, is written in one go.
     """
-    from shapecalc._streams import write
-
     # A narrow terminal wraps long lines itself, which beats rich splitting a cell.
-    console.width = max(console.width, _width(view, console))
+    console.width = max(console.width, view.width)
     with console.capture() as captured:
         console.print(view)
     write(stream, captured.get())
@@ -109,7 +106,3 @@ def _check_size(result: Result, fmt: Format, options: Options) -> None:
         f"{grouped(counts[-1])} rows are more than the {grouped(MAX_DRAWN_ROWS)} a drawing "
         f"holds; {advice} the listing, json, csv or markdown format",
     )
-
-
-def _width(view: ShapeTree | ShapeTable, console: Console) -> int:
-    return view.width

@@ -7,7 +7,7 @@ from rich.style import Style
 
 from shapecalc.engine import Result
 from shapecalc.formats import Options
-from shapecalc.formats.columns import TABLE, Column, shown, text, total, visible
+from shapecalc.formats.columns import TABLE, Column, Sheet, shown, total, visible
 from shapecalc.formats.tree import (
     BOLD,
     PLAIN,
@@ -39,7 +39,8 @@ class ShapeTable(Drawing):
         """The table of the columns `options` picks, or of the default ones."""
         columns = shown(options, TABLE)
         rows = visible(result, options.depth)
-        body = [[text(column, row, options.dtype) for column in columns] for row in rows]
+        sheet = Sheet(rows, options.dtype)
+        body = [list(cells) for cells in zip(*map(sheet.texts, columns), strict=True)]
         if Column.LAYER in columns:
             index = columns.index(Column.LAYER)
             for cells, row in zip(body, rows, strict=True):
