@@ -6,23 +6,46 @@
     result = shapecalc.infer(model, input=224)     # 224, (224, 320), (3, 224, 224), "224x320"
     page = shapecalc.render(result, "markdown", depth=2)
 
-The command line is a thin layer over these three functions.
+The command line is a thin layer over these functions and the others here: `attempt`
+(a result, or how far the model got), `show` (to a stream, in colour on a terminal),
+`warnings`, `sweep`, `smallest` and `models`.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from typing import TextIO
 
 from shapecalc import catalog, engine, inputs
 from shapecalc._modes import check_options
-from shapecalc.engine import Result
+from shapecalc.engine import Result, Stopped
 from shapecalc.formats import Format, Options, View, text
+from shapecalc.formats.columns import Column
 from shapecalc.formats.columns import parse as parse_columns
 from shapecalc.memory import DType
 from shapecalc.modules import Model
+from shapecalc.shape import Shape
+
+__all__ = [
+    "Model",
+    "Result",
+    "Shape",
+    "Stopped",
+    "attempt",
+    "infer",
+    "input_shape",
+    "load",
+    "models",
+    "render",
+    "show",
+    "smallest",
+    "sweep",
+    "warnings",
+]
 
 Size = int | tuple[int, ...] | str
+Columns = Sequence[str | Column] | str | None
 
 
 def load(model: str | os.PathLike[str]) -> Model:
@@ -33,16 +56,30 @@ def load(model: str | os.PathLike[str]) -> Model:
     return catalog.load(os.fspath(model))
 
 
+def input_shape(model: Model, input: Size | None = None) -> Shape:
+    """Return the shape `input` gives `model`: the spec's own when None.
+
+    One number is every spatial size, as many as the model has spatial axes are those,
+    one more is the channels too; a string such as "224x320" is read first. Raises
+    ValueError for a malformed string, UsageError for sizes the model cannot take.
+    """
+    size = inputs.parse_size(input) if isinstance(input, str) else input
+    return inputs.apply(model.input, size)
+
+
 def infer(model: Model | str | os.PathLike[str], input: Size | None = None) -> Result:
     """Compute every module's output, parameters, MACs and receptive field for `input`.
 
-    `input` is H = W, (H, W), (C, H, W) or a string such as "224x320"; None is the spec's
-    default. Raises ShapeError when a layer cannot take it, ValueError for a malformed size.
+    `input` is as `input_shape` takes it. Raises ShapeError when a layer cannot take it.
     """
     if not isinstance(model, Model):
         model = load(model)
-    size = inputs.parse_size(input) if isinstance(input, str) else input
-    return engine.infer(model, inputs.apply(model.input, size))
+    return engine.infer(model, input_shape(model, input))
+
+
+def attempt(model: Model, input: Size | None = None) -> Result | Stopped:
+    """As `infer`, but where a layer refuses its input, return how far the model got."""
+    return engine.attempt(model, input_shape(model, input))
 
 
 def render(
@@ -50,7 +87,7 @@ def render(
     format: Format | str = Format.TABLE,
     *,
     depth: int | None = None,
-    columns: Sequence[str] | str | None = None,
+    columns: Columns = None,
     dtype: DType | str = DType.FLOAT32,
     explain: bool = False,
     view: View | str = View.TABLE,
@@ -59,26 +96,101 @@ def render(
 
     `depth` leaves out deeper modules; `columns` names the tabular formats' columns (e.g.
     "layer,output,params"); `dtype` sizes the memory figures; `explain` adds the arithmetic
-    of each H/W change; `view` is what HTML and SVG show. An option the format would
-    ignore (columns for the tree, say) raises UsageError, as on the command line.
+    of each change of a spatial size; `view` is what HTML and SVG show. An option the
+    format would ignore (columns for the tree, say) raises UsageError, as on the command line.
     """
-    fmt, view = Format(format), View(view)
+    fmt, options = _options(format, depth, columns, dtype, explain=explain, view=view)
+    return text(result, fmt, options)
+
+
+def show(
+    outcome: Result | Stopped,
+    stream: TextIO,
+    format: Format | str = Format.TREE,
+    *,
+    depth: int | None = None,
+    columns: Columns = None,
+    dtype: DType | str = DType.FLOAT32,
+    explain: bool = False,
+    view: View | str = View.TABLE,
+) -> None:
+    """Write `outcome` to `stream` as `render` would, the tree and table in colour on a terminal.
+
+    Of a model that stopped, the tree shows the modules up to the failure; the other
+    formats have nothing to show.
+    """
+    fmt, options = _options(format, depth, columns, dtype, explain=explain, view=view)
+    if isinstance(outcome, Stopped):
+        if fmt is Format.TREE:
+            from shapecalc.formats import export
+
+            export.show_partial(outcome, stream)
+        return
+    from shapecalc.formats import write
+
+    write(outcome, fmt, stream, options)
+
+
+def _options(
+    format: Format | str,
+    depth: int | None,
+    columns: Columns,
+    dtype: DType | str,
+    *,
+    explain: bool,
+    view: View | str,
+) -> tuple[Format, Options]:
+    """Return the format and its options, refusing an option the format would ignore."""
+    fmt, view, dtype = Format(format), View(view), DType(dtype)
     given = {
         name
         for name, named in (
             ("--columns", columns is not None),
             ("--explain", explain),
             ("--view", view is not View.TABLE),
-            ("--dtype", DType(dtype) is not DType.FLOAT32),
+            ("--dtype", dtype is not DType.FLOAT32),
         )
         if named
     }
     check_options(fmt, given, view)
-    options = Options(
-        dtype=DType(dtype),
-        explain=explain,
-        depth=depth,
-        columns=None if columns is None else parse_columns(columns),
-        view=view,
-    )
-    return text(result, fmt, options)
+    if columns is None or isinstance(columns, str):
+        picked = None if columns is None else parse_columns(columns)
+    else:
+        names = [column.value if isinstance(column, Column) else column for column in columns]
+        picked = parse_columns(names)
+    return fmt, Options(dtype=dtype, explain=explain, depth=depth, columns=picked, view=view)
+
+
+def warnings(result: Result) -> list[str]:
+    """Return the lines that warn of layers rounding their input, with the clean sizes near."""
+    from shapecalc.formats import checks
+
+    return checks.warnings(result.model, result)
+
+
+def sweep(model: Model, sizes: range, format: Format | str = Format.TABLE) -> str:
+    """Try each size of `sizes` on every spatial axis; say each stage's size and the outcome."""
+    from shapecalc.formats import checks
+    from shapecalc.sizes import sweep as run
+
+    return checks.sweep_text(list(run(model, sizes)), Format(format))
+
+
+def smallest(model: Model, input: Size | None = None, format: Format | str = Format.TABLE) -> str:
+    """Say the smallest input `model` accepts along each axis, beside `input`, and on all."""
+    from shapecalc.formats import checks
+    from shapecalc.sizes import smallest as search
+
+    shape = input_shape(model, input)
+    if not shape.is_map:
+        from shapecalc.errors import UsageError
+
+        raise UsageError("--smallest", f"the model takes a {shape} input, not a map")
+    return checks.smallest_text(model, shape, search(model, shape), Format(format))
+
+
+def models(format: Format | str = Format.TABLE) -> str:
+    """List the built-in models in `format`."""
+    from shapecalc.formats import models as listing
+
+    return listing.render(Format(format))

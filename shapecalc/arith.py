@@ -1,19 +1,31 @@
-"""The sliding-window size formula shared by convolutions and pools, per spatial axis."""
+"""What a layer does to one spatial axis, with PyTorch's size formula for each kind.
+
+A layer describes each spatial axis of its input as one of these values (None: the axis is
+kept). The shape arithmetic, `--explain`, receptive fields, the size checks and the window
+column all read these descriptions; none of them needs to know the layer.
+"""
 
 from __future__ import annotations
+
+from math import floor
+from typing import TypeAlias
 
 from shapecalc.value import frozen
 
 
 @frozen
 class Window:
-    """One axis of a sliding window, with PyTorch's meaning for every field."""
+    """A sliding window, as convolutions and pools move one, with PyTorch's meaning for each field.
+
+    `same` is Conv's padding='same': the padding, perhaps uneven, that keeps the size.
+    """
 
     kernel: int
     stride: int
     padding: int = 0
     dilation: int = 1
     ceil_mode: bool = False
+    same: bool = False
 
     @property
     def extent(self) -> int:
@@ -22,6 +34,8 @@ class Window:
 
     def rounded_output(self, size: int) -> int:
         """Output size by the rounded formula alone, before ceil mode drops a window."""
+        if self.same:
+            return size
         span = size + 2 * self.padding - self.extent
         if self.ceil_mode:
             return -(-span // self.stride) + 1
@@ -44,6 +58,8 @@ class Window:
 
     def formula(self, size: int) -> str:
         """Show the arithmetic for `size`, e.g. `⌊(224 + 2·3 − 1·(7 − 1) − 1) / 2⌋ + 1`."""
+        if self.same:
+            return f"{size}, kept (padding='same')"
         inner = (
             f"({size} + 2·{self.padding} − {self.dilation}·({self.kernel} − 1) − 1) / {self.stride}"
         )
@@ -51,3 +67,98 @@ class Window:
         if self.drops_last(size):
             text += " − 1 (the last window would start in the padding)"
         return text
+
+
+@frozen
+class Transposed:
+    """A transposed convolution's window: each input position spreads over `kernel` outputs."""
+
+    kernel: int
+    stride: int
+    padding: int = 0
+    dilation: int = 1
+    output_padding: int = 0
+
+    def output(self, size: int) -> int:
+        """`(size − 1)·stride − 2·padding + dilation·(kernel − 1) + output_padding + 1`."""
+        return (
+            (size - 1) * self.stride
+            - 2 * self.padding
+            + self.dilation * (self.kernel - 1)
+            + self.output_padding
+            + 1
+        )
+
+    def formula(self, size: int) -> str:
+        """Show the arithmetic for `size`, e.g. `(28 − 1)·2 − 2·1 + 1·(4 − 1) + 0 + 1`."""
+        return (
+            f"({size} − 1)·{self.stride} − 2·{self.padding} + {self.dilation}·({self.kernel} − 1)"
+            f" + {self.output_padding} + 1"
+        )
+
+
+@frozen
+class Resize:
+    """An output size that an argument sets whatever the input's, as adaptive pools do.
+
+    `argument` names the constructor argument that sets it; `pooled` says whether the input
+    positions are pooled into the output (an adaptive pool) rather than mapped (Linear).
+    """
+
+    size: int
+    argument: str
+    pooled: bool = True
+
+    def output(self, size: int) -> int:
+        return self.size
+
+    def formula(self, size: int) -> str:
+        how = "pooled from" if self.pooled else "from"
+        return f"{self.argument}, {how} {size}"
+
+
+@frozen
+class Interpolate:
+    """Upsampling: to a `size`, or by a `scale` factor, with one of PyTorch's modes.
+
+    By a factor the output is ⌊size·scale⌋ in double precision, as PyTorch computes it:
+    ⌊100·2.3⌋ is 229.
+    """
+
+    size: int | None
+    scale: float | None
+    mode: str = "nearest"
+    align_corners: bool = False
+    recompute: bool = False  # recompute_scale_factor: sample by in/out, not by the factor
+
+    def output(self, size: int) -> int:
+        if self.size is not None:
+            return self.size
+        assert self.scale is not None
+        return floor(float(size) * self.scale)
+
+    def formula(self, size: int) -> str:
+        if self.size is not None:
+            return f"size, resampled from {size}"
+        return f"⌊{size}·{self.scale}⌋"
+
+
+@frozen
+class Pad:
+    """Padding added before and after the axis; negative amounts crop."""
+
+    before: int
+    after: int
+
+    def output(self, size: int) -> int:
+        return size + self.before + self.after
+
+    def formula(self, size: int) -> str:
+        def signed(amount: int) -> str:
+            return f"+ {amount}" if amount >= 0 else f"− {-amount}"
+
+        return f"{size} {signed(self.before)} {signed(self.after)}"
+
+
+Axis: TypeAlias = "Window | Transposed | Resize | Interpolate | Pad | None"
+"""What a layer does to one spatial axis; None keeps it."""

@@ -7,19 +7,21 @@ import sys
 from collections.abc import Callable
 from enum import Enum
 from functools import partial
-from typing import Any, NoReturn, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
 
 import click
 
 from shapecalc import __version__, _streams, inputs
 from shapecalc._modes import Mode, check_format, check_mode, check_options, default
-from shapecalc.errors import ShapecalcError, ShapeError, UsageError, quote
-from shapecalc.formats import EXTENSIONS, Format, Options, View
+from shapecalc.errors import ShapecalcError, UsageError, quote
+from shapecalc.formats import EXTENSIONS, Format, View
 from shapecalc.formats.columns import Column
 from shapecalc.formats.columns import parse as parse_columns
 from shapecalc.memory import DType
 from shapecalc.modules import Model
-from shapecalc.shape import Shape
+
+if TYPE_CHECKING:
+    from shapecalc.api import Result, Stopped
 
 T = TypeVar("T")
 EXAMPLES = """\b
@@ -125,7 +127,8 @@ class Command(click.Command):
     "size",
     callback=_reader(inputs.parse_size, "a size"),
     metavar="SIZE",
-    help="Input size: 224, 224x320 (H×W) or 3x224x224 (C×H×W). Default: the spec's input.",
+    help="Input size: 224 (every spatial size), 224x320 (H×W), 3x224x224 (C×H×W); for a "
+    "1-D model 16000 or 1x16000, for a 3-D one 3x16x112x112. Default: the spec's input.",
 )
 @click.option(
     "-f",
@@ -205,25 +208,40 @@ def main(  # noqa: PLR0917 - click passes every option positionally
     given = _given(ctx) - {mode.value}
     check_mode(mode, given)
     chosen = _format(mode, fmt, output)
-    if mode is Mode.LIST:
-        from shapecalc.formats import models
+    from shapecalc import api
 
-        _deliver(models.render(chosen), output)
+    if mode is Mode.LIST:
+        _deliver(api.models(chosen), output)
         return
     if model is None:
         raise click.UsageError("missing MODEL: a built-in name (see --list) or a spec file")
-    from shapecalc import api
-
     network = api.load(model)
-    shape = inputs.apply(network.input, size)
     if sweep is not None:
-        _deliver(_sweep(network, sweep, chosen), output, network)
+        _deliver(api.sweep(network, sweep, chosen), output, network)
     elif smallest:
-        _deliver(_smallest(network, shape, chosen), output, network)
+        _deliver(api.smallest(network, size, chosen), output, network)
     else:
         check_options(chosen, given, View(view))
-        options = Options(DType(dtype), explain, depth, columns, View(view))
-        _report(network, shape, fmt=chosen, options=options, output=output, quiet=quiet)
+        chosen_view, chosen_type = View(view), DType(dtype)
+        render = partial(
+            api.render,
+            format=chosen,
+            depth=depth,
+            columns=columns,
+            dtype=chosen_type,
+            explain=explain,
+            view=chosen_view,
+        )
+        show = partial(
+            api.show,
+            format=chosen,
+            depth=depth,
+            columns=columns,
+            dtype=chosen_type,
+            explain=explain,
+            view=chosen_view,
+        )
+        _report(api.attempt(network, size), render, show, output=output, quiet=quiet)
 
 
 def _given(ctx: click.Context) -> set[str]:
@@ -265,50 +283,31 @@ def _format(mode: Mode, fmt: str | None, output: str | None) -> Format:
 
 
 def _report(
-    network: Model,
-    shape: Shape,
+    outcome: Result | Stopped,
+    render: Callable[[Result], str],
+    show: Callable[[Result | Stopped, TextIO], None],
     *,
-    fmt: Format,
-    options: Options,
     output: str | None,
     quiet: bool,
 ) -> None:
-    """Write the model's rows in `fmt`, then any warnings about the input size."""
-    from shapecalc import engine, formats
-    from shapecalc.formats import checks
+    """Write the model's rows, then any warnings about the input size.
 
-    try:
-        result = engine.infer(network, shape)
-    except ShapeError as error:
-        if fmt is Format.TREE and output is None:  # the tree up to the failure, then the error
-            from shapecalc.formats import export
+    A model that stopped shows its tree up to the failure on standard output, then the error.
+    """
+    from shapecalc import api
 
-            _guard(partial(export.show_partial, network, shape, error))
-        raise
+    if isinstance(outcome, api.Stopped):
+        if output is None:
+            _guard(partial(show, outcome))
+        raise outcome.error
     if output is None:
-        _guard(lambda stdout: formats.write(result, fmt, stdout, options))
+        _guard(partial(show, outcome))
     else:
-        _deliver(formats.text(result, fmt, options), output, network)
+        _deliver(render(outcome), output, outcome.model)
     if not quiet:
-        for line in checks.warnings(network, result):
+        for line in api.warnings(outcome):
             if not _streams.say(f"{line}\n"):
                 raise OutputClosedError  # nobody is left to tell
-
-
-def _sweep(network: Model, sizes: range, fmt: Format) -> str:
-    from shapecalc.formats import checks
-    from shapecalc.sizes import sweep
-
-    return checks.sweep_text(list(sweep(network, sizes)), fmt)
-
-
-def _smallest(network: Model, shape: Shape, fmt: Format) -> str:
-    from shapecalc.formats import checks
-    from shapecalc.sizes import smallest
-
-    if not shape.is_map:
-        raise UsageError("--smallest", f"the model takes a {shape} input, not a C×H×W image")
-    return checks.smallest_text(network, shape, smallest(network, shape), fmt)
 
 
 def _deliver(text: str, output: str | None, network: Model | None = None) -> None:

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from shapecalc.errors import LayerError, Mark, ShapeError
-from shapecalc.field import Field, join_fields, start
+from shapecalc.field import Field, join_fields, map_holds, start
 from shapecalc.layers import Layer
 from shapecalc.limits import MAX_INT_BITS
-from shapecalc.modules import Combine, Container, Leaf, Model, Module, Reuse
-from shapecalc.shape import Shape
+from shapecalc.modules import (
+    Combine,
+    Container,
+    Leaf,
+    Model,
+    Module,
+    Registered,
+    Reuse,
+    registered,
+)
+from shapecalc.shape import Shape, axis_names
 from shapecalc.value import frozen
 
 
@@ -20,7 +29,7 @@ class Row:
     fields were not asked for).
     """
 
-    module: Module
+    module: Registered
     input: Shape
     shape: Shape
     params: int
@@ -69,6 +78,20 @@ class Result:
 
 
 @frozen
+class Stopped:
+    """A model run for an input up to the layer that refused it, and why.
+
+    `done` is in row order: a finished module's row, or the module itself for one the
+    failure interrupted (the failing layer and the containers around it).
+    """
+
+    model: Model
+    input: Shape
+    done: tuple[Row | Registered, ...]
+    error: ShapeError
+
+
+@frozen
 class _Flow:
     """What passes from one layer to the next."""
 
@@ -80,30 +103,40 @@ def infer(model: Model, shape: Shape, *, fields: bool = True) -> Result:
     """Compute every module's output, parameters, MACs and receptive field for `shape`.
 
     `shape` leaves out the batch dimension. Without `fields`, rows have no receptive field:
-    a third less work for callers that try many sizes and look only at shapes.
+    a third less work for callers that try many sizes and look only at shapes. Raises
+    ShapeError where a layer refuses its input.
     """
+    outcome = attempt(model, shape, fields=fields)
+    if isinstance(outcome, Stopped):
+        raise outcome.error
+    return outcome
+
+
+def attempt(model: Model, shape: Shape, *, fields: bool = True) -> Result | Stopped:
+    """As `infer`, but return how far it got where a layer refuses its input."""
     walk = _Walk()
-    _bounded(shape, "", None, "the input")
-    field = start(shape.spatial) if fields and shape.is_map else None
     try:
+        _bounded(shape, "", None, "the input")
+        field = start(shape.spatial) if fields and shape.is_map else None
         output = walk.body(model.root, _Flow(shape, field))
     except ShapeError as error:
-        error.partial = tuple(walk.rows)
-        raise
+        return Stopped(model, shape, tuple(walk.rows), error)
     rows = tuple(walk.rows)
     return Result(model, shape, output.shape, rows, walk.params, walk.macs)  # type: ignore[arg-type]
 
 
 class _Walk:
     def __init__(self) -> None:
-        self.rows: list[Row | Module] = []  # a module holds its row's place until it is done
+        self.rows: list[Row | Registered] = []  # a module holds its row's place until done
         self.params = 0  # running totals: a container's share is their growth across it
         self.macs = 0
         self.first: dict[int, tuple[Shape, _Flow]] = {}  # each layer's first run, by id
+        self.scopes: list[Container] = []  # the modules that register what a `use` runs
+        self.registered: dict[int, dict[str, Registered]] = {}  # their children, by name
 
     def module(self, module: Module, flow: _Flow) -> _Flow:
         """Return the module's output, recording its row before its descendants' rows."""
-        if module.functional:
+        if isinstance(module, Reuse) or module.functional:
             return self.body(module, flow)
         slot, params, macs = len(self.rows), self.params, self.macs
         self.rows.append(module)
@@ -120,13 +153,29 @@ class _Walk:
         if isinstance(module, Leaf):
             return self.leaf(module, flow)
         if isinstance(module, Reuse):
-            return self.leaf(module.leaf, flow, again=True)
-        if module.combine is Combine.DENSE:
-            return self.dense(module, flow)
-        outputs = [self.branch(branch, flow) for branch in module.branches]
+            return self.leaf(self.target(module), flow, again=True)
+        if not module.functional:
+            self.scopes.append(module)
+        try:
+            if module.combine is Combine.DENSE:
+                return self.dense(module, flow)
+            outputs = [self.branch(branch, flow) for branch in module.branches]
+        finally:
+            if not module.functional:
+                self.scopes.pop()
         if module.combine is Combine.SEQUENCE:
             return outputs[0]
         return _merge(module, outputs)
+
+    def target(self, use: Reuse) -> Leaf:
+        """Return the layer a `use` runs: one its enclosing module registers."""
+        scope = self.scopes[-1]
+        names = self.registered.get(id(scope))
+        if names is None:
+            names = self.registered[id(scope)] = registered(scope)
+        leaf = names[use.target]
+        assert isinstance(leaf, Leaf)  # the expander checked it
+        return leaf
 
     def dense(self, module: Container, flow: _Flow) -> _Flow:
         """Feed each child the concatenation of the input and every earlier child's output.
@@ -185,35 +234,99 @@ def _bounded(shape: Shape, path: str, mark: Mark | None, what: str = "the output
 
 
 def _merge(module: Container, flows: list[_Flow]) -> _Flow:
-    """Add or concatenate parallel outputs; their field is the largest of theirs."""
+    """Add, multiply or concatenate parallel outputs; their field is the largest of theirs."""
+    if module.crop:
+        flows = _cropped(module, flows)
     shapes = [flow.shape for flow in flows]
-    shape = _add(module, shapes) if module.combine is Combine.ADD else _cat(module, shapes)
+    if module.combine is Combine.CAT or module.combine is Combine.DENSE:
+        shape = _cat(module, shapes)
+    else:
+        shape = _broadcast(module, shapes)
     shape = _bounded(shape, module.path, module.mark)
     fields = [flow.field for flow in flows]
-    field = join_fields(fields) if all(fields) else None  # type: ignore[arg-type]
+    field = _joined(fields, shape) if all(fields) else None  # type: ignore[arg-type]
     return _Flow(shape, field)
 
 
-def _add(module: Container, outputs: list[Shape]) -> Shape:
-    if any(output != outputs[0] for output in outputs):
+def _joined(fields: list[Field], shape: Shape) -> Field | None:
+    """Return the largest of parallel fields, laid out as the joined output is."""
+    if any(len(field.axes) != len(fields[0].axes) for field in fields):
+        return None
+    joined = join_fields(fields)
+    return Field(joined.axes, map_holds(shape.spatial)) if shape.is_map else joined
+
+
+def _cropped(module: Container, flows: list[_Flow]) -> list[_Flow]:
+    """Crop every output about its centre to the smallest spatial sizes among them."""
+    shapes = [flow.shape for flow in flows]
+    if any(not shape.is_map or shape.rank != shapes[0].rank for shape in shapes):
         raise ShapeError(
             module.path,
-            f"{module.type} adds branches of different shapes: {_branches(module, outputs)}",
+            f"{module.type} crops only maps of one rank: {_branches(module, shapes)}",
             mark=module.mark,
         )
-    return outputs[0]
+    smallest = tuple(map(min, zip(*(shape.spatial for shape in shapes), strict=True)))
+    return [_Flow(flow.shape.with_spatial(smallest), flow.field) for flow in flows]
+
+
+def _broadcast(module: Container, outputs: list[Shape]) -> Shape:
+    """Return the shape of outputs added or multiplied with PyTorch's broadcasting.
+
+    Shapes line up from their last dimension, batch included; sizes must be equal or 1.
+    """
+    batched = [(1, *output.dims) for output in outputs]
+    rank = max(map(len, batched))
+    result = []
+    for index in range(-rank, 0):
+        sizes = {dims[index] for dims in batched if -index <= len(dims)} - {1}
+        if len(sizes) > 1:
+            verb = "adds" if module.combine is Combine.ADD else "multiplies"
+            raise ShapeError(
+                module.path,
+                f"{module.type} {verb} branches of different shapes: {_branches(module, outputs)}",
+                mark=module.mark,
+            )
+        result.append(sizes.pop() if sizes else 1)
+    return Shape(tuple(result[1:]))
 
 
 def _cat(module: Container, outputs: list[Shape]) -> Shape:
+    """Return the shape of outputs concatenated along the container's dim."""
     first = outputs[0]
-    if any(not output.is_map or output.spatial != first.spatial for output in outputs):
+    rank = len(first.dims) + 1  # with the batch, as torch.cat counts
+    if not -rank <= module.dim < rank or module.dim % rank == 0:
         raise ShapeError(
             module.path,
-            f"{module.type} concatenates branches of different H×W (or not C×H×W): "
-            f"{_branches(module, outputs)}",
+            f"{module.type} concatenates along dim {module.dim}, which a {rank}-dimensional "
+            "batched output does not have besides the batch",
             mark=module.mark,
         )
-    return Shape((sum(output.channels for output in outputs), *first.spatial))
+    axis = module.dim % rank - 1
+    if any(_without(output, axis) != _without(first, axis) for output in outputs):
+        raise ShapeError(module.path, _mismatch(module, outputs, axis), mark=module.mark)
+    joined = sum(output.dims[axis] for output in outputs)
+    return Shape((*first.dims[:axis], joined, *first.dims[axis + 1 :]))
+
+
+def _without(shape: Shape, axis: int) -> tuple[int, ...] | None:
+    """Return the dims but `axis`; None when the shape has no such dim."""
+    if axis >= len(shape.dims):
+        return None
+    return shape.dims[:axis] + shape.dims[axis + 1 :]
+
+
+def _mismatch(module: Container, outputs: list[Shape], axis: int) -> str:
+    if axis == 0:
+        sizes = "×".join(axis_names(outputs[0].rank)) if outputs[0].is_map else "sizes"
+        form = "C×" + sizes if outputs[0].is_map else "a map"
+        return (
+            f"{module.type} concatenates branches of different {sizes} (or not {form}): "
+            f"{_branches(module, outputs)}"
+        )
+    return (
+        f"{module.type} concatenates along dim {module.dim} branches that differ in another "
+        f"dim: {_branches(module, outputs)}"
+    )
 
 
 def _branches(module: Container, outputs: list[Shape]) -> str:

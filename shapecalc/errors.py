@@ -51,9 +51,6 @@ class ShapeError(ShapecalcError):
     def __init__(self, path: str, what: str, *, mark: Mark | None = None) -> None:
         super().__init__(": ".join(str(part) for part in (mark, path) if part), what)
         self.path = path
-        # What was computed before the failure, in row order: a finished module's row, or
-        # the module itself for one the failure interrupted (set by the engine).
-        self.partial: tuple[object, ...] = ()
 
 
 class UsageError(ShapecalcError):

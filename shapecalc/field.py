@@ -5,15 +5,42 @@ Convolutional Neural Networks", Distill 2019): a layer with kernel extent `e` an
 turns a field of `r` positions, with neighbouring outputs `j` positions apart, into
 `r + (e − 1)·j` positions, `j·s` apart. Sizes are not clipped to the input: a field can be
 larger than the image, the rest being padding.
+
+Transposed convolutions and upsampling make fields differ by position: output `o` of such a
+layer depends on a run of inputs that repeats, shifted, every few outputs. Those fields are
+kept exactly as one such period (see `Period`) and compose exactly; a period longer than
+MAX_FIELD_PERIOD is given up for bounds, marked as varying. Normalisation statistics are
+not part of a field: a norm is pointwise here, as a convolution's field is drawn.
 """
 
 from __future__ import annotations
 
-from math import gcd
+from collections.abc import Sequence
+from fractions import Fraction
+from math import floor, gcd
 
+from shapecalc.arith import Axis, Interpolate, Pad, Resize, Transposed, Window
+from shapecalc.limits import MAX_FIELD_PERIOD
 from shapecalc.value import frozen
 
-H, W = 1, 2  # bits naming the spatial axes, for Field.holds
+
+@frozen
+class Period:
+    """Which inputs each output depends on, one period of a pattern that repeats, shifted.
+
+    Output `q·P + r` (P the period) depends on inputs `lo[r] + q·shift` to `hi[r] + q·shift`;
+    on none when `lo[r] > hi[r]`.
+    """
+
+    lo: tuple[int, ...]
+    hi: tuple[int, ...]
+    shift: int
+
+    def at(self, output: int) -> tuple[int, int]:
+        """Return the first and last input that `output` depends on."""
+        turns, index = divmod(output, len(self.lo))
+        offset = turns * self.shift
+        return self.lo[index] + offset, self.hi[index] + offset
 
 
 @frozen
@@ -21,22 +48,30 @@ class Reach:
     """One axis of a receptive field: `size` positions seen, outputs `stride` apart.
 
     `size` None means the whole input (after global pooling or a fully connected layer).
-    `uniform` is False after an adaptive pool whose output size does not divide its input:
-    its windows differ in size and spacing, so `size` and `stride` are the largest.
+    `uniform` is False where fields differ by position (after an adaptive pool whose output
+    size does not divide its input, a transposed convolution, an upsampling): `size` and
+    `stride` are then the largest field and the largest step between neighbouring outputs.
+    `period` is the exact pattern of such fields when it is known, else they are bounds.
     """
 
     size: int | None
     stride: int | None
     uniform: bool = True
+    period: Period | None = None
 
     @property
     def whole(self) -> bool:
         return self.size is None
 
-    def slide(self, extent: int, stride: int) -> Reach:
-        """Apply a window of `extent` input positions moved by `stride`."""
+    def slide(self, extent: int, stride: int, padding: int = 0) -> Reach:
+        """Apply a window of `extent` input positions moved by `stride`.
+
+        `padding` places the windows, which matters only where fields vary by position.
+        """
         if self.size is None or self.stride is None:
             return self
+        if self.period is not None:
+            return self.follow(Period((-padding,), (extent - 1 - padding,), stride))
         return Reach(self.size + (extent - 1) * self.stride, self.stride * stride, self.uniform)
 
     def adapt(self, size_in: int, size_out: int) -> Reach:
@@ -55,19 +90,155 @@ class Reach:
         quotient, remainder = divmod(size_in, size_out)
         longest = -(-(size_in + size_out - gcd(size_in, size_out)) // size_out)
         carries = remainder > 0 and not (remainder == 1 and gcd(size_in, size_out) == 1)
-        reach = self.slide(longest, quotient + carries)
+        reach = self.bound().slide(longest, quotient + carries)
         uniform = not carries and longest == -(-size_in // size_out)
         return Reach(reach.size, reach.stride, reach.uniform and uniform)
+
+    def follow(self, layer: Period | None, span: int = 1, step: int = 1) -> Reach:
+        """Apply a layer whose output `o` depends on inputs `layer.at(o)`.
+
+        A layer whose pattern is too long to keep is None, described by bounds alone: at
+        most `span` inputs per output, and at most `step` between neighbouring outputs.
+        """
+        if self.size is None or self.stride is None:
+            return self
+        if layer is not None:
+            mine = self.period or Period((0,), (self.size - 1,), self.stride)
+            if self.uniform or self.period is not None:
+                made = _compose(mine, layer)
+                if made is not None:
+                    return _reach(made)
+            span, step = _span(layer), _largest_step(layer)
+        return Reach(self.size + (span - 1) * self.stride, self.stride * step, uniform=False)
+
+    def bound(self) -> Reach:
+        """Return the largest field and step alone, forgetting the exact pattern."""
+        if self.period is None:
+            return self
+        return Reach(self.size, self.stride, uniform=False)
 
 
 WHOLE = Reach(None, None)
 POINT = Reach(1, 1)
 
 
+def _compose(outer: Period, inner: Period) -> Period | None:
+    """Return the inputs of `outer` that each output of `inner` depends on, or None if long.
+
+    `inner` maps a layer's outputs to its inputs, `outer` those inputs to the network's.
+    """
+    outer_period, inner_period = len(outer.lo), len(inner.lo)
+    turns = outer_period // gcd(inner.shift, outer_period)
+    period = inner_period * turns
+    if period > MAX_FIELD_PERIOD:
+        return None
+    span = _span_monotone if _monotone(outer) else _span_scanned
+    lo, hi = [], []
+    for output in range(period):
+        first, last = span(outer, *inner.at(output))
+        lo.append(first)
+        hi.append(last)
+    shift = outer.shift * (inner.shift * turns // outer_period)
+    return Period(tuple(lo), tuple(hi), shift)
+
+
+_NONE = (1, 0)  # the span of an output that depends on no input
+
+
+def _monotone(period: Period) -> bool:
+    """Whether first and last inputs never go back from one output to the next that reads."""
+    for index in range(len(period.lo)):
+        if _depends(period, index):
+            here, after = period.at(index), period.at(_nonempty(period, index + 1, 1))
+            if after[0] < here[0] or after[1] < here[1]:
+                return False
+    return True
+
+
+def _span_monotone(period: Period, first: int, last: int) -> tuple[int, int]:
+    """Return the inputs that outputs `first` to `last` of `period` depend on, together."""
+    if first > last:
+        return _NONE
+    start, end = _nonempty(period, first, 1), _nonempty(period, last, -1)
+    if start > end:
+        return _NONE
+    return period.at(start)[0], period.at(end)[1]
+
+
+def _span_scanned(period: Period, first: int, last: int) -> tuple[int, int]:
+    """As `_span_monotone`, for a pattern that goes back: the extremes of one period each.
+
+    Beyond a period the pattern only moves on by its shift, so the lowest first input is
+    within a period of `first`, and the highest last input within a period of `last`.
+    """
+    length = len(period.lo)
+    lows = [period.at(index) for index in range(first, min(last, first + length - 1) + 1)]
+    highs = [period.at(index) for index in range(max(first, last - length + 1), last + 1)]
+    lows = [span for span in lows if span[0] <= span[1]]
+    highs = [span for span in highs if span[0] <= span[1]]
+    if not lows:
+        return _NONE
+    return min(low for low, _ in lows), max(high for _, high in highs)
+
+
+def _nonempty(period: Period, index: int, direction: int) -> int:
+    """Return the nearest output from `index` in `direction` that depends on some input."""
+    for _ in range(len(period.lo)):
+        if _depends(period, index):
+            return index
+        index += direction
+    return index  # a pattern of nothing at all: keeps the empty run
+
+
+def _reach(period: Period) -> Reach:
+    """Return the reach a pattern describes, as an affine one when it repeats every output."""
+    period = _shortest(period)
+    sizes = [last - first + 1 for first, last in zip(period.lo, period.hi, strict=True)]
+    if len(period.lo) == 1 and sizes[0] >= 1:
+        return Reach(sizes[0], period.shift)
+    return Reach(max(sizes), _largest_step(period), uniform=False, period=period)
+
+
+def _shortest(period: Period) -> Period:
+    """Return the same pattern over its shortest period."""
+    length = len(period.lo)
+    for short in range(1, length):
+        if length % short or (period.shift * short) % length:
+            continue
+        shift = period.shift * short // length
+        if all(
+            period.at(index + short) == (first + shift, last + shift)
+            for index, (first, last) in enumerate(zip(period.lo, period.hi, strict=True))
+        ):
+            return Period(period.lo[:short], period.hi[:short], shift)
+    return period
+
+
+def _span(period: Period) -> int:
+    return max(last - first + 1 for first, last in zip(period.lo, period.hi, strict=True))
+
+
+def _largest_step(period: Period) -> int:
+    """Return the largest step from an output to the next that depends on some input."""
+    steps = [
+        period.at(_nonempty(period, index + 1, 1))[0] - period.at(index)[0]
+        for index in range(len(period.lo))
+        if _depends(period, index)
+    ]
+    return max(steps, default=0)
+
+
+def _depends(period: Period, index: int) -> bool:
+    first, last = period.at(index)
+    return first <= last
+
+
 def join(reaches: list[Reach]) -> Reach:
     """Combine parallel branches: the largest field, as a residual or concatenation sees."""
     if any(reach.whole for reach in reaches):
         return WHOLE
+    if all(reach == reaches[0] for reach in reaches):
+        return reaches[0]
     return Reach(
         max(reach.size or 0 for reach in reaches),
         max(reach.stride or 0 for reach in reaches),
@@ -77,61 +248,157 @@ def join(reaches: list[Reach]) -> Reach:
 
 @frozen
 class Field:
-    """A receptive field along H and W, with the layout of the tensor it describes.
+    """A receptive field along each spatial axis, with the layout of the tensor it describes.
 
     `holds` says, per dimension of that tensor, which spatial axes it holds several
-    positions of (bits H and W): a layer that mixes a dimension mixes those positions.
+    positions of (bit `1 << i` for axis i): a layer that mixes a dimension mixes those
+    positions.
     """
 
-    h: Reach
-    w: Reach
+    axes: tuple[Reach, ...]
     holds: tuple[int, ...]
 
-    def slide(self, axes: tuple[tuple[int, int], tuple[int, int]], out: tuple[int, int]) -> Field:
-        """Apply a window given as (extent, stride) per axis; `out` is the output H and W."""
-        (extent_h, stride_h), (extent_w, stride_w) = axes
-        return Field(
-            self.h.slide(extent_h, stride_h), self.w.slide(extent_w, stride_w), map_holds(out)
+    def through(self, ops: Sequence[Axis], before: Sequence[int], after: Sequence[int]) -> Field:
+        """Apply what a layer does to each spatial axis, from sizes `before` to `after`."""
+        axes = tuple(
+            _through(reach, op, size_in, size_out)
+            for reach, op, size_in, size_out in zip(self.axes, ops, before, after, strict=True)
         )
+        return Field(axes, map_holds(after))
 
-    def adapt(self, size_in: tuple[int, int], size_out: tuple[int, int]) -> Field:
-        """Apply an adaptive pool from `size_in` to `size_out` (H, W)."""
-        return Field(
-            self.h.adapt(size_in[0], size_out[0]),
-            self.w.adapt(size_in[1], size_out[1]),
-            map_holds(size_out),
-        )
+    def mix(self, dim: int) -> Field:
+        """Mix dimension `dim`, as Linear does the last: its positions become the whole axis."""
+        mixed = self.holds[dim]
+        axes = tuple(WHOLE if mixed >> axis & 1 else reach for axis, reach in enumerate(self.axes))
+        holds = list(self.holds)
+        holds[dim] = 0
+        return Field(axes, tuple(holds))
 
     def mix_last(self) -> Field:
-        """Mix the last dimension, as Linear does: its positions become the whole axis."""
-        mixed = self.holds[-1]
-        return Field(
-            WHOLE if mixed & H else self.h,
-            WHOLE if mixed & W else self.w,
-            (*self.holds[:-1], 0),
-        )
+        """Mix the last dimension, as Linear does."""
+        return self.mix(len(self.holds) - 1)
 
     def merge(self, start: int, end: int) -> Field:
         """Merge dimensions `start` to `end` (inclusive) into one, as Flatten does."""
         merged = 0
         for bits in self.holds[start : end + 1]:
             merged |= bits
-        holds = (*self.holds[:start], merged, *self.holds[end + 1 :])
-        return Field(self.h, self.w, holds)
+        return Field(self.axes, (*self.holds[:start], merged, *self.holds[end + 1 :]))
+
+    def split(self, dim: int, count: int) -> Field:
+        """Split dimension `dim` into `count`, as Unflatten does: each holds what it held."""
+        holds = self.holds
+        return Field(self.axes, (*holds[:dim], *(holds[dim],) * count, *holds[dim + 1 :]))
 
 
-def map_holds(spatial: tuple[int, int]) -> tuple[int, ...]:
-    """Return the layout of a C×H×W map: H and W hold positions when larger than 1."""
-    return (0, H if spatial[0] > 1 else 0, W if spatial[1] > 1 else 0)
+def _through(reach: Reach, op: Axis, size_in: int, size_out: int) -> Reach:
+    """Apply one axis's description to one axis's reach."""
+    if isinstance(op, Window):
+        return reach.slide(op.extent, op.stride, op.padding)
+    if isinstance(op, Transposed):
+        return reach.follow(_transposed(op), _transposed_span(op), 1)
+    if isinstance(op, Resize):
+        return reach.adapt(size_in, size_out)
+    if isinstance(op, Interpolate):
+        return _interpolated(reach, op, size_in, size_out)
+    if isinstance(op, Pad) and reach.period is not None:  # it moves which outputs vary
+        return reach.follow(Period((-op.before,), (-op.before,), 1))
+    return reach  # padding and cropping move fields, never widen them
 
 
-def start(spatial: tuple[int, int]) -> Field:
+def _transposed(op: Transposed) -> Period | None:
+    """Return which inputs each output of a transposed convolution depends on, per period.
+
+    Input `i` reaches outputs `i·stride − padding + dilation·t` for taps `t` below `kernel`;
+    so output `o` takes the inputs `(o + padding − dilation·t) / stride` that are whole.
+    """
+    stride, dilation = op.stride, op.dilation
+    if stride > MAX_FIELD_PERIOD:
+        return None
+    common = gcd(dilation, stride)
+    modulus = stride // common
+    inverse = pow(dilation // common, -1, modulus) if modulus > 1 else 0
+    lo, hi = [], []
+    for output in range(stride):
+        x = output + op.padding
+        first_tap = (x // common * inverse) % modulus if x % common == 0 else op.kernel
+        if first_tap >= op.kernel:
+            lo.append(_NONE[0])
+            hi.append(_NONE[1])
+            continue
+        last_tap = first_tap + (op.kernel - 1 - first_tap) // modulus * modulus
+        lo.append((x - dilation * last_tap) // stride)
+        hi.append((x - dilation * first_tap) // stride)
+    return Period(tuple(lo), tuple(hi), 1)
+
+
+def _transposed_span(op: Transposed) -> int:
+    return (op.dilation * (op.kernel - 1)) // op.stride + 1
+
+
+_TAPS = {"nearest": 1, "nearest-exact": 1, "linear": 2, "bilinear": 2, "trilinear": 2}
+
+
+def _interpolated(reach: Reach, op: Interpolate, size_in: int, size_out: int) -> Reach:
+    """Apply an upsampling: each output reads the input at a scaled position, one or two taps."""
+    if op.mode == "area":
+        return reach.adapt(size_in, size_out)
+    ratio = _ratio(op, size_in, size_out)
+    if ratio is None or ratio.denominator > MAX_FIELD_PERIOD:
+        taps = _TAPS.get(op.mode, 4)
+        step = floor(ratio) + 1 if ratio is not None else size_in
+        return reach.follow(None, taps + 1, step)
+    period = ratio.denominator
+    # Read the pattern one period in, past the clamping at the first input.
+    spans = [_sources(op, ratio, output, size_in, size_out) for output in range(period, 2 * period)]
+    lo = tuple(first - ratio.numerator for first, _ in spans)
+    hi = tuple(last - ratio.numerator for _, last in spans)
+    return reach.follow(Period(lo, hi, ratio.numerator))
+
+
+def _ratio(op: Interpolate, size_in: int, size_out: int) -> Fraction | None:
+    """Return input positions per output as PyTorch scales them; None if not a ratio at all."""
+    if op.align_corners and op.mode not in ("nearest", "nearest-exact"):
+        return Fraction(size_in - 1, size_out - 1) if size_out > 1 else None
+    nearest_shortcut = op.mode == "nearest" and size_out in (size_in, 2 * size_in)
+    if op.scale is not None and not op.recompute and not nearest_shortcut:
+        return 1 / Fraction(op.scale)
+    return Fraction(size_in, size_out)
+
+
+def _sources(
+    op: Interpolate, ratio: Fraction, output: int, size_in: int, size_out: int
+) -> tuple[int, int]:
+    """Return the first and last input that output `output` reads with a non-zero weight."""
+    scale = float(ratio)
+    if op.mode in ("nearest", "nearest-exact"):
+        offset = 0.5 if op.mode == "nearest-exact" else 0.0
+        if size_out == 2 * size_in and op.mode == "nearest":
+            return output >> 1, output >> 1
+        index = floor((output + offset) * scale)
+        return index, index
+    position = output * scale if op.align_corners else max(scale * (output + 0.5) - 0.5, 0.0)
+    index = floor(position)
+    if position == index:  # the other taps weigh nothing
+        return index, index
+    if op.mode in _TAPS:
+        return index, index + 1
+    return index - 1, index + 2  # bicubic: four taps
+
+
+def start(spatial: tuple[int, ...]) -> Field:
     """Return the field of the input itself: one position each, one apart."""
-    return Field(POINT, POINT, map_holds(spatial))
+    return Field((POINT,) * len(spatial), map_holds(spatial))
+
+
+def map_holds(spatial: Sequence[int]) -> tuple[int, ...]:
+    """Return the layout of a map: a spatial axis holds positions when larger than 1."""
+    return (0, *(1 << axis if size > 1 else 0 for axis, size in enumerate(spatial)))
 
 
 def join_fields(fields: list[Field]) -> Field:
     """Combine the fields of parallel branches whose outputs have one layout."""
-    return Field(
-        join([field.h for field in fields]), join([field.w for field in fields]), fields[0].holds
+    axes = tuple(
+        join([field.axes[axis] for field in fields]) for axis in range(len(fields[0].axes))
     )
+    return Field(axes, fields[0].holds)

@@ -1,13 +1,17 @@
-"""Input sizes as people write them: `224`, `224x320`, `3x224x224`, and sweeps `1:1024`."""
+"""Input sizes as people write them: `224`, `224x320`, `3x224x224`, `1x16000`, sweeps `1:1024`."""
 
 from __future__ import annotations
 
 from shapecalc.errors import UsageError
 from shapecalc.limits import MAX_SIZE_DIGITS, MAX_SWEEP
-from shapecalc.shape import Shape
+from shapecalc.shape import Shape, axis_names
 
 SEPARATORS = "xX×*"
-SIZE_FORMS = "use 224 (H = W), 224x320 (H×W) or 3x224x224 (C×H×W), each a whole number ≥ 1"
+SIZE_FORMS = (
+    "use 224 (every spatial size), 224x320 (H×W), 3x224x224 (C×H×W), 1x16000 (C×L) or "
+    "3x16x112x112 (C×D×H×W), each a whole number ≥ 1"
+)
+MAX_DIMS = 4  # C and three spatial axes
 
 
 def natural(text: str) -> int | None:
@@ -19,12 +23,15 @@ def natural(text: str) -> int | None:
 
 
 def parse_size(text: str) -> tuple[int, ...]:
-    """Read `224` (H = W), `224x320` (H×W) or `3x224x224` (C×H×W); raise ValueError if not."""
+    """Read one to four sizes separated by `x`; raise ValueError if not.
+
+    What they mean depends on the model (see `apply`).
+    """
     for separator in SEPARATORS:
         text = text.replace(separator, "x")
     parts = text.split("x")
     numbers = [number for number in map(natural, parts) if number is not None and number >= 1]
-    if len(numbers) == len(parts) and 1 <= len(numbers) <= 3:
+    if len(numbers) == len(parts) and 1 <= len(numbers) <= MAX_DIMS:
         return tuple(numbers)
     raise ValueError(SIZE_FORMS)
 
@@ -44,14 +51,27 @@ def parse_sweep(text: str) -> range:
 
 
 def apply(default: Shape, size: int | tuple[int, ...] | None) -> Shape:
-    """Return the input shape: `size` as H = W, (H, W) or (C, H, W) over the spec's default."""
+    """Return the input shape: `size` over the spec's default, whose rank it keeps.
+
+    One number is every spatial size; as many numbers as spatial axes are those sizes; one
+    more is the channels too. A model whose input is a vector takes no size.
+    """
     if size is None:
         return default
     if isinstance(size, int):
         size = (size,)
-    if len(size) == 3:
-        return Shape(size)
     if not default.is_map:
-        raise UsageError("--input", f"the model takes a {default} input, not a C×H×W image")
-    height, width = size if len(size) == 2 else (size[0], size[0])
-    return Shape((default.channels, height, width))
+        raise UsageError("--input", f"the model takes a {default} input, not a map")
+    rank = default.rank
+    if len(size) == rank + 1:
+        return Shape(size)
+    if len(size) == rank:
+        return default.with_spatial(size)
+    if len(size) == 1:
+        return default.with_spatial(size * rank)
+    names = "×".join(axis_names(rank))
+    raise UsageError(
+        "--input",
+        f"the model takes a C×{names} input ({default}): give one size, {rank} ({names}) "
+        f"or {rank + 1} (C×{names}), not {len(size)}",
+    )

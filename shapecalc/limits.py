@@ -32,6 +32,9 @@ MAX_MODULES = 100_000  # modules made by expanding the spec, functional ones and
 MAX_BLOCK_USES = 100_000  # blocks used while expanding
 MAX_NESTING = 100  # modules within modules, a block's use of another block included
 
+# The arithmetic.
+MAX_FIELD_PERIOD = 64  # outputs in the repeating pattern of a varying receptive field
+
 # The command line.
 MAX_SIZE_DIGITS = 30  # digits of one input size
 MAX_SWEEP = 100_000  # sizes in one --sweep

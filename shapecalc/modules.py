@@ -17,6 +17,7 @@ class Combine(Enum):
 
     SEQUENCE = "children"
     ADD = "add"
+    MUL = "mul"
     CAT = "cat"
     DENSE = "dense"  # each child takes the concatenation of the input and earlier outputs
 
@@ -43,9 +44,12 @@ class Container:
     """A module made of others: each branch is a sequence, the branches are joined by `combine`.
 
     A Sequential has one branch; a residual block adds a main path and a shortcut (an empty
-    branch is the identity); concatenation joins branches along channels. A dense container,
-    as DenseNet's blocks, has one branch whose every child takes the concatenation of the
-    container's input and all earlier children's outputs, and gives that of all of them.
+    branch is the identity), and a gate multiplies, both broadcasting as PyTorch does;
+    concatenation joins branches along `dim` (counting the batch, as `torch.cat`). A dense
+    container, as DenseNet's blocks, has one branch whose every child takes the
+    concatenation of the container's input and all earlier children's outputs, and gives
+    that of all of them. With `crop`, every branch is first cropped about its centre to the
+    smallest spatial size among them, as U-Net crops a skip to the path it joins.
     """
 
     name: str
@@ -56,6 +60,8 @@ class Container:
     branches: tuple[tuple[Module, ...], ...]
     mark: Mark
     functional: bool = False
+    dim: int = 1
+    crop: bool = False
 
 
 @frozen
@@ -63,30 +69,20 @@ class Reuse:
     """A further run of a layer registered in the same module, as `forward()` may do.
 
     torchvision's Bottleneck registers one `relu` after `bn3` and runs it after `bn1`, `bn2`
-    and the addition. `target` names the layer in `registered`, the enclosing module's
-    children by name, which is complete once the spec is expanded. It has no row.
+    and the addition. `target` names the layer among the enclosing module's registered
+    children (see `registered`); the expander checked that it is one. It has no row.
     """
 
     name: str
     path: str
     depth: int
     target: str
-    registered: Mapping[str, Module]
     mark: Mark
     functional: bool = True
 
-    @property
-    def leaf(self) -> Leaf:
-        leaf = self.registered[self.target]
-        assert isinstance(leaf, Leaf)  # the expander checked it
-        return leaf
-
-    @property
-    def type(self) -> str:
-        return self.leaf.type
-
 
 Module: TypeAlias = "Leaf | Container | Reuse"
+Registered: TypeAlias = "Leaf | Container"  # a module with a row: a `use` is a step, not one
 
 
 @frozen
@@ -95,7 +91,7 @@ class Model:
 
     name: str
     input: Shape
-    root: Module
+    root: Registered
     source: str
     description: str = ""
     files: tuple[str, ...] = ()  # the real paths of the spec file and of what it includes
@@ -103,6 +99,20 @@ class Model:
     @property
     def type(self) -> str:
         return self.root.type
+
+
+def registered(module: Container) -> dict[str, Registered]:
+    """Return the modules `module` registers, by name: its children, and those of the
+    functional containers among them, which belong to it."""
+    found: dict[str, Registered] = {}
+    pending = [child for branch in module.branches for child in branch]
+    while pending:
+        child = pending.pop()
+        if isinstance(child, Container) and child.functional:
+            pending.extend(grandchild for branch in child.branches for grandchild in branch)
+        elif not isinstance(child, Reuse):
+            found[child.name] = child
+    return found
 
 
 def count(root: Module) -> int:

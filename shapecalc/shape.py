@@ -4,26 +4,42 @@ from __future__ import annotations
 
 from shapecalc.value import frozen
 
+# What each spatial axis is called, by how many there are: C@L, C@H×W, C@D×H×W.
+AXIS_NAMES = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}
+
+
+def axis_names(rank: int) -> tuple[str, ...]:
+    """Name `rank` spatial axes: `L`; `H`, `W`; `D`, `H`, `W`; else `axis 1`, `axis 2`, …."""
+    return AXIS_NAMES.get(rank) or tuple(f"axis {n}" for n in range(1, rank + 1))
+
 
 @frozen
 class Shape:
-    """Dimensions of one sample: `(C, H, W)` for a feature map, `(F,)` for a vector."""
+    """Dimensions of one sample: `(C, *spatial)` for a feature map, `(F,)` for a vector.
+
+    A map has channels and one spatial axis (a signal), two (an image) or three (a volume).
+    """
 
     dims: tuple[int, ...]
 
     @property
     def is_map(self) -> bool:
-        """Whether this is a C×H×W feature map."""
-        return len(self.dims) == 3
+        """Whether this is a feature map: channels and at least one spatial axis."""
+        return len(self.dims) >= 2
+
+    @property
+    def rank(self) -> int:
+        """The number of spatial axes: 0 for a vector."""
+        return len(self.dims) - 1
 
     @property
     def channels(self) -> int:
         return self.dims[0]
 
     @property
-    def spatial(self) -> tuple[int, int]:
-        """Height and width of a feature map."""
-        return self.dims[1], self.dims[2]
+    def spatial(self) -> tuple[int, ...]:
+        """The sizes of a feature map's spatial axes, e.g. (H, W)."""
+        return self.dims[1:]
 
     @property
     def numel(self) -> int:
@@ -33,8 +49,12 @@ class Shape:
             count *= dim
         return count
 
+    def with_spatial(self, sizes: tuple[int, ...]) -> Shape:
+        """Return this map with other spatial sizes, its channels kept."""
+        return Shape((self.dims[0], *sizes))
+
     def __str__(self) -> str:
         """Format as the document does: `64@56×56` for a map, `1000` for a vector."""
         if self.is_map:
-            return f"{self.dims[0]}@{self.dims[1]}×{self.dims[2]}"
-        return "×".join(str(dim) for dim in self.dims)
+            return f"{self.dims[0]}@" + "×".join(map(str, self.dims[1:]))
+        return "×".join(map(str, self.dims))

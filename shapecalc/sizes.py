@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from shapecalc.arith import Window
 from shapecalc.engine import Result, Row, infer
 from shapecalc.errors import ShapecalcError, UsageError
 from shapecalc.limits import MAX_SEARCH_WORK
@@ -11,7 +12,6 @@ from shapecalc.modules import Model, count
 from shapecalc.shape import Shape
 from shapecalc.value import frozen
 
-AXES = ("H", "W")
 SEARCH = 1024  # sizes tried each way for a clean size, and upward for the smallest
 
 
@@ -26,7 +26,7 @@ def reach(model: Model, searches: int, wanted: int = SEARCH) -> int:
 
 @frozen
 class Uneven:
-    """A strided layer whose input along `axis` (0: H, 1: W) is not a multiple of its stride.
+    """A strided layer whose input along spatial `axis` is not a multiple of its stride.
 
     Its output is rounded: the input's last `size % stride` positions are treated unevenly.
     """
@@ -43,30 +43,32 @@ def uneven(result: Result) -> list[Uneven]:
     found = []
     for row in result.rows:
         layer = row.layer
-        axes = layer.windows() if layer is not None else None
-        if axes is None:
+        if layer is None or not row.input.is_map or not row.shape.is_map:
             continue
-        for axis, window in enumerate(axes):
+        ops = layer.axes(row.input) or ()
+        for axis, op in enumerate(ops):
+            if not isinstance(op, Window):
+                continue
             size = row.input.spatial[axis]
-            if window.stride > 1 and size % window.stride:
-                found.append(Uneven(row, axis, size, window.stride, row.shape.spatial[axis]))
+            if op.stride > 1 and size % op.stride:
+                found.append(Uneven(row, axis, size, op.stride, row.shape.spatial[axis]))
     return found
 
 
-def total_stride(result: Result) -> tuple[int | None, int | None]:
-    """Return the largest effective stride along H and W, where fields are uniform."""
-    strides: list[int | None] = [None, None]
+def total_stride(result: Result) -> tuple[int | None, ...]:
+    """Return the largest effective stride along each spatial axis, where fields are uniform."""
+    strides: list[int | None] = [None] * result.input.rank
     for row in result.rows:
         if row.field is None:
             continue
-        for axis, reach in enumerate((row.field.h, row.field.w)):
+        for axis, reach in enumerate(row.field.axes):
             if reach.stride is not None and reach.uniform:
                 strides[axis] = max(strides[axis] or 0, reach.stride)
-    return strides[0], strides[1]
+    return tuple(strides)
 
 
 def resize(shape: Shape, axis: int, size: int) -> Shape:
-    """Return `shape` with H (axis 0) or W (axis 1) set to `size`."""
+    """Return `shape` with spatial `axis` set to `size`."""
     dims = list(shape.dims)
     dims[1 + axis] = size
     return Shape(tuple(dims))
@@ -104,11 +106,11 @@ def nearest_clean(
 
 @frozen
 class Stage:
-    """A top-level module's H and W before and after it, for one input size."""
+    """A top-level module's spatial sizes before and after it, for one input size."""
 
     path: str
-    before: tuple[int, int]
-    after: tuple[int, int]
+    before: tuple[int, ...]
+    after: tuple[int, ...]
 
 
 @frozen
@@ -126,7 +128,7 @@ class Sample:
 
 
 def sweep(model: Model, sizes: range) -> Iterator[Sample]:
-    """Try each square input size of `sizes`, keeping the model's input channels.
+    """Try each input size of `sizes` on every spatial axis, keeping the input channels.
 
     Raises UsageError at once when the sweep would compute more than MAX_SEARCH_WORK modules.
     """
@@ -143,14 +145,17 @@ def sweep(model: Model, sizes: range) -> Iterator[Sample]:
 
 def _samples(model: Model, sizes: range) -> Iterator[Sample]:
     for size in sizes:
-        outcome = try_infer(model, Shape((model.input.channels, size, size)))
+        outcome = try_infer(model, model.input.with_spatial((size,) * model.input.rank))
         if not isinstance(outcome, Result):
             yield Sample(size, outcome)
             continue
         stages = tuple(
             Stage(row.path, row.input.spatial, row.shape.spatial)
             for row in outcome.rows
-            if row.depth == 1 and row.input.is_map and row.shape.is_map
+            if row.depth == 1
+            and row.input.is_map
+            and row.shape.is_map
+            and row.input.rank == row.shape.rank
         )
         places = tuple(dict.fromkeys(item.row.path for item in uneven(outcome)))
         yield Sample(size, outcome.output, stages, places)
@@ -158,31 +163,34 @@ def _samples(model: Model, sizes: range) -> Iterator[Sample]:
 
 @frozen
 class Smallest:
-    """The smallest sizes a model accepts: along H with W as given, along W, and square.
+    """The smallest sizes a model accepts: along each axis with the others as given, and
+    on every axis at once (`square`).
 
     None where no size up to `limit`, the largest tried, is accepted.
     """
 
-    height: int | None
-    width: int | None
+    axes: tuple[int | None, ...]
     square: int | None
     limit: int
 
 
 def smallest(model: Model, shape: Shape) -> Smallest:
-    """Find the smallest accepted H (W kept), W (H kept) and square size, trying upward.
+    """Find the smallest accepted size of each axis (the others kept), and of all at once.
 
-    Each search goes up to the larger input side, or SEARCH, as the work budget allows.
+    Each search goes up to the largest input side, or SEARCH, as the work budget allows.
     """
-    limit = reach(model, 3, max(*shape.spatial, SEARCH))
+    rank = shape.rank
+    limit = reach(model, rank + 1, max(*shape.spatial, SEARCH))
 
     def first(make: Callable[[int], Shape]) -> int | None:
         sizes = range(1, limit + 1)
         return next((n for n in sizes if isinstance(try_infer(model, make(n)), Result)), None)
 
+    def along(axis: int) -> Callable[[int], Shape]:
+        return lambda n: resize(shape, axis, n)
+
     return Smallest(
-        first(lambda n: resize(shape, 0, n)),
-        first(lambda n: resize(shape, 1, n)),
-        first(lambda n: Shape((shape.channels, n, n))),
+        tuple(first(along(axis)) for axis in range(rank)),
+        first(lambda n: shape.with_spatial((n,) * rank)),
         limit,
     )

@@ -18,9 +18,9 @@ from hypothesis import settings
 from rich.console import Console
 
 from shapecalc import catalog
-from shapecalc.loader import parse
 from shapecalc.modules import Model
 from shapecalc.spec import build_model
+from shapecalc.spec.loader import parse
 
 TESTS = Path(__file__).resolve().parent
 # The modules at depth 1 of torchvision's resnet18, in order.

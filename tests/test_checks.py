@@ -99,13 +99,15 @@ def test_sweep_json(resnet18: Model) -> None:
 
 
 def test_smallest_text(resnet18: Model) -> None:
-    text = smallest_text(resnet18, resnet18.input, Smallest(1, 1, 1, 1024), Format.TABLE)
+    text = smallest_text(resnet18, resnet18.input, Smallest((1, 1), 1, 1024), Format.TABLE)
     assert text == (
         "smallest input for resnet18:\n"
         "  H: 1 (with W = 224)\n"
         "  W: 1 (with H = 224)\n"
         "  square: 1×1\n"
     )
-    missing = smallest_text(resnet18, Shape((3, 9, 9)), Smallest(None, 3, None, 1024), Format.TABLE)
+    missing = smallest_text(
+        resnet18, Shape((3, 9, 9)), Smallest((None, 3), None, 1024), Format.TABLE
+    )
     assert "H: none up to 1,024" in missing
     assert "square: none up to 1,024" in missing

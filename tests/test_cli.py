@@ -19,7 +19,8 @@ SWEEP = (
     "use START:STOP or START:STOP:STEP with 1 ≤ START ≤ STOP, STEP ≥ 1 and at most 100,000 sizes"
 )
 BAD_SIZE = (
-    "is not a size; use 224 (H = W), 224x320 (H×W) or 3x224x224 (C×H×W), each a whole number ≥ 1"
+    "is not a size; use 224 (every spatial size), 224x320 (H×W), 3x224x224 (C×H×W), "
+    "1x16000 (C×L) or 3x16x112x112 (C×D×H×W), each a whole number ≥ 1"
 )
 
 
@@ -222,7 +223,13 @@ USAGE_ERRORS = [
     pytest.param(["resnet18", "-i", "-3"], f"--input: '-3' {BAD_SIZE}", id="negative"),
     pytest.param(["resnet18", "-i", "abc"], f"--input: 'abc' {BAD_SIZE}", id="letters"),
     pytest.param(["resnet18", "-i", "224x"], f"--input: '224x' {BAD_SIZE}", id="trailing-x"),
-    pytest.param(["resnet18", "-i", "1x2x3x4"], f"--input: '1x2x3x4' {BAD_SIZE}", id="four"),
+    pytest.param(["resnet18", "-i", "1x2x3x4x5"], f"--input: '1x2x3x4x5' {BAD_SIZE}", id="five"),
+    pytest.param(
+        ["resnet18", "-i", "1x2x3x4"],
+        "--input: the model takes a C×H×W input (3@224×224): give one size, 2 (H×W) or 3 "
+        "(C×H×W), not 4",
+        id="four-for-two-axes",
+    ),
     pytest.param(["resnet18", "-i", "²"], f"--input: '²' {BAD_SIZE}", id="superscript-digit"),
     pytest.param(
         ["resnet18", "-i", "9" * 5000],
@@ -300,7 +307,7 @@ def test_hxw_on_a_model_that_takes_vectors(run: Run, write_spec: Callable[[str],
     result = run(str(path), "-i", "7x7")
     assert (result.exit_code, result.stderr) == (
         2,
-        "error: --input: the model takes a 512 input, not a C×H×W image\n",
+        "error: --input: the model takes a 512 input, not a map\n",
     )
 
 
@@ -312,8 +319,8 @@ SPEC_ERRORS = [
         id="malformed",
     ),
     pytest.param(
-        "input: [3, 8, 8]\nmodel: [{type: Conv3d, out_channels: 4}]\n",
-        "net.yaml:2:9: unknown type 'Conv3d': no layer or block has that name "
+        "input: [3, 8, 8]\nmodel: [{type: Conv2D, out_channels: 4}]\n",
+        "net.yaml:2:9: unknown type 'Conv2D': no layer or block has that name "
         "(did you mean 'Conv2d'?)",
         id="unknown-type",
     ),

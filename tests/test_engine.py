@@ -50,13 +50,13 @@ def test_resnet18_fields_match_pytorch_gradients(resnet18: Model, case: dict[str
     got = []
     for row in result.rows:
         assert row.field is not None
-        axes = (row.field.h, row.field.w)
+        axes = row.field.axes
         got.append((row.path, [axis.size for axis in axes], [axis.stride for axis in axes]))
     expected = [
         (row["path"], row["receptive_field"], row["effective_stride"]) for row in case["rows"]
     ]
     assert got == expected
-    layers = {row.path: row.field.h.size for row in result.rows if row.field is not None}
+    layers = {row.path: row.field.axes[0].size for row in result.rows if row.field is not None}
     assert [layers[f"layer{n}"] for n in (1, 2, 3, 4)] == [43, 99, 211, 435]
 
 
@@ -171,7 +171,7 @@ def test_constructs_match_pytorch() -> None:
     got = []
     for row in result.rows:
         assert row.field is not None
-        axes = (row.field.h, row.field.w)
+        axes = row.field.axes
         got.append(
             {
                 "path": row.path,

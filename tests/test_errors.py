@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from shapecalc import loader
 from shapecalc.cli import main
 from shapecalc.errors import did_you_mean, quote
+from shapecalc.spec import loader
 
 ERRORS = Path(__file__).resolve().parent / "errors"
 FILES = sorted(ERRORS.glob("*.yaml"))

@@ -9,12 +9,12 @@ from conftest import PEAK_KB, SECONDS, TESTS, measure, spec, torch_data
 
 from shapecalc.engine import infer
 from shapecalc.errors import Mark, SpecError
-from shapecalc.expand import literal_key
 from shapecalc.layers import KINDS
 from shapecalc.limits import MAX_BLOCK_USES, MAX_MODULES, MAX_NESTING
 from shapecalc.shape import Shape
-from shapecalc.source import YMap
 from shapecalc.spec import load_spec
+from shapecalc.spec.expand import literal_key
+from shapecalc.spec.source import YMap
 
 
 @pytest.mark.parametrize("case", range(2), ids=["12x12", "9x14"])

@@ -12,9 +12,8 @@ from conftest import PEAK_KB, SECONDS, measure
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shapecalc import _evaluator
+from shapecalc.spec import _evaluator
 from shapecalc.errors import SpecError
-from shapecalc.expr import ExprError, evaluate, is_expression, is_literal, value_of
 from shapecalc.layers.args import Value
 from shapecalc.limits import (
     MAX_EXPRESSION_DEPTH,
@@ -22,8 +21,9 @@ from shapecalc.limits import (
     MAX_LIST_ITEMS,
     MAX_YAML_DEPTH,
 )
-from shapecalc.loader import parse
-from shapecalc.source import YNode
+from shapecalc.spec.expr import ExprError, evaluate, is_expression, is_literal, value_of
+from shapecalc.spec.loader import parse
+from shapecalc.spec.source import YNode
 
 ENV: dict[str, Value] = {"planes": 64, "layers": (2, 2, 2, 2), "stride": 2, "wide": False}
 

@@ -361,8 +361,8 @@ def show_literally(fmt: str, text: str, name: str) -> None:
 def test_hostile_names_are_data_in_every_format(parts: list[str], fmt: str) -> None:
     """A name is refused at load, or every format shows it as written and nothing more."""
     import shapecalc
-    from shapecalc.loader import parse
     from shapecalc.spec import build_model
+    from shapecalc.spec.loader import parse
 
     name = "".join(parts)
     quoted = yaml_quoted(name)

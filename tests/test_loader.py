@@ -13,7 +13,6 @@ import pytest
 import yaml
 from conftest import PEAK_KB, SECONDS, measure
 
-from shapecalc import loader
 from shapecalc.errors import Mark, SpecError
 from shapecalc.limits import (
     MAX_INT_BITS,
@@ -21,8 +20,9 @@ from shapecalc.limits import (
     MAX_YAML_DEPTH,
     MAX_YAML_VALUES,
 )
-from shapecalc.loader import Budget, load, parse
-from shapecalc.source import ScalarValue, YList, YMap, YScalar
+from shapecalc.spec import loader
+from shapecalc.spec.loader import Budget, load, parse
+from shapecalc.spec.source import ScalarValue, YList, YMap, YScalar
 
 TOO_LARGE = f"goes beyond the {MAX_SPEC_BYTES:,} bytes a spec and its includes may hold"
 TOO_MANY = f"a spec and its includes hold more than {MAX_YAML_VALUES:,} YAML values"

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "shapecalc"
 # The only modules allowed to import each third-party framework.
 FRAMEWORKS = {
-    "yaml": ["loader.py"],
+    "yaml": ["spec/loader.py"],
     "rich": ["formats/export.py", "formats/table.py", "formats/tree.py"],
     "click": ["cli.py"],
 }

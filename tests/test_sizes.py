@@ -92,8 +92,8 @@ def test_sweep_marks_sizes_too_small() -> None:
 
 
 def test_smallest(resnet18: Model) -> None:
-    assert smallest(resnet18, resnet18.input) == Smallest(1, 1, 1, 483)  # 100,000 // (3 × 69)
-    assert smallest(spec(NARROW), Shape((1, 32, 32))) == Smallest(6, 4, 6, 1024)
+    assert smallest(resnet18, resnet18.input) == Smallest((1, 1), 1, 483)  # 100,000 // (3 × 69)
+    assert smallest(spec(NARROW), Shape((1, 32, 32))) == Smallest((6, 4), 6, 1024)
 
 
 def test_smallest_when_only_one_size_fits() -> None:
@@ -104,14 +104,14 @@ def test_smallest_when_only_one_size_fits() -> None:
           - Flatten
           - {type: Linear, in_features: 72, out_features: 10}
     """)
-    assert smallest(fixed, fixed.input) == Smallest(8, 8, 8, 1024)
+    assert smallest(fixed, fixed.input) == Smallest((8, 8), 8, 1024)
 
 
 def test_searches_stay_within_the_work_budget() -> None:
     """A model of 10,000 modules: a search may try 100,000 // (3 × 10,001) = 3 sizes."""
     big = spec("input: [1, 8, 8]\nmodel: [{type: ReLU, repeat: 10000}]\n")
     assert reach(big, 3) == 3
-    assert smallest(big, Shape((1, 10**20, 10**20))) == Smallest(1, 1, 1, 3)
+    assert smallest(big, Shape((1, 10**20, 10**20))) == Smallest((1, 1), 1, 3)
     with pytest.raises(UsageError, match=r"^--sweep: 10 sizes of a model of 10,001 modules"):
         sweep(big, range(1, 11))
     assert len(list(sweep(big, range(1, 10)))) == 9

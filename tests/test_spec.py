@@ -14,10 +14,10 @@ from shapecalc.engine import infer
 from shapecalc.errors import SpecError
 from shapecalc.layers.conv import Conv2d
 from shapecalc.limits import MAX_INCLUDES
-from shapecalc.loader import parse
-from shapecalc.modules import Combine, Container, Leaf, Model, Module
+from shapecalc.modules import Combine, Container, Leaf, Model, Module, Reuse
 from shapecalc.shape import Shape
 from shapecalc.spec import build_model, load_spec
+from shapecalc.spec.loader import parse
 
 
 def rows(model: Model) -> list[str]:
@@ -25,7 +25,7 @@ def rows(model: Model) -> list[str]:
     out: list[str] = []
 
     def visit(module: Module) -> None:
-        if not module.functional and module is not model.root:
+        if not isinstance(module, Reuse) and not module.functional and module is not model.root:
             out.append(f"{module.path} {module.type} {module.depth}")
         if isinstance(module, Container):
             for branch in module.branches:

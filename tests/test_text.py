@@ -41,12 +41,12 @@ def test_grouped_megabytes_and_spaced_units() -> None:
 @pytest.mark.parametrize(
     ("value", "field_text", "stride_text"),
     [
-        pytest.param(Field(Reach(43, 4), Reach(43, 4), ()), "43", "4", id="square"),
-        pytest.param(Field(Reach(5, 1), Reach(5, 2), ()), "5", "1×2", id="strides-differ"),
-        pytest.param(Field(Reach(7, 2), Reach(9, 4), ()), "7×9", "2×4", id="non-square"),
-        pytest.param(Field(WHOLE, WHOLE, ()), "all", "-", id="whole"),
-        pytest.param(Field(Reach(53, 16, False), WHOLE, ()), "≤53×all", "16×-", id="varies"),
-        pytest.param(Field(POINT, POINT, ()), "1", "1", id="input"),
+        pytest.param(Field((Reach(43, 4), Reach(43, 4)), ()), "43", "4", id="square"),
+        pytest.param(Field((Reach(5, 1), Reach(5, 2)), ()), "5", "1×2", id="strides-differ"),
+        pytest.param(Field((Reach(7, 2), Reach(9, 4)), ()), "7×9", "2×4", id="non-square"),
+        pytest.param(Field((WHOLE, WHOLE), ()), "all", "-", id="whole"),
+        pytest.param(Field((Reach(53, 16, False), WHOLE), ()), "≤53×all", "16×-", id="varies"),
+        pytest.param(Field((POINT, POINT), ()), "1", "1", id="input"),
         pytest.param(None, "", "", id="no-map"),
     ],
 )

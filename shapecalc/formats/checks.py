@@ -5,9 +5,8 @@ from __future__ import annotations
 from shapecalc.engine import Result, Row
 from shapecalc.formats import Format
 from shapecalc.modules import Model
-from shapecalc.shape import Shape
+from shapecalc.shape import Shape, axis_names
 from shapecalc.sizes import (
-    AXES,
     Sample,
     Smallest,
     Uneven,
@@ -27,20 +26,20 @@ def warnings(model: Model, result: Result) -> list[str]:
         return []
     lines = [f"warning: {_rounding(row, items)}" for row, items in _by_row(found)]
     strides = total_stride(result)
-    note = f"note: the total stride is {_pair(strides[0] or 0, strides[1] or 0)}"
-    within = reach(model, 4)  # two axes, each way
+    note = f"note: the total stride is {_sizes([stride or 0 for stride in strides])}"
+    within = reach(model, 2 * result.input.rank)  # each axis, each way
     if within:
-        note += f"; clean input sizes near {_pair(*result.input.spatial)}: {_clean(result, within)}"
+        note += f"; clean input sizes near {_sizes(result.input.spatial)}: {_clean(result, within)}"
     return [*lines, note]
 
 
 def _clean(result: Result, within: int) -> str:
-    """Say the nearest clean sizes along H and W, each searched `within` sizes each way."""
-    near = [nearest_clean(result.model, result.input, axis, within) for axis in (0, 1)]
-    height, width = result.input.spatial
-    if height == width and near[0] == near[1]:
+    """Say the nearest clean sizes along each axis, each searched `within` sizes each way."""
+    spatial = result.input.spatial
+    near = [nearest_clean(result.model, result.input, axis, within) for axis in range(len(spatial))]
+    if len(set(spatial)) == 1 and all(pair == near[0] for pair in near):
         return _either(near[0], within)
-    pairs = zip(AXES, near, strict=True)
+    pairs = zip(axis_names(len(spatial)), near, strict=True)
     return ", ".join(f"{name} {_either(pair, within)}" for name, pair in pairs)
 
 
@@ -53,21 +52,31 @@ def _by_row(found: list[Uneven]) -> list[tuple[Row, list[Uneven]]]:
 
 def _rounding(row: Row, items: list[Uneven]) -> str:
     where = f"{row.path} ({row.type})"
-    if len(items) == 2 and (items[0].size, items[0].stride) == (items[1].size, items[1].stride):
-        first = items[0]
+    first, rank = items[0], row.input.rank
+    if (
+        rank > 1
+        and len(items) == rank
+        and all((item.size, item.stride) == (first.size, first.stride) for item in items)
+    ):
         return (
-            f"{where}: input {first.size}×{first.size} is not a multiple of its stride "
-            f"{first.stride}; the output {first.output}×{first.output} is rounded"
+            f"{where}: input {_all(first.size, rank)} is not a multiple of its stride "
+            f"{first.stride}; the output {_all(first.output, rank)} is rounded"
         )
+    names = axis_names(rank)
     return f"{where}: " + "; ".join(
-        f"input {AXES[item.axis]} {item.size} is not a multiple of its stride {item.stride}, "
-        f"output {AXES[item.axis]} {item.output} is rounded"
+        f"input {names[item.axis]} {item.size} is not a multiple of its stride {item.stride}, "
+        f"output {names[item.axis]} {item.output} is rounded"
         for item in items
     )
 
 
-def _pair(height: int, width: int) -> str:
-    return str(height) if height == width else f"{height}×{width}"
+def _all(size: int, rank: int) -> str:
+    return "×".join([str(size)] * rank)
+
+
+def _sizes(sizes: tuple[int, ...] | list[int]) -> str:
+    """Show sizes as `32` when they are all one, else `8×16`."""
+    return str(sizes[0]) if len(set(sizes)) == 1 else "×".join(map(str, sizes))
 
 
 def _either(pair: tuple[int | None, int | None], within: int) -> str:
@@ -120,7 +129,7 @@ def _stages(samples: list[Sample]) -> list[str]:
 def _cells(sample: Sample, names: list[str], *, raw: bool) -> list[str]:
     if not isinstance(sample.outcome, Shape):
         return [""] * len(names) + ["", f"invalid: {sample.outcome}"]
-    sizes = {stage.path: _pair(*stage.after) for stage in sample.stages}
+    sizes = {stage.path: _sizes(stage.after) for stage in sample.stages}
     return [*(sizes[name] for name in names), str(sample.outcome), _status(sample, raw=raw)]
 
 
@@ -138,28 +147,31 @@ def _status(sample: Sample, *, raw: bool = False) -> str:
     return f"uneven: {', '.join(shown)}" + (f" and {extra} more" if extra > 0 else "")
 
 
+_WORDS = {"L": "length", "D": "depth", "H": "height", "W": "width"}
+
+
 def smallest_text(model: Model, shape: Shape, found: Smallest, fmt: Format) -> str:
-    """Say the smallest input sizes a model accepts, searched beside `shape`'s H and W."""
-    height, width = shape.spatial
+    """Say the smallest input sizes a model accepts, searched beside `shape`'s sizes."""
+    names = axis_names(shape.rank)
     if fmt is Format.JSON:
         from shapecalc.formats.json import dumps
 
-        item = {
-            "model": model.name,
-            "input": list(shape.dims),
-            "height": found.height,
-            "width": found.width,
-            "square": found.square,
-            "searched_up_to": found.limit,
-        }
+        item: dict[str, object] = {"model": model.name, "input": list(shape.dims)}
+        item |= {_WORDS.get(name, name): size for name, size in zip(names, found.axes, strict=True)}
+        item |= {"square": found.square, "searched_up_to": found.limit}
         return dumps(item) + "\n"
 
-    def size(value: int | None, text: str = "{}") -> str:
+    def say(value: int | None, text: str = "{}") -> str:
         return f"none up to {found.limit:,}" if value is None else text.format(value)
 
-    return (
-        f"smallest input for {model.name}:\n"
-        f"  H: {size(found.height)} (with W = {width})\n"
-        f"  W: {size(found.width)} (with H = {height})\n"
-        f"  square: {size(found.square, '{0}×{0}')}\n"
-    )
+    lines = [f"smallest input for {model.name}:"]
+    for axis, (name, value) in enumerate(zip(names, found.axes, strict=True)):
+        others = ", ".join(
+            f"{other} = {shape.spatial[index]}"
+            for index, other in enumerate(names)
+            if index != axis
+        )
+        lines.append(f"  {name}: {say(value)}" + (f" (with {others})" if others else ""))
+    if shape.rank > 1:
+        lines.append(f"  square: {say(found.square, _all(found.square or 0, shape.rank))}")
+    return "\n".join(lines) + "\n"

@@ -8,12 +8,12 @@ from functools import partial
 from operator import attrgetter
 from typing import TYPE_CHECKING, TypeVar
 
+from shapecalc.arith import Transposed, Window
 from shapecalc.engine import Result, Row
 from shapecalc.errors import did_you_mean, quote
 from shapecalc.field import Field
 from shapecalc.formats.text import field, grouped, grouped_each, stride
 from shapecalc.layers import Layer
-from shapecalc.layers.conv import Conv2d
 from shapecalc.memory import DType, memory, nbytes
 from shapecalc.shape import Shape
 
@@ -194,12 +194,13 @@ class Sheet:
 
     def _windowed(self) -> list[_Window | None]:
         if self._windows is None:
-            made: dict[int, _Window | None] = {}
+            made: dict[tuple[int, tuple[int, ...]], _Window | None] = {}
             windows = []
-            for layer in map(_LAYER, self.rows):
-                key = id(layer)  # the rows keep their layers, and so their ids, alive
+            for row in self.rows:
+                # The rows keep their layers, and so their ids, alive.
+                key = id(row.layer), row.input.dims
                 if key not in made:
-                    made[key] = _window(layer)
+                    made[key] = _window(row.layer, row.input)
                 windows.append(made[key])
             self._windows = windows
         return self._windows
@@ -229,32 +230,28 @@ class Sheet:
 
 _Window = tuple[str, str, str, str]  # kernel, stride, padding, and all of them: `7 s2 p3`
 _PARTS = {Column.KERNEL: 0, Column.STRIDE: 1, Column.PADDING: 2, Column.WINDOW: 3}
-_LAYER = attrgetter("layer")
 _SHAPE = attrgetter("shape")
 _FIELD = attrgetter("field")
 
 
-def _window(layer: Layer | None) -> _Window | None:
+def _window(layer: Layer | None, before: Shape) -> _Window | None:
     """Return a layer's kernel, stride, padding and all of them; None where none apply."""
-    axes = layer.windows() if layer is not None else None
-    if axes is not None:
-        height, width = axes
-        kernel = _pair(height.kernel, width.kernel)
-        step = _pair(height.stride, width.stride)
-        padding = _pair(height.padding, width.padding)
-        dilation = _pair(height.dilation, width.dilation)
-    elif isinstance(layer, Conv2d):  # padding='same' has no fixed window
-        kernel, step, padding = _pair(*layer.kernel_size), "1", "same"
-        dilation = _pair(*layer.dilation)
-    else:
+    ops = layer.axes(before) if layer is not None and before.is_map else None
+    if not ops or not all(isinstance(op, (Window, Transposed)) for op in ops):
         return None
+    windows: list[Window | Transposed] = ops  # type: ignore[assignment]
+    kernel = _sizes([op.kernel for op in windows])
+    step = _sizes([op.stride for op in windows])
+    same = any(isinstance(op, Window) and op.same for op in windows)
+    padding = "same" if same else _sizes([op.padding for op in windows])
+    dilation = _sizes([op.dilation for op in windows])
     extras = [("s", step, "1"), ("p", padding, "0"), ("d", dilation, "1")]
     whole = " ".join([kernel, *(f"{key}{part}" for key, part, plain in extras if part != plain)])
     return kernel, step, padding, whole
 
 
-def _pair(height: int, width: int) -> str:
-    return str(height) if height == width else f"{height}×{width}"
+def _sizes(sizes: list[int]) -> str:
+    return str(sizes[0]) if len(set(sizes)) == 1 else "×".join(map(str, sizes))
 
 
 def _dims(shape: Shape) -> str:
@@ -263,7 +260,7 @@ def _dims(shape: Shape) -> str:
 
 def _part(column: Column) -> Callable[[Row], str]:
     def cell(row: Row) -> str:
-        window = _window(row.layer)
+        window = _window(row.layer, row.input)
         return "" if window is None else window[_PARTS[column]]
 
     return cell

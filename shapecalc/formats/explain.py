@@ -1,33 +1,35 @@
-"""The arithmetic behind each change of H or W, with the real numbers."""
+"""The arithmetic behind each change of a spatial size, with the real numbers."""
 
 from __future__ import annotations
 
 from shapecalc.engine import Row
-from shapecalc.sizes import AXES
+from shapecalc.shape import axis_names
 
 
 def arithmetic(row: Row) -> str | None:
-    """Explain how a layer that changes H or W computes them, e.g. `112 = ⌊(…) / 2⌋ + 1`.
+    """Explain how a layer that changes spatial sizes computes them, e.g. `112 = ⌊(…) / 2⌋ + 1`.
 
-    Both axes are shown once when their arithmetic is the same, each by name when not.
-    Returns None for a layer that keeps H and W, and for containers.
+    Every axis is shown once when their arithmetic is the same, each by name when not.
+    Returns None for a layer that keeps its sizes, for one whose input or output is not a
+    map of one rank, and for containers.
     """
     layer = row.layer
-    if layer is None or not row.input.is_map or not row.shape.is_map:
+    before, after = row.input, row.shape
+    if layer is None or not before.is_map or not after.is_map or before.rank != after.rank:
         return None
-    if row.input.spatial == row.shape.spatial:
+    if before.spatial == after.spatial:
         return None
-    windows = layer.windows()
+    ops = layer.axes(before)
     steps = []
-    for axis, (size, out) in enumerate(zip(row.input.spatial, row.shape.spatial, strict=True)):
-        if windows is not None:
-            steps.append(f"{out} = {windows[axis].formula(size)}")
+    for axis, (size, out) in enumerate(zip(before.spatial, after.spatial, strict=True)):
+        op = ops[axis] if ops is not None else None
+        if op is not None:
+            steps.append(f"{out} = {op.formula(size)}")
         elif size == out:
             steps.append(f"{out}, kept")
-        elif hasattr(layer, "output_size"):
-            steps.append(f"{out} = output_size, pooled from {size}")
-        else:  # Linear maps the last dimension, here W
-            steps.append(f"{out} = out_features, from {size}")
-    if steps[0] == steps[1]:
+        else:
+            steps.append(f"{out}, from {size}")
+    if len(set(steps)) == 1:
         return steps[0]
-    return "; ".join(f"{name}: {step}" for name, step in zip(AXES, steps, strict=True))
+    names = axis_names(before.rank)
+    return "; ".join(f"{name}: {step}" for name, step in zip(names, steps, strict=True))

@@ -10,14 +10,12 @@ from typing import TYPE_CHECKING, TextIO
 from rich.console import Console
 
 from shapecalc._streams import write
-from shapecalc.engine import Result
-from shapecalc.errors import ShapeError, UsageError
+from shapecalc.engine import Result, Stopped
+from shapecalc.errors import UsageError
 from shapecalc.formats import Format, Options, View
 from shapecalc.formats.text import grouped
 from shapecalc.formats.tree import ShapeTree
 from shapecalc.limits import MAX_DRAWN_ROWS
-from shapecalc.modules import Model
-from shapecalc.shape import Shape
 
 if TYPE_CHECKING:  # the table is imported only when drawn
     from shapecalc.formats.table import ShapeTable
@@ -32,9 +30,9 @@ def show(result: Result, fmt: Format, stream: TextIO, options: Options) -> None:
     _print(_view(result, fmt, options), console, stream)
 
 
-def show_partial(model: Model, shape: Shape, error: ShapeError, stream: TextIO) -> None:
+def show_partial(stopped: Stopped, stream: TextIO) -> None:
     """Print the tree up to the layer that failed, and say where it stopped."""
-    view = ShapeTree.partial(model, shape, error)
+    view = ShapeTree.partial(stopped)
     _print(view, Console(file=stream, highlight=False), stream)
 
 

@@ -11,7 +11,8 @@ from shapecalc.field import Field
 from shapecalc.formats import Options
 from shapecalc.formats.columns import visible
 from shapecalc.memory import DType, memory, nbytes
-from shapecalc.sizes import AXES, total_stride, uneven
+from shapecalc.shape import axis_names
+from shapecalc.sizes import total_stride, uneven
 
 
 def render(result: Result, options: Options) -> str:
@@ -35,7 +36,7 @@ def render(result: Result, options: Options) -> str:
         "uneven": [
             {
                 "path": item.row.path,
-                "axis": AXES[item.axis],
+                "axis": axis_names(result.input.rank)[item.axis],
                 "input": item.size,
                 "stride": item.stride,
                 "output": item.output,
@@ -90,11 +91,11 @@ def _rows(rows: list[Row], dtype: DType) -> Iterator[str]:
 def _field(field: Field | None) -> str:
     if field is None:
         return ""
-    h, w = field.h, field.w
-    uniform = "true" if h.uniform and w.uniform else "false"
+    uniform = "true" if all(axis.uniform for axis in field.axes) else "false"
+    sizes = ", ".join(str(_number(axis.size)) for axis in field.axes)
+    strides = ", ".join(str(_number(axis.stride)) for axis in field.axes)
     return (
-        f', "receptive_field": [{_number(h.size)}, {_number(w.size)}], '
-        f'"effective_stride": [{_number(h.stride)}, {_number(w.stride)}], '
+        f', "receptive_field": [{sizes}], "effective_stride": [{strides}], '
         f'"field_uniform": {uniform}'
     )
 

@@ -32,6 +32,5 @@ def render(result: Result, options: Options) -> str:
 
 def _shape(shape: Shape) -> str:
     if shape.is_map:
-        channels, height, width = shape.dims
-        return f"{channels}@{height}*{width}"
-    return "*".join(str(dim) for dim in shape.dims)
+        return f"{shape.channels}@" + "*".join(map(str, shape.spatial))
+    return "*".join(map(str, shape.dims))

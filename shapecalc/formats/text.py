@@ -108,18 +108,19 @@ def reach(value: Reach) -> str:
 
 
 def field(value: Field | None) -> str:
-    """Show a receptive field: `43` when square, `43×51` when not, empty when undefined."""
+    """Show a receptive field: `43` when every axis is alike, `43×51` when not, empty when
+    undefined."""
     if value is None:
         return ""
-    height, width = reach(value.h), reach(value.w)
-    return height if height == width else f"{height}×{width}"
+    return _alike([reach(axis) for axis in value.axes])
 
 
 def stride(value: Field | None) -> str:
     """Show an effective stride like a field: `32`, `8×16`; `-` where it is undefined."""
     if value is None:
         return ""
-    height, width = value.h.stride, value.w.stride
-    if height == width:
-        return "-" if height is None else str(height)
-    return f"{'-' if height is None else height}×{'-' if width is None else width}"
+    return _alike(["-" if axis.stride is None else str(axis.stride) for axis in value.axes])
+
+
+def _alike(cells: list[str]) -> str:
+    return cells[0] if len(set(cells)) == 1 else "×".join(cells)

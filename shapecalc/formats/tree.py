@@ -14,15 +14,12 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.segment import Segment
 from rich.style import Style
 
-from shapecalc.engine import Result, Row
-from shapecalc.errors import ShapeError
+from shapecalc.engine import Result, Row, Stopped
 from shapecalc.formats import Options, summary
 from shapecalc.formats.columns import visible
 from shapecalc.formats.explain import arithmetic
 from shapecalc.formats.text import compact, field, grouped
 from shapecalc.limits import MAX_DRAWN_ROWS
-from shapecalc.modules import Container, Leaf, Model
-from shapecalc.shape import Shape
 from shapecalc.value import frozen
 
 GUIDE = 4  # columns the tree's guides take per level
@@ -185,23 +182,23 @@ class ShapeTree(Drawing):
         return ShapeTree.build(_root(result), entries, summary_lines(result, options))
 
     @staticmethod
-    def partial(model: Model, shape: Shape, error: ShapeError) -> ShapeTree:
+    def partial(stopped: Stopped) -> ShapeTree:
         """The tree up to the failure: unfinished modules have no figures.
 
         Past MAX_DRAWN_ROWS modules, only the unfinished ones (the failing layer and the
         modules around it) are drawn, and the footer says how many were left out.
         """
-        items = error.partial
+        model, error, items = stopped.model, stopped.error, stopped.done
         capped = len(items) > MAX_DRAWN_ROWS
         entries: list[_Entry] = []
         for item in items:
             if isinstance(item, Row):
                 if not capped:
                     entries.append((item.depth, not item.is_leaf, _Cells.of(item), None))
-            elif isinstance(item, (Leaf, Container)):
+            else:
                 cells = _Cells(item.name, item.type, "…", "", "", "")
                 entries.append((item.depth, True, cells, None))
-        root = _Cells(model.name, model.type, str(shape), "", "", "")
+        root = _Cells(model.name, model.type, str(stopped.input), "", "", "")
         footer = []
         if capped:
             done = grouped(sum(isinstance(item, Row) for item in items))

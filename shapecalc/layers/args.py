@@ -13,9 +13,10 @@ from shapecalc.errors import quote
 from shapecalc.limits import MAX_INT_BITS, MAX_QUOTED
 
 Value: TypeAlias = "int | float | bool | str | tuple[Value, ...] | None"
-Pair: TypeAlias = tuple[int, int]
+Sizes: TypeAlias = tuple[int, ...]  # one per spatial axis
 T = TypeVar("T")
 Convert: TypeAlias = Callable[[Value], T]
+PerAxis: TypeAlias = Callable[[int], Convert[T]]  # the converter for a number of axes
 
 
 def describe(value: Value) -> str:
@@ -107,21 +108,29 @@ def choice(*options: str) -> Convert[str]:
     return convert
 
 
-def pair(item: Convert[T], what: str) -> Convert[tuple[T, T]]:
-    """Accept one value for both axes, or an `[h, w]` pair; `what` names one item."""
+_LISTS = {1: "a [l] list", 2: "an [h, w] pair", 3: "a [d, h, w] list"}
 
-    def convert(value: Value) -> tuple[T, T]:
-        try:
-            if isinstance(value, tuple):
-                if len(value) != 2:
-                    raise ValueError
-                return item(value[0]), item(value[1])
-            single = item(value)
-        except ValueError:
-            raise _expected(f"{what} or an [h, w] pair of them", value) from None
-        return single, single
 
-    return convert
+def per_axis(item: Convert[T], what: str) -> PerAxis[tuple[T, ...]]:
+    """Accept one value for every axis, or a list of one per axis; `what` names one item."""
+
+    def for_rank(rank: int) -> Convert[tuple[T, ...]]:
+        listed = _LISTS.get(rank, f"a list of {rank}")
+
+        def convert(value: Value) -> tuple[T, ...]:
+            try:
+                if isinstance(value, tuple):
+                    if len(value) != rank:
+                        raise ValueError
+                    return tuple(item(each) for each in value)
+                single = item(value)
+            except ValueError:
+                raise _expected(f"{what} or {listed} of them", value) from None
+            return (single,) * rank
+
+        return convert
+
+    return for_rank
 
 
 def optional(convert: Convert[T]) -> Convert[T | None]:
@@ -133,18 +142,33 @@ def optional(convert: Convert[T]) -> Convert[T | None]:
     return optional_convert
 
 
-positive_pair = pair(positive_int, "an integer ≥ 1")
-non_negative_pair = pair(non_negative_int, "an integer ≥ 0")
-size_pair = pair(optional(positive_int), "an integer ≥ 1 or null")
+def optional_per_axis(convert: PerAxis[T]) -> PerAxis[T | None]:
+    """Accept null as well, for a converter made per number of axes."""
+
+    def for_rank(rank: int) -> Convert[T | None]:
+        return optional(convert(rank))
+
+    return for_rank
 
 
-def conv_padding(value: Value) -> Pair | str:
-    """Accept a Conv2d padding: 'same', 'valid' (no padding), or a non-negative int or pair."""
-    if value == "valid":
-        return (0, 0)
-    if value == "same":
-        return "same"
-    try:
-        return non_negative_pair(value)
-    except ValueError:
-        raise _expected("an integer ≥ 0, an [h, w] pair, 'same' or 'valid'", value) from None
+positive_sizes = per_axis(positive_int, "an integer ≥ 1")
+non_negative_sizes = per_axis(non_negative_int, "an integer ≥ 0")
+output_sizes = per_axis(optional(positive_int), "an integer ≥ 1 or null")
+
+
+def conv_padding(rank: int) -> Convert[Sizes | str]:
+    """Return the converter of a convolution's padding: 'same', 'valid', or sizes ≥ 0."""
+    sizes = non_negative_sizes(rank)
+    listed = _LISTS.get(rank, f"a list of {rank}")
+
+    def convert(value: Value) -> Sizes | str:
+        if value == "valid":
+            return (0,) * rank
+        if value == "same":
+            return "same"
+        try:
+            return sizes(value)
+        except ValueError:
+            raise _expected(f"an integer ≥ 0, {listed}, 'same' or 'valid'", value) from None
+
+    return convert

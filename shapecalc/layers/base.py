@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any, Protocol, TypeVar
 
-from shapecalc.arith import Window
+from shapecalc.arith import Axis
 from shapecalc.errors import LayerError, did_you_mean, quote
 from shapecalc.field import Field
 from shapecalc.layers.args import Convert, Value
@@ -38,14 +38,22 @@ class Layer(Protocol):
         """Return the receptive field of the output, given the input's."""
         ...
 
-    def windows(self) -> tuple[Window, Window] | None:
-        """Return the H and W sliding windows of a convolution or pool, else None."""
+    def axes(self, before: Shape) -> tuple[Axis, ...] | None:
+        """Say what the layer does to each spatial axis of `before`, a map; None for none.
+
+        None is for layers that do not work on a map's spatial axes as such (Linear,
+        Flatten); a tuple has one entry per axis, None for an axis kept.
+        """
         ...
 
 
-def arg(convert: Convert[Any], default: Any = MISSING) -> Any:
-    """Declare a constructor argument, converted from the spec by `convert`."""
-    return attribute(default=default, metadata={"convert": convert})
+def arg(convert: Callable[[Any], Any], default: Any = MISSING, *, per_axis: bool = False) -> Any:
+    """Declare a constructor argument, converted from the spec by `convert`.
+
+    With `per_axis`, `convert` takes the layer's number of spatial axes (its `RANK`) and
+    returns the converter for that many; the default is converted the same way.
+    """
+    return attribute(default=default, metadata={"convert": convert, "per_axis": per_axis})
 
 
 class Base:
@@ -63,9 +71,12 @@ class Base:
         return 0
 
     def field(self, field: Field, before: Shape, after: Shape) -> Field:
-        return field
+        ops = self.axes(before) if before.is_map and after.is_map else None
+        if ops is None or len(ops) != len(field.axes):
+            return field
+        return field.through(ops, before.spatial, after.spatial)
 
-    def windows(self) -> tuple[Window, Window] | None:
+    def axes(self, before: Shape) -> tuple[Axis, ...] | None:
         return None
 
 
@@ -103,34 +114,76 @@ def _build(kind: type[L], given: Mapping[str, Value]) -> L:
                 f"{kind.__name__} has no argument {quote(name)}{hint}", arg=name, unknown=True
             )
         try:
-            kwargs[name] = field.metadata["convert"](value)
+            kwargs[name] = field.convert(value)
         except ValueError as error:
             raise LayerError(f"{name}: {error}", arg=name) from None
-    missing = [name for name, field in fields.items() if _required(field) and name not in given]
+    missing = [name for name, field in fields.items() if field.required and name not in given]
     if missing:
         names = ", ".join(missing)
         raise LayerError(f"{kind.__name__} needs {names}")
+    for name, field in fields.items():
+        if field.per_axis and name not in kwargs and field.default is not None:
+            kwargs[name] = field.convert(field.default)
     layer = kind(**kwargs)
     layer.check()
     return layer
 
 
+class _Argument:
+    """A layer kind's constructor argument and its converter, made for the kind's rank."""
+
+    __slots__ = ("convert", "default", "per_axis", "required")
+
+    def __init__(self, kind: type, declared: Attribute) -> None:
+        convert = declared.metadata["convert"]
+        self.per_axis: bool = declared.metadata["per_axis"]
+        self.convert: Convert[Any] = convert(kind.RANK) if self.per_axis else convert  # type: ignore[attr-defined]
+        self.default = declared.default
+        self.required = declared.default is MISSING
+
+
 @cache
-def _fields(kind: type) -> dict[str, Attribute]:
+def _fields(kind: type) -> dict[str, _Argument]:
     """Return a layer kind's arguments by name."""
-    return {field.name: field for field in attributes(kind) if field.init}
+    return {field.name: _Argument(kind, field) for field in attributes(kind) if field.init}
 
 
-def _required(field: Attribute) -> bool:
-    return field.default is MISSING
+_FORMS = {0: "C", 1: "C×L", 2: "C×H×W", 3: "C×D×H×W"}
 
 
-def require_map(shape: Shape, kind: str) -> tuple[int, int, int]:
-    """Return C, H, W of a feature map, or raise: `kind` takes only maps."""
+def require_map(shape: Shape, kind: str, rank: int | None = None) -> int:
+    """Return the channels of a feature map, or raise: `kind` takes maps of `rank` axes only.
+
+    `rank` None takes a map of any rank.
+    """
+    if rank is not None:
+        return require_rank(shape, kind, (rank,))
     if not shape.is_map:
-        raise LayerError(f"{kind} needs a C×H×W input, got {shape}")
-    channels, height, width = shape.dims
-    return channels, height, width
+        raise LayerError(f"{kind} needs a C×… input, got {shape}")
+    return shape.dims[0]
+
+
+def require_rank(shape: Shape, kind: str, ranks: tuple[int, ...]) -> int:
+    """Return the channels of `shape`, or raise: `kind` takes `ranks` spatial axes (0: a vector)."""
+    if shape.rank not in ranks:
+        forms = " or ".join(_FORMS[rank] for rank in ranks)
+        raise LayerError(f"{kind} needs a {forms} input, got {shape}")
+    return shape.dims[0]
+
+
+def batched_dim(dim: int, shape: Shape, name: str) -> int:
+    """Return PyTorch's `dim`, which counts the batch, as an index into the batched `shape`.
+
+    Negative dims count from the end, as in PyTorch; 0 is the batch, which `shape` leaves out.
+    """
+    rank = len(shape.dims) + 1
+    if not -rank <= dim < rank:
+        raise LayerError(
+            f"{name} {dim} is out of range for a {rank}-dimensional batched input "
+            f"(expected {-rank} to {rank - 1})",
+            arg=name,
+        )
+    return dim % rank
 
 
 def check_stated(

@@ -1,9 +1,12 @@
-"""Layers that keep their input's shape: activations, dropout, identity."""
+"""Layers that keep their input's shape (activations, dropout, identity), and GLU."""
 
 from __future__ import annotations
 
+from shapecalc.arith import Axis, Window
+from shapecalc.errors import LayerError
+from shapecalc.field import Field, map_holds
 from shapecalc.layers import args
-from shapecalc.layers.base import Base, arg
+from shapecalc.layers.base import Base, arg, batched_dim, check_stated, require_rank
 from shapecalc.shape import Shape
 from shapecalc.value import frozen
 
@@ -96,3 +99,277 @@ class Dropout2d(ShapeKeeping):
 
     p: float = arg(args.probability, 0.5)
     inplace: bool = arg(args.boolean, False)
+
+
+@frozen(kw_only=True)
+class Dropout1d(ShapeKeeping):
+    """torch.nn.Dropout1d: of a signal's channels; PyTorch takes a vector too."""
+
+    p: float = arg(args.probability, 0.5)
+    inplace: bool = arg(args.boolean, False)
+
+    def output(self, shape: Shape) -> Shape:
+        require_rank(shape, "Dropout1d", (0, 1))
+        return shape
+
+
+@frozen(kw_only=True)
+class Dropout3d(ShapeKeeping):
+    """torch.nn.Dropout3d; PyTorch takes any input, as Dropout2d does."""
+
+    p: float = arg(args.probability, 0.5)
+    inplace: bool = arg(args.boolean, False)
+
+
+@frozen(kw_only=True)
+class AlphaDropout(ShapeKeeping):
+    """torch.nn.AlphaDropout."""
+
+    p: float = arg(args.probability, 0.5)
+    inplace: bool = arg(args.boolean, False)
+
+
+@frozen(kw_only=True)
+class FeatureAlphaDropout(ShapeKeeping):
+    """torch.nn.FeatureAlphaDropout."""
+
+    p: float = arg(args.probability, 0.5)
+    inplace: bool = arg(args.boolean, False)
+
+
+@frozen(kw_only=True)
+class ELU(ShapeKeeping):
+    """torch.nn.ELU."""
+
+    alpha: float = arg(args.number, 1.0)
+    inplace: bool = arg(args.boolean, False)
+
+
+@frozen(kw_only=True)
+class CELU(ShapeKeeping):
+    """torch.nn.CELU."""
+
+    alpha: float = arg(args.number, 1.0)
+    inplace: bool = arg(args.boolean, False)
+
+    def check(self) -> None:
+        if self.alpha == 0:
+            raise LayerError("alpha must not be 0: CELU divides by it", arg="alpha")
+
+
+@frozen(kw_only=True)
+class SELU(ShapeKeeping):
+    """torch.nn.SELU."""
+
+    inplace: bool = arg(args.boolean, False)
+
+
+@frozen(kw_only=True)
+class Hardtanh(ShapeKeeping):
+    """torch.nn.Hardtanh."""
+
+    min_val: float = arg(args.number, -1.0)
+    max_val: float = arg(args.number, 1.0)
+    inplace: bool = arg(args.boolean, False)
+
+    def check(self) -> None:
+        if self.max_val <= self.min_val:
+            raise LayerError(
+                f"max_val {self.max_val} must be greater than min_val {self.min_val}",
+                arg="max_val",
+            )
+
+
+@frozen(kw_only=True)
+class Hardshrink(ShapeKeeping):
+    """torch.nn.Hardshrink."""
+
+    lambd: float = arg(args.number, 0.5)
+
+
+@frozen(kw_only=True)
+class Softshrink(ShapeKeeping):
+    """torch.nn.Softshrink."""
+
+    lambd: float = arg(args.number, 0.5)
+
+    def check(self) -> None:
+        if self.lambd < 0:
+            raise LayerError(f"lambd must be at least 0, got {self.lambd}", arg="lambd")
+
+
+@frozen(kw_only=True)
+class Tanhshrink(ShapeKeeping):
+    """torch.nn.Tanhshrink."""
+
+
+@frozen(kw_only=True)
+class LogSigmoid(ShapeKeeping):
+    """torch.nn.LogSigmoid."""
+
+
+@frozen(kw_only=True)
+class Softsign(ShapeKeeping):
+    """torch.nn.Softsign."""
+
+
+@frozen(kw_only=True)
+class Softplus(ShapeKeeping):
+    """torch.nn.Softplus."""
+
+    beta: float = arg(args.number, 1.0)
+    threshold: float = arg(args.number, 20.0)
+
+
+@frozen(kw_only=True)
+class Mish(ShapeKeeping):
+    """torch.nn.Mish."""
+
+    inplace: bool = arg(args.boolean, False)
+
+
+@frozen(kw_only=True)
+class RReLU(ShapeKeeping):
+    """torch.nn.RReLU."""
+
+    lower: float = arg(args.number, 1 / 8)
+    upper: float = arg(args.number, 1 / 3)
+    inplace: bool = arg(args.boolean, False)
+
+    def check(self) -> None:
+        if self.lower > self.upper:
+            raise LayerError(
+                f"lower {self.lower} must not be greater than upper {self.upper}", arg="lower"
+            )
+
+
+@frozen(kw_only=True)
+class Threshold(ShapeKeeping):
+    """torch.nn.Threshold."""
+
+    threshold: float = arg(args.number)
+    value: float = arg(args.number)
+    inplace: bool = arg(args.boolean, False)
+
+
+@frozen(kw_only=True)
+class PReLU(ShapeKeeping):
+    """torch.nn.PReLU: one learnt slope, or one per channel (per feature of a vector)."""
+
+    num_parameters: int = arg(args.positive_int, 1)
+    init: float = arg(args.number, 0.25)
+
+    def output(self, shape: Shape) -> Shape:
+        if self.num_parameters != 1:
+            check_stated(
+                self.num_parameters,
+                shape.dims[0],
+                arg_name="num_parameters",
+                shape=shape,
+                hint="; PReLU takes 1 or the number of channels",
+            )
+        return shape
+
+    def params(self, before: Shape) -> int:
+        return self.num_parameters
+
+
+class _Softmax(ShapeKeeping):
+    """A softmax along `dim` (counting the batch), which mixes that dimension's positions."""
+
+    __slots__ = ()
+    dim: int | None
+
+    def output(self, shape: Shape) -> Shape:
+        self.batched_dim(shape)
+        return shape
+
+    def batched_dim(self, shape: Shape) -> int:
+        """Return the dimension as an index into the batched shape; 0 is the batch."""
+        if self.dim is None:  # PyTorch's implicit choice, with a warning: the batch of C×L
+            return 0 if len(shape.dims) == 2 else 1
+        return batched_dim(self.dim, shape, "dim")
+
+    def field(self, field: Field, before: Shape, after: Shape) -> Field:
+        dim = self.batched_dim(before)
+        return field.mix(dim - 1) if dim else field
+
+
+@frozen(kw_only=True)
+class Softmax(_Softmax):
+    """torch.nn.Softmax."""
+
+    dim: int | None = arg(args.optional(args.integer), None)
+
+
+@frozen(kw_only=True)
+class Softmin(_Softmax):
+    """torch.nn.Softmin."""
+
+    dim: int | None = arg(args.optional(args.integer), None)
+
+
+@frozen(kw_only=True)
+class LogSoftmax(_Softmax):
+    """torch.nn.LogSoftmax."""
+
+    dim: int | None = arg(args.optional(args.integer), None)
+
+
+@frozen(kw_only=True)
+class Softmax2d(ShapeKeeping):
+    """torch.nn.Softmax2d: a softmax over the channels of each position of a C×H×W map.
+
+    A C×L map is refused, though PyTorch would read a batch of them as one C×H×W sample.
+    """
+
+    def output(self, shape: Shape) -> Shape:
+        require_rank(shape, "Softmax2d", (2,))
+        return shape
+
+
+@frozen(kw_only=True)
+class GLU(Base):
+    """torch.nn.GLU: halves `dim` (counting the batch), gating one half by the other.
+
+    Output `i` along `dim` reads inputs `i` and `i + half`, as a window of two taps
+    `half` apart would.
+    """
+
+    dim: int = arg(args.integer, -1)
+
+    def output(self, shape: Shape) -> Shape:
+        index = self.index(shape)
+        size = shape.dims[index]
+        if size % 2:
+            raise LayerError(
+                f"GLU halves dim {self.dim}, which must be even, but it is {size} in the "
+                f"input {shape}",
+                arg="dim",
+            )
+        dims = list(shape.dims)
+        dims[index] = size // 2
+        return Shape(tuple(dims))
+
+    def index(self, shape: Shape) -> int:
+        """Return the halved dimension as an index into `shape`, which has no batch."""
+        dim = batched_dim(self.dim, shape, "dim")
+        if dim == 0:
+            raise LayerError(
+                f"dim {self.dim} would halve the batch dimension, which shapes here leave out",
+                arg="dim",
+            )
+        return dim - 1
+
+    def field(self, field: Field, before: Shape, after: Shape) -> Field:
+        index = self.index(before)
+        if (
+            index == 0  # the channels: they hold no positions
+            or not before.is_map
+            or len(field.axes) != before.rank
+            or field.holds != map_holds(before.spatial)
+        ):
+            return field.mix(index)
+        taps: list[Axis] = [None] * before.rank
+        taps[index - 1] = Window(2, 1, dilation=before.dims[index] // 2)
+        return field.through(taps, before.spatial, after.spatial)

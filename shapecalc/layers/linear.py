@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from shapecalc.arith import Axis, Resize
 from shapecalc.errors import LayerError
 from shapecalc.field import Field
 from shapecalc.layers import args
-from shapecalc.layers.base import Base, arg, check_stated
+from shapecalc.layers.base import Base, arg, batched_dim, check_stated
 from shapecalc.shape import Shape
 from shapecalc.value import frozen
 
@@ -30,6 +31,15 @@ class Linear(Base):
         )
         return Shape((*shape.dims[:-1], self.out_features))
 
+    def axes(self, before: Shape) -> tuple[Axis, ...] | None:
+        """Say that a map's last axis becomes `out_features` long."""
+        if not before.is_map:
+            return None
+        return (
+            *(None,) * (before.rank - 1),
+            Resize(self.out_features, "out_features", pooled=False),
+        )
+
     def params(self, before: Shape) -> int:
         weights = before.dims[-1] * self.out_features
         return weights + (self.out_features if self.bias else 0)
@@ -49,7 +59,7 @@ class Flatten(Base):
     end_dim: int = arg(args.integer, -1)
 
     def output(self, shape: Shape) -> Shape:
-        start, end = self._span(len(shape.dims) + 1)
+        start, end = self._span(shape)
         dims = shape.dims
         merged = 1
         for dim in dims[start - 1 : end]:
@@ -57,20 +67,13 @@ class Flatten(Base):
         return Shape((*dims[: start - 1], merged, *dims[end:]))
 
     def field(self, field: Field, before: Shape, after: Shape) -> Field:
-        start, end = self._span(len(before.dims) + 1)
+        start, end = self._span(before)
         return field.merge(start - 1, end - 1)
 
-    def _span(self, rank: int) -> tuple[int, int]:
-        """Return start and end as indices into the batched shape of `rank` dimensions."""
-        start, end = self.start_dim, self.end_dim
-        for name, dim in (("start_dim", start), ("end_dim", end)):
-            if not -rank <= dim < rank:
-                raise LayerError(
-                    f"{name} {dim} is out of range for a {rank}-dimensional batched input "
-                    f"(expected {-rank} to {rank - 1})",
-                    arg=name,
-                )
-        start, end = start % rank, end % rank
+    def _span(self, shape: Shape) -> tuple[int, int]:
+        """Return start and end as indices into the batched `shape`."""
+        start = batched_dim(self.start_dim, shape, "start_dim")
+        end = batched_dim(self.end_dim, shape, "end_dim")
         if start == 0:
             raise LayerError(
                 "start_dim 0 would flatten the batch dimension, which shapes here leave out",

@@ -12,7 +12,7 @@ from threading import local  # imported by click already: a ContextVar would cos
 
 from shapecalc.layers.args import Value
 from shapecalc.limits import MAX_EXPRESSION_WORK, MAX_LIST_ITEMS, MAX_YAML_DEPTH
-from shapecalc.source import YList
+from shapecalc.spec.source import YList
 
 Measure = tuple[int, int]  # a list's values, nested lists' included, and how deep it nests
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 
 from shapecalc.errors import Mark, SpecError, quote
-from shapecalc.expr import Env, ExprError, evaluate, value_of
 from shapecalc.layers.args import Value, describe
 from shapecalc.limits import MAX_REPEAT
 from shapecalc.modules import Combine
-from shapecalc.names import check
-from shapecalc.source import YList, YMap, YNode, YScalar
-from shapecalc.syntax import ENTRY_KEYS, NODE_KEYS
+from shapecalc.spec.expr import Env, ExprError, evaluate, value_of
+from shapecalc.spec.names import check
+from shapecalc.spec.source import YList, YMap, YNode, YScalar
+from shapecalc.spec.syntax import ENTRY_KEYS, NODE_KEYS
 
 # A pattern, compiled (and cached by re) when a name first uses it: most specs never do.
 # Its group makes re.split keep each ${…}, at the odd places of what it returns.
@@ -64,10 +64,35 @@ def args(node: YMap) -> list[tuple[YScalar, YNode]]:
     ]
 
 
+_JOINS = {"dim": (Combine.CAT,), "crop": (Combine.ADD, Combine.MUL, Combine.CAT)}
+
+
 def check_container_keys(node: YMap, structure: str) -> None:
     for key, _ in node.entries:
-        if key.value != structure and key.value not in ENTRY_KEYS | NODE_KEYS:
+        if key.value == structure or key.value in ENTRY_KEYS | NODE_KEYS:
+            continue
+        joins = _JOINS.get(str(key.value), ())
+        if not any(combine.value == structure for combine in joins):
             raise SpecError(key.mark, f"a container takes no argument {quote(str(key.value))}")
+
+
+def join_options(node: YMap, env: Env) -> tuple[int, bool]:
+    """Return a container's `dim` (1 unless given) and whether it crops (`crop: center`)."""
+    dim, crop = 1, False
+    dim_node, crop_node = node.get("dim"), node.get("crop")
+    if dim_node is not None:
+        value = value_of(dim_node, env)
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise SpecError(dim_node.mark, f"dim: expected an integer, got {describe(value)}")
+        dim = value
+    if crop_node is not None:
+        value = value_of(crop_node, env)
+        if value != "center":
+            raise SpecError(
+                crop_node.mark, f"crop: expected 'center', the only crop, got {describe(value)}"
+            )
+        crop = True
+    return dim, crop
 
 
 def type_of(node: YMap, env: Env) -> str | None:

@@ -9,12 +9,12 @@ blocks:
 from __future__ import annotations
 
 from shapecalc.errors import Mark, SpecError, did_you_mean, quote
-from shapecalc.expr import Env, value_of
 from shapecalc.layers import KINDS
 from shapecalc.layers.args import Value
-from shapecalc.names import check
-from shapecalc.source import YList, YMap, YNode, YScalar
-from shapecalc.syntax import ENTRY_KEYS, RESERVED, STRUCTURE
+from shapecalc.spec.expr import Env, value_of
+from shapecalc.spec.names import check
+from shapecalc.spec.source import YList, YMap, YNode, YScalar
+from shapecalc.spec.syntax import ENTRY_KEYS, RESERVED, STRUCTURE
 from shapecalc.value import frozen
 
 

@@ -18,25 +18,26 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TypeVar
 
-from shapecalc.blocks import Block, bind
 from shapecalc.errors import LayerError, Mark, SpecError, did_you_mean, quote
-from shapecalc.expr import Env, is_literal, value_of
 from shapecalc.layers import KINDS, Layer, build
 from shapecalc.layers.args import describe
 from shapecalc.limits import MAX_BLOCK_USES, MAX_MODULES, MAX_NESTING
 from shapecalc.modules import Combine, Container, Leaf, Module, Reuse
-from shapecalc.names import join_path
-from shapecalc.nodes import (
+from shapecalc.spec.blocks import Block, bind
+from shapecalc.spec.expr import Env, is_literal, value_of
+from shapecalc.spec.names import join_path
+from shapecalc.spec.nodes import (
     args,
     branches_of,
     check_container_keys,
     flag,
+    join_options,
     module_name,
     repeat_count,
     type_of,
 )
-from shapecalc.source import YList, YMap, YNode, YScalar
-from shapecalc.syntax import INDEX, STRUCTURE
+from shapecalc.spec.source import YList, YMap, YNode, YScalar
+from shapecalc.spec.syntax import INDEX, STRUCTURE
 from shapecalc.value import frozen
 
 M = TypeVar("M", Leaf, Container)
@@ -53,10 +54,10 @@ class _Scope:
         self.depth = depth
         self.names: dict[str, Mark] = {}
         self.counter = 0
-        self.registered: dict[str, Module] = {}
+        self.registered: dict[str, Leaf | Container] = {}
         self.uses: list[tuple[str, Mark]] = []
 
-    def record(self, name: str, module: Module) -> None:
+    def record(self, name: str, module: Leaf | Container) -> None:
         """Keep a registered module by name, for `use` steps to find."""
         self.registered[name] = module
 
@@ -221,12 +222,13 @@ class Expander:
         label = "" if site.name is None else str(site.name.value)
         scope = site.scope
         path = join_path(scope.path, label, node.mark)
-        return Reuse(label, path, scope.depth, target, scope.registered, node.mark)
+        return Reuse(label, path, scope.depth, target, node.mark)
 
     def _container(
         self, node: YMap, env: Env, site: _Site, *, key: str, kind: str | None, functional: bool
     ) -> Container:
         check_container_keys(node, key)
+        dim, crop = join_options(node, env)
         combine = STRUCTURE[key]
         if kind is None and combine is not Combine.SEQUENCE and not functional:
             raise SpecError(node.mark, f"a module made by {key} needs a type (its class name)")
@@ -241,10 +243,12 @@ class Expander:
             raise error.within(path) from None
         if inner is not site.scope:
             inner.check_uses()
-        if len(branches) == 1 and combine in (Combine.ADD, Combine.CAT):
+        if len(branches) == 1 and combine in (Combine.ADD, Combine.MUL, Combine.CAT):
             combine = Combine.SEQUENCE  # the other branches were left out
         kind = kind or "Sequential"
-        made = Container(text, path, depth, kind, combine, branches, node.mark, functional)
+        made = Container(
+            text, path, depth, kind, combine, branches, node.mark, functional, dim, crop
+        )
         return self._record(site, made)
 
     def _block(

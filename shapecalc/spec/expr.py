@@ -5,7 +5,7 @@ arithmetic (+ − * // % **), comparisons, `and`/`or`/`not`, `x if c else y`, in
 `min`/`max`/`len`. Nothing else is evaluated, and nothing an expression makes can outgrow
 the limits in shapecalc.limits: its text, its nesting, the integers, floats and lists it
 computes. Every failure is an ExprError. The expressions of one spec share a budget of
-work, `Work` (shapecalc._work); shapecalc._evaluator evaluates their trees.
+work, `Work` (shapecalc.spec._work); shapecalc.spec._evaluator evaluates their trees.
 """
 
 from __future__ import annotations
@@ -14,8 +14,11 @@ import ast
 from keyword import iskeyword
 from typing import TypeGuard
 
-from shapecalc._evaluator import Env, Evaluator, lookup
-from shapecalc._work import (
+from shapecalc.errors import SpecError, quote
+from shapecalc.layers.args import Value
+from shapecalc.limits import MAX_EXPRESSION_DEPTH, MAX_EXPRESSION_LENGTH, MAX_LIST_ITEMS, MAX_QUOTED
+from shapecalc.spec._evaluator import Env, Evaluator, lookup
+from shapecalc.spec._work import (
     EVALUATION,
     ITEM,
     PARSE,
@@ -28,10 +31,7 @@ from shapecalc._work import (
     made,
     measure_of,
 )
-from shapecalc.errors import SpecError, quote
-from shapecalc.layers.args import Value
-from shapecalc.limits import MAX_EXPRESSION_DEPTH, MAX_EXPRESSION_LENGTH, MAX_LIST_ITEMS, MAX_QUOTED
-from shapecalc.source import YList, YNode, YScalar
+from shapecalc.spec.source import YList, YNode, YScalar
 
 __all__ = ["Env", "ExprError", "Work", "evaluate", "is_expression", "is_literal", "value_of"]
 

@@ -1,4 +1,4 @@
-"""The evaluation of an expression's parsed tree: of the parts shapecalc.expr allows only."""
+"""The evaluation of an expression's parsed tree: of the parts shapecalc.spec.expr allows only."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import operator
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from shapecalc._work import ITEM, ExprError, SpentError, Work, made, size
 from shapecalc.errors import did_you_mean, quote
 from shapecalc.layers.args import Value, describe
 from shapecalc.limits import MAX_EXPONENT, MAX_INT_BITS, MAX_QUOTED
+from shapecalc.spec._work import ITEM, ExprError, SpentError, Work, made, size
 
 Env = Mapping[str, Value]  # parameter values by name
 

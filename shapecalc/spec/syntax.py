@@ -6,6 +6,7 @@ from shapecalc.modules import Combine
 
 ENTRY_KEYS = frozenset({"when", "repeat"})  # decide whether and how often a child is made
 NODE_KEYS = frozenset({"type", "functional", "use"})  # say what a module is
-STRUCTURE = {combine.value: combine for combine in Combine}  # children, add, cat, dense
+STRUCTURE = {combine.value: combine for combine in Combine}  # children, add, mul, cat, dense
+JOIN_KEYS = frozenset({"dim", "crop"})  # how a container joins its branches
 INDEX = "i"  # within a repeated node, its index from 0
 RESERVED = frozenset({*ENTRY_KEYS, *NODE_KEYS, *STRUCTURE, "params", INDEX})

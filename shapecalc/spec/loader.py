@@ -25,7 +25,7 @@ from shapecalc.limits import (
     MAX_YAML_DEPTH,
     MAX_YAML_VALUES,
 )
-from shapecalc.source import ScalarValue, YList, YMap, YNode, YScalar
+from shapecalc.spec.source import ScalarValue, YList, YMap, YNode, YScalar
 
 _TAG = "tag:yaml.org,2002:"
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

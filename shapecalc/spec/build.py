@@ -14,15 +14,15 @@ from __future__ import annotations
 
 import os
 
-from shapecalc import loader, names
-from shapecalc.blocks import Block, parse_blocks
 from shapecalc.errors import Mark, SpecError, did_you_mean, quote
-from shapecalc.expand import Expander
-from shapecalc.expr import Work, value_of
 from shapecalc.limits import MAX_INCLUDES, MAX_PATH_LENGTH
-from shapecalc.modules import Model
+from shapecalc.modules import Model, Reuse
 from shapecalc.shape import Shape
-from shapecalc.source import YList, YMap, YNode, YScalar
+from shapecalc.spec import loader, names
+from shapecalc.spec.blocks import Block, parse_blocks
+from shapecalc.spec.expand import Expander
+from shapecalc.spec.expr import Work, value_of
+from shapecalc.spec.source import YList, YMap, YNode, YScalar
 
 TOP_KEYS = ("name", "description", "include", "input", "blocks", "model")
 SUFFIXES = (".yaml", ".yml")
@@ -59,7 +59,7 @@ def build_model(
         shape = _input(_required(doc, "input"))
         expander = Expander(library.blocks(doc, source))
         root = expander.root(_required(doc, "model"))
-    if root.functional:
+    if isinstance(root, Reuse) or root.functional:
         raise SpecError(root.mark, "the model itself cannot be functional")
     files = tuple(library.files)
     return Model(name, shape, root, source, description, files)

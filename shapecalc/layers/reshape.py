@@ -1,0 +1,138 @@
+"""Layers that rearrange elements: pixel (un)shuffles, the channel shuffle and Unflatten."""
+
+from __future__ import annotations
+
+from math import prod
+
+from shapecalc.arith import Axis, Interpolate, Window
+from shapecalc.errors import LayerError
+from shapecalc.field import Field
+from shapecalc.layers import args
+from shapecalc.layers.args import Value, describe
+from shapecalc.layers.base import Base, arg, batched_dim, require_map
+from shapecalc.layers.spatial import Spatial, computed, resize
+from shapecalc.shape import Shape, axis_names
+from shapecalc.value import frozen
+
+
+@frozen(kw_only=True)
+class PixelShuffle(Spatial):
+    """torch.nn.PixelShuffle: C·r² channels of a C×H×W map become C channels r times larger.
+
+    Output position `o` along an axis comes from input position `o // r`, as a nearest
+    upsampling by r reads it. A map of another rank is refused: PyTorch would shuffle its
+    last three dimensions, whatever they are.
+    """
+
+    upscale_factor: int = arg(args.positive_int)
+    ops: tuple[Axis, ...] = computed()
+
+    def make_ops(self) -> tuple[Axis, ...]:
+        return (Interpolate(None, float(self.upscale_factor), "nearest"),) * self.RANK
+
+    def output(self, shape: Shape) -> Shape:
+        channels = self.channels(shape)
+        square = self.upscale_factor**2
+        if channels % square:
+            raise LayerError(
+                f"PixelShuffle needs channels divisible by upscale_factor² = {square}, got {shape}",
+                arg="upscale_factor",
+            )
+        factor = self.upscale_factor  # whole numbers: exact at any size, unlike ⌊size·r⌋
+        return Shape((channels // square, *(size * factor for size in shape.spatial)))
+
+
+@frozen(kw_only=True)
+class PixelUnshuffle(Spatial):
+    """torch.nn.PixelUnshuffle: each r×r block of a C×H×W map becomes r² channels."""
+
+    downscale_factor: int = arg(args.positive_int)
+    ops: tuple[Axis, ...] = computed()
+
+    def make_ops(self) -> tuple[Axis, ...]:
+        factor = self.downscale_factor
+        return (Window(factor, factor),) * self.RANK
+
+    def output(self, shape: Shape) -> Shape:
+        channels = self.channels(shape)
+        factor = self.downscale_factor
+        for name, size in zip(axis_names(self.RANK), shape.spatial, strict=True):
+            if size % factor:
+                raise LayerError(
+                    f"PixelUnshuffle needs H and W divisible by downscale_factor {factor}, "
+                    f"got {shape} ({name} = {size})",
+                    arg="downscale_factor",
+                )
+        return Shape((channels * factor**2, *resize(shape, self.ops)))
+
+
+@frozen(kw_only=True)
+class ChannelShuffle(Base):
+    """torch.nn.ChannelShuffle, of a map of any rank."""
+
+    groups: int = arg(args.positive_int)
+
+    def output(self, shape: Shape) -> Shape:
+        channels = require_map(shape, "ChannelShuffle")
+        if channels % self.groups:
+            raise LayerError(
+                f"the input's {channels} channels are not divisible by groups {self.groups}",
+                arg="groups",
+            )
+        return shape
+
+
+def unflattened_size(value: Value) -> tuple[int, ...]:
+    """Accept a non-empty list of integers ≥ 1, of which one may be -1: inferred."""
+    if isinstance(value, tuple) and value:
+        try:
+            return tuple(-1 if item == -1 else args.positive_int(item) for item in value)
+        except ValueError:
+            pass
+    raise ValueError(
+        f"expected a non-empty list of integers ≥ 1, one of which may be -1, got {describe(value)}"
+    )
+
+
+@frozen(kw_only=True)
+class Unflatten(Base):
+    """torch.nn.Unflatten: splits `dim` (counting the batch) into `unflattened_size`."""
+
+    dim: int = arg(args.integer)
+    unflattened_size: tuple[int, ...] = arg(unflattened_size)
+
+    def check(self) -> None:
+        if self.unflattened_size.count(-1) > 1:
+            raise LayerError(
+                f"unflattened_size {describe(self.unflattened_size)} has more than one -1: "
+                "only one size can be inferred",
+                arg="unflattened_size",
+            )
+
+    def output(self, shape: Shape) -> Shape:
+        index = self.index(shape)
+        size = shape.dims[index]
+        wanted = self.unflattened_size
+        known = prod(part for part in wanted if part != -1)
+        fits = size % known == 0 if -1 in wanted else size == known
+        if not fits:
+            raise LayerError(
+                f"unflattened_size {describe(wanted)} does not multiply up to {size}, the size "
+                f"of dim {self.dim} of the input {shape}",
+                arg="unflattened_size",
+            )
+        parts = tuple(size // known if part == -1 else part for part in wanted)
+        return Shape((*shape.dims[:index], *parts, *shape.dims[index + 1 :]))
+
+    def index(self, shape: Shape) -> int:
+        """Return the split dimension as an index into `shape`, which has no batch."""
+        dim = batched_dim(self.dim, shape, "dim")
+        if dim == 0:
+            raise LayerError(
+                f"dim {self.dim} would unflatten the batch dimension, which shapes here leave out",
+                arg="dim",
+            )
+        return dim - 1
+
+    def field(self, field: Field, before: Shape, after: Shape) -> Field:
+        return field.split(self.index(before), len(self.unflattened_size))

@@ -1,0 +1,577 @@
+"""Record what PyTorch says of each layer kind of issue 12, case by case, as test data.
+
+Run where torch and torchvision are installed (never a dependency of shapecalc), see
+tools/record_torch.py:
+
+    /tmp/tv/bin/python tools/record_layers.py
+
+It writes tests/data/torch_layers.json: for each case its id, the layer's class, its
+arguments as a spec writes them, and the input shape without the batch; then what PyTorch
+made of it on a batch of two in eval mode: the output shape without the batch, the batch
+size out, `sum(p.numel() for p in module.parameters())` and FlopCounterMode's total, or
+the error it raised (at construction or in forward) and its message's first line; the
+warnings it gave; and, for layers that move positions along spatial axes, each axis's
+receptive field as measured from gradients (`field`: the largest field over every output
+position, the largest step between neighbouring outputs, and where the output starts in the
+input, see `measure`).
+
+Arguments a spec may leave out because the input sets them (num_features, num_channels)
+are filled in from the input for PyTorch. CenterCrop is torchvision.transforms.CenterCrop.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import sys
+import warnings
+from pathlib import Path
+from typing import Any
+
+import torch
+import torchvision
+from torch import nn
+from torch.utils.flop_counter import FlopCounterMode
+
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+BATCH = 2
+CASES: list[dict[str, Any]] = []
+SHAPES = {"vector": (7,), "1d": (3, 5), "2d": (3, 4, 5), "3d": (2, 3, 4, 5)}
+
+
+def case(label: str, kind: str, args: dict[str, Any], shape: tuple[int, ...]) -> None:
+    """Add a case: `kind(**args)` on one sample of `shape`; its id is `kind-label`."""
+    name = f"{kind}-{label}"
+    assert all(other["id"] != name for other in CASES), name
+    CASES.append({"id": name, "kind": kind, "args": args, "input": list(shape)})
+
+
+def norms() -> None:
+    for label, shape in (("vector", (5,)), ("1d", (5, 7)), ("1d-one", (5, 1))):
+        case(label, "BatchNorm1d", {}, shape)
+    case("stated", "BatchNorm1d", {"num_features": 5}, (5, 7))
+    case("stated-wrong", "BatchNorm1d", {"num_features": 4}, (5, 7))
+    case("stated-wrong-vector", "BatchNorm1d", {"num_features": 4}, (5,))
+    untracked = {"num_features": 4, "track_running_stats": False}
+    case("stated-wrong-untracked", "BatchNorm1d", untracked, (5, 7))
+    case(
+        "stated-wrong-bare",
+        "BatchNorm1d",
+        {"num_features": 4, "affine": False, "track_running_stats": False},
+        (5, 7),
+    )
+    case("not-affine", "BatchNorm1d", {"affine": False, "momentum": None}, (5, 7))
+    case("2d", "BatchNorm1d", {}, (5, 7, 7))
+    case("3d", "BatchNorm1d", {}, (5, 2, 3, 4))
+    case("odd", "BatchNorm2d", {}, (64, 7, 9))
+    case("one", "BatchNorm2d", {"eps": 0.001, "momentum": 0.01}, (3, 1, 1))
+    case("stated-wrong", "BatchNorm2d", {"num_features": 32}, (64, 9, 9))
+    case("not-affine", "BatchNorm2d", {"affine": False}, (6, 3, 3))
+    for label in ("vector", "1d", "3d"):
+        case(label, "BatchNorm2d", {}, SHAPES[label])
+    case("odd", "BatchNorm3d", {}, (5, 2, 3, 7))
+    case("stated-wrong", "BatchNorm3d", {"num_features": 4}, (5, 2, 3, 4))
+    case("not-affine", "BatchNorm3d", {"affine": False}, (5, 2, 3, 4))
+    for label in ("vector", "1d", "2d"):
+        case(label, "BatchNorm3d", {}, SHAPES[label])
+    instance_norms()
+    group_norms()
+    layer_norms()
+
+
+def instance_norms() -> None:
+    ones = {1: (5, 1), 2: (5, 1, 1), 3: (5, 1, 1, 1)}
+    for rank, shape in ((1, (5, 7)), (2, (5, 3, 4)), (3, (5, 2, 3, 3))):
+        kind = f"InstanceNorm{rank}d"
+        one = ones[rank]
+        case("default", kind, {}, shape)
+        case("affine", kind, {"affine": True}, shape)
+        case("tracked", kind, {"track_running_stats": True}, shape)
+        case("one-position", kind, {}, one)
+        case("one-position-tracked", kind, {"track_running_stats": True}, one)
+        case("stated-wrong", kind, {"num_features": 4}, shape)
+        case("stated-wrong-affine", kind, {"num_features": 4, "affine": True}, shape)
+        case("stated-wrong-tracked", kind, {"num_features": 4, "track_running_stats": True}, shape)
+        for label, other in SHAPES.items():
+            if len(other) != rank + 1:
+                case(label, kind, {}, other)
+
+
+def group_norms() -> None:
+    for label, shape in (("vector", (6,)), ("1d", (6, 5)), ("2d", (6, 3, 3)), ("3d", (6, 5, 2, 2))):
+        case(label, "GroupNorm", {"num_groups": 2}, shape)
+    case("stated", "GroupNorm", {"num_groups": 3, "num_channels": 6}, (6, 3, 3))
+    case("stated-indivisible", "GroupNorm", {"num_groups": 4, "num_channels": 6}, (6, 3, 3))
+    case("stated-wrong", "GroupNorm", {"num_groups": 2, "num_channels": 6}, (8, 3, 3))
+    case(
+        "stated-wrong-not-affine",
+        "GroupNorm",
+        {"num_groups": 2, "num_channels": 6, "affine": False},
+        (8, 3, 3),
+    )
+    case("indivisible", "GroupNorm", {"num_groups": 2}, (7, 3, 3))
+    case("indivisible-vector", "GroupNorm", {"num_groups": 4}, (6,))
+    case("not-affine", "GroupNorm", {"num_groups": 2, "affine": False}, (6, 3, 3))
+    case("per-channel", "GroupNorm", {"num_groups": 6, "eps": 0.001}, (6, 1, 1))
+    case("one-group", "GroupNorm", {"num_groups": 1}, (6, 4, 4))
+
+
+def layer_norms() -> None:
+    case("int", "LayerNorm", {"normalized_shape": 7}, (5, 7))
+    case("vector", "LayerNorm", {"normalized_shape": 10}, (10,))
+    case("list", "LayerNorm", {"normalized_shape": [5, 7]}, (5, 7))
+    case("whole-2d", "LayerNorm", {"normalized_shape": [3, 5, 7]}, (3, 5, 7))
+    case("last-of-3d", "LayerNorm", {"normalized_shape": [9]}, (4, 2, 8, 9))
+    case("no-bias", "LayerNorm", {"normalized_shape": [5, 7], "bias": False}, (5, 7))
+    case("not-affine", "LayerNorm", {"normalized_shape": 7, "elementwise_affine": False}, (5, 7))
+    case("wrong", "LayerNorm", {"normalized_shape": [4, 7]}, (5, 7))
+    case("wrong-last", "LayerNorm", {"normalized_shape": 6}, (5, 7))
+    case("longer", "LayerNorm", {"normalized_shape": [3, 5, 7]}, (5, 7))
+    case("with-batch", "LayerNorm", {"normalized_shape": [2, 5, 7]}, (5, 7))
+    case("empty", "LayerNorm", {"normalized_shape": []}, (5, 7))
+    case("zero", "LayerNorm", {"normalized_shape": 0}, (5, 7))
+    case("int", "RMSNorm", {"normalized_shape": 3}, (6, 3))
+    case("list", "RMSNorm", {"normalized_shape": [4, 5], "eps": 1e-6}, (3, 4, 5))
+    case("not-affine", "RMSNorm", {"normalized_shape": [3], "elementwise_affine": False}, (6, 3))
+    case("wrong", "RMSNorm", {"normalized_shape": [4]}, (6, 3))
+    for label in ("1d", "2d", "3d"):
+        case(label, "LocalResponseNorm", {"size": 2}, SHAPES[label])
+    case("wide", "LocalResponseNorm", {"size": 9, "alpha": 0.001, "beta": 0.5, "k": 2.0}, (3, 4, 4))
+    case("vector", "LocalResponseNorm", {"size": 2}, (5,))
+    case("zero", "LocalResponseNorm", {"size": 0}, (5, 3))
+
+
+KEEPING: list[tuple[str, dict[str, Any]]] = [
+    ("ELU", {"alpha": 0.5}),
+    ("CELU", {"alpha": 2.0}),
+    ("SELU", {}),
+    ("Hardtanh", {"min_val": -2.0, "max_val": 3.0}),
+    ("Hardshrink", {"lambd": 0.3}),
+    ("Softshrink", {"lambd": 0.0}),
+    ("Tanhshrink", {}),
+    ("LogSigmoid", {}),
+    ("Softplus", {"beta": 2.0, "threshold": 10.0}),
+    ("Softsign", {}),
+    ("Mish", {}),
+    ("RReLU", {"lower": 0.1, "upper": 0.3}),
+    ("Threshold", {"threshold": 0.1, "value": 20.0}),
+    ("AlphaDropout", {"p": 0.2}),
+    ("FeatureAlphaDropout", {"p": 0.2}),
+    ("Dropout3d", {"p": 0.3}),
+    ("PReLU", {}),
+    ("Softmin", {"dim": 1}),
+    ("Identity", {}),
+    ("ReLU", {"inplace": True}),
+    ("ReLU6", {}),
+    ("LeakyReLU", {"negative_slope": 0.2}),
+    ("SiLU", {}),
+    ("Hardswish", {}),
+    ("Hardsigmoid", {}),
+    ("Sigmoid", {}),
+    ("Tanh", {}),
+    ("GELU", {"approximate": "tanh"}),
+    ("Dropout", {"p": 0.1}),
+    ("Dropout2d", {"p": 0.1}),
+]
+
+
+def elementwise() -> None:
+    for kind, args in KEEPING:
+        for label, shape in SHAPES.items():
+            case(label, kind, args, shape)
+    for kind in ("ELU", "CELU", "SELU", "Mish", "Softplus", "Hardtanh", "RReLU", "Dropout3d"):
+        case("defaults", kind, {}, (3, 4, 4))
+    case("inplace", "ELU", {"alpha": -1.0, "inplace": True}, (3, 4))
+    case("alpha-zero", "CELU", {"alpha": 0.0}, (3, 4))
+    case("equal", "Hardtanh", {"min_val": 1.0, "max_val": 1.0}, (3, 4))
+    case("inverted", "Hardtanh", {"min_val": 2.0, "max_val": 1.0}, (3, 4))
+    case("negative", "Hardshrink", {"lambd": -1.0}, (3, 4))
+    case("negative", "Softshrink", {"lambd": -1.0}, (3, 4))
+    case("beta-zero", "Softplus", {"beta": 0.0}, (3, 4))
+    case("equal", "RReLU", {"lower": 0.2, "upper": 0.2}, (3, 4))
+    case("inverted", "RReLU", {"lower": 0.5, "upper": 0.1}, (3, 4))
+    case("missing-value", "Threshold", {"threshold": 0.1}, (3, 4))
+    case("p-over", "AlphaDropout", {"p": 1.5}, (3, 4))
+    case("p-under", "FeatureAlphaDropout", {"p": -0.1}, (3, 4))
+    for label, shape in SHAPES.items():
+        case(label, "Dropout1d", {"p": 0.2}, shape)
+    case("p-over", "Dropout1d", {"p": 1.5}, (3, 4))
+    case("channels", "PReLU", {"num_parameters": 5, "init": 0.1}, (5, 3))
+    case("channels-2d", "PReLU", {"num_parameters": 5}, (5, 3, 3))
+    case("features", "PReLU", {"num_parameters": 5}, (5,))
+    case("wrong", "PReLU", {"num_parameters": 4}, (5, 3))
+    case("wrong-vector", "PReLU", {"num_parameters": 4}, (5,))
+    case("zero", "PReLU", {"num_parameters": 0}, (5,))
+    softmaxes()
+    glu()
+
+
+def softmaxes() -> None:
+    for kind in ("Softmax", "LogSoftmax", "Softmin"):
+        for label, shape in SHAPES.items():
+            case(f"implicit-{label}", kind, {}, shape)
+    for dim in (-4, -3, -2, -1, 0, 1, 2, 3):
+        case(f"dim{dim}", "Softmax", {"dim": dim}, (3, 5))
+    case("dim3-2d", "Softmax", {"dim": 3}, (3, 4, 5))
+    case("dim4-3d", "LogSoftmax", {"dim": 4}, (2, 3, 4, 5))
+    case("dim-6-3d", "LogSoftmax", {"dim": -6}, (2, 3, 4, 5))
+    case("dim2-vector", "Softmin", {"dim": 2}, (7,))
+    for label, shape in SHAPES.items():
+        case(label, "Softmax2d", {}, shape)
+
+
+def glu() -> None:
+    case("default", "GLU", {}, (5, 4))
+    case("vector", "GLU", {}, (8,))
+    case("odd", "GLU", {}, (5, 5))
+    case("odd-vector", "GLU", {}, (7,))
+    case("channels", "GLU", {"dim": 1}, (6, 5))
+    case("channels-odd", "GLU", {"dim": 1}, (5, 4, 4))
+    case("height", "GLU", {"dim": 2}, (3, 8, 5))
+    case("depth", "GLU", {"dim": -3}, (2, 6, 3, 4))
+    case("width-3d", "GLU", {"dim": 4}, (2, 3, 4, 10))
+    case("batch", "GLU", {"dim": 0}, (6, 5))
+    case("batch-negative", "GLU", {"dim": -3}, (6, 5))
+    case("range", "GLU", {"dim": 3}, (6, 5))
+    case("range-negative", "GLU", {"dim": -4}, (6, 5))
+
+
+def reshapes() -> None:
+    case("2x", "PixelShuffle", {"upscale_factor": 2}, (8, 3, 5))
+    case("3x", "PixelShuffle", {"upscale_factor": 3}, (18, 2, 1))
+    case("1x", "PixelShuffle", {"upscale_factor": 1}, (6, 3, 5))
+    case("indivisible", "PixelShuffle", {"upscale_factor": 2}, (6, 3, 5))
+    case("vector", "PixelShuffle", {"upscale_factor": 2}, (8,))
+    case("1d", "PixelShuffle", {"upscale_factor": 2}, (8, 3))
+    case("3d", "PixelShuffle", {"upscale_factor": 2}, (3, 8, 3, 3))
+    case("zero", "PixelShuffle", {"upscale_factor": 0}, (8, 3, 5))
+    case("2x", "PixelUnshuffle", {"downscale_factor": 2}, (3, 4, 6))
+    case("3x", "PixelUnshuffle", {"downscale_factor": 3}, (2, 6, 9))
+    case("1x", "PixelUnshuffle", {"downscale_factor": 1}, (2, 5, 7))
+    case("odd-height", "PixelUnshuffle", {"downscale_factor": 2}, (3, 5, 6))
+    case("odd-width", "PixelUnshuffle", {"downscale_factor": 2}, (3, 4, 5))
+    case("vector", "PixelUnshuffle", {"downscale_factor": 2}, (8,))
+    case("1d", "PixelUnshuffle", {"downscale_factor": 2}, (3, 4))
+    case("3d", "PixelUnshuffle", {"downscale_factor": 2}, (3, 4, 4, 4))
+    case("zero", "PixelUnshuffle", {"downscale_factor": 0}, (3, 4, 4))
+    for label in ("1d", "2d", "3d"):
+        case(label, "ChannelShuffle", {"groups": 3}, (6, *SHAPES[label][1:]))
+    case("vector", "ChannelShuffle", {"groups": 2}, (4,))
+    case("indivisible", "ChannelShuffle", {"groups": 3}, (4, 3, 3))
+    case("one", "ChannelShuffle", {"groups": 1}, (4, 3, 3))
+    case("all", "ChannelShuffle", {"groups": 4}, (4, 3, 3))
+    case("zero", "ChannelShuffle", {"groups": 0}, (4, 3, 3))
+    unflatten = [
+        ("vector", 1, [2, 3], (6,)),
+        ("inferred", 1, [2, -1], (6,)),
+        ("inferred-first", 1, [-1, 3, 1], (6,)),
+        ("inferred-indivisible", 1, [4, -1], (6,)),
+        ("two-inferred", 1, [-1, -1], (6,)),
+        ("wrong", 1, [2, 2], (6,)),
+        ("last", -1, [2, 3], (4, 6)),
+        ("channels", 1, [3, 4], (12, 3, 4)),
+        ("height", 2, [2, 6], (3, 12, 5)),
+        ("to-map", 1, [3, 4, 5], (60,)),
+        ("batch", 0, [2, 1], (4, 6)),
+        ("batch-negative", -3, [1, 2], (4, 6)),
+        ("range", 3, [2, 3], (4, 6)),
+        ("range-negative", -4, [2, 3], (4, 6)),
+        ("empty", 1, [], (6,)),
+        ("zero", 1, [0, 6], (6,)),
+        ("negative", 1, [-2, -3], (6,)),
+        ("single", 1, [6], (6,)),
+        ("int", 1, 6, (6,)),
+    ]
+    for label, dim, sizes, shape in unflatten:
+        case(label, "Unflatten", {"dim": dim, "unflattened_size": sizes}, shape)
+
+
+SIDES = {1: (3,), 2: (3, 4), 3: (2, 3, 4)}  # spatial sizes, one per rank
+
+
+def pads() -> None:
+    for rank in (1, 2, 3):
+        spatial = SIDES[rank]
+        listed = [1, 2, 0, 3, 2, 0][: 2 * rank]
+        cropped = [-1, 2, 1, -2, 0, -1][: 2 * rank]
+        for mode, extra in (
+            ("Zero", {}),
+            ("Constant", {"value": 3.5}),
+            ("Reflection", {}),
+            ("Replication", {}),
+            ("Circular", {}),
+        ):
+            kind = f"{mode}Pad{rank}d"
+            case("int", kind, {"padding": 1, **extra}, (2, *spatial))
+            case("list", kind, {"padding": listed, **extra}, (2, *spatial))
+            case("crop", kind, {"padding": cropped, **extra}, (2, *spatial))
+            case("float", kind, {"padding": 1.5, **extra}, (2, *spatial))
+            for label, shape in SHAPES.items():
+                near = abs(len(shape) - rank - 1) == 1
+                if len(shape) != rank + 1 and (label == "vector" or near):
+                    case(label, kind, {"padding": 1, **extra}, shape)
+            if rank > 1:
+                case("short-list", kind, {"padding": [1, 2], **extra}, (2, *spatial))
+                case("long-list", kind, {"padding": [1] * (2 * rank + 2), **extra}, (2, *spatial))
+            case("odd-list", kind, {"padding": [1] * (2 * rank - 1), **extra}, (2, *spatial))
+    case("missing-value", "ConstantPad1d", {"padding": 2}, (2, 3))
+    edges = [
+        ("zero-out", (3,), [-2, -1]),
+        ("negative-out", (3,), [-3, -1]),
+        ("crop-to-one", (5,), [-2, -2]),
+        ("wide", (1,), [5, 6]),
+        ("size-less-one", (4,), [3, 3]),
+        ("size", (4,), [4, 0]),
+        ("size-after", (4,), [0, 4]),
+        ("over-size", (3,), [5, 0]),
+        ("crop-over-size", (3,), [-4, 3]),
+        ("crop-far", (4,), [-6, 4]),
+        ("crop-wrap", (3,), [2, -4]),
+        ("crop-wrap-short", (3,), [1, -3]),
+        ("crop-left-pad-right", (5,), [-1, 2]),
+        ("crop-all", (3,), [-3, 0]),
+        ("crop-then-wrap-over", (2,), [-1, 2]),
+    ]
+    for mode in ("Zero", "Reflection", "Replication", "Circular"):
+        for label, spatial, padding in edges:
+            case(label, f"{mode}Pad1d", {"padding": padding}, (2, *spatial))
+    axes = [
+        ("height-at-size", 2, (2, 3, 5), [1, 1, 3, 0]),
+        ("width-at-size", 2, (2, 5, 3), [0, 3, 1, 1]),
+        ("depth-at-size", 3, (2, 2, 3, 3), [0, 0, 0, 0, 2, 0]),
+        ("depth-crop", 3, (2, 2, 3, 3), [0, 0, 1, 1, -1, 0]),
+        ("mixed", 3, (2, 3, 4, 5), [2, -1, 0, 3, 1, 1]),
+        ("ones", 2, (2, 1, 1), [0, 0, 0, 0]),
+        ("ones-padded", 2, (2, 1, 1), [1, 0, 0, 0]),
+    ]
+    for mode in ("Zero", "Reflection", "Replication", "Circular"):
+        for label, rank, shape, padding in axes:
+            case(label, f"{mode}Pad{rank}d", {"padding": padding}, shape)
+
+
+MODES = {
+    1: ("nearest", "nearest-exact", "linear", "area"),
+    2: ("nearest", "nearest-exact", "bilinear", "bicubic", "area"),
+    3: ("nearest", "nearest-exact", "trilinear", "area"),
+}
+ODD = {1: (2, 7), 2: (2, 5, 7), 3: (2, 3, 5, 7)}
+
+
+def upsampling() -> None:
+    for rank, modes in MODES.items():
+        shape = ODD[rank]
+        for mode in modes:
+            case(f"{rank}d-{mode}-2x", "Upsample", {"scale_factor": 2, "mode": mode}, shape)
+            case(f"{rank}d-{mode}-1.5x", "Upsample", {"scale_factor": 1.5, "mode": mode}, shape)
+            case(f"{rank}d-{mode}-half", "Upsample", {"scale_factor": 0.5, "mode": mode}, shape)
+            case(f"{rank}d-{mode}-size", "Upsample", {"size": 9, "mode": mode}, shape)
+            sizes = [4, 11, 6][:rank]
+            case(f"{rank}d-{mode}-sizes", "Upsample", {"size": sizes, "mode": mode}, shape)
+            if mode not in ("nearest", "nearest-exact", "area"):
+                args = {"scale_factor": 2.3, "mode": mode, "align_corners": True}
+                case(f"{rank}d-{mode}-corners", "Upsample", args, shape)
+                args = {**args, "align_corners": False}
+                case(f"{rank}d-{mode}-not-corners", "Upsample", args, shape)
+        factors = [2.3, 0.5, 1.5][:rank]
+        case(f"{rank}d-factors", "Upsample", {"scale_factor": factors}, shape)
+        args = {"scale_factor": 2.3, "recompute_scale_factor": True}
+        case(f"{rank}d-recompute", "Upsample", args, shape)
+    upsampling_edges()
+    crops()
+
+
+def upsampling_edges() -> None:
+    case("2.3-of-100", "Upsample", {"scale_factor": 2.3}, (1, 100))
+    case("1.1-of-10", "Upsample", {"scale_factor": 1.1, "mode": "linear"}, (1, 10))
+    case("0.3-of-10", "Upsample", {"scale_factor": 0.3, "mode": "area"}, (1, 10, 10))
+    case("one-third-of-9", "Upsample", {"scale_factor": 1 / 3}, (1, 9))
+    case("zero-out", "Upsample", {"scale_factor": 0.1}, (2, 5))
+    case("zero-out-2d", "Upsample", {"scale_factor": 0.1}, (2, 5, 20))
+    case("both", "Upsample", {"size": 4, "scale_factor": 2}, (2, 3))
+    case("neither", "Upsample", {}, (2, 3))
+    case("neither-mode", "Upsample", {"mode": "bilinear"}, (2, 3, 3))
+    case("corners-nearest", "Upsample", {"scale_factor": 2, "align_corners": False}, (2, 3))
+    for mode in ("area", "nearest-exact"):
+        args = {"scale_factor": 2, "mode": mode, "align_corners": True}
+        case(f"corners-{mode.split('-')[-1]}", "Upsample", args, (2, 3))
+    case("linear-2d", "Upsample", {"scale_factor": 2, "mode": "linear"}, (2, 3, 3))
+    case("bilinear-1d", "Upsample", {"scale_factor": 2, "mode": "bilinear"}, (2, 3))
+    case("bicubic-3d", "Upsample", {"scale_factor": 2, "mode": "bicubic"}, (2, 3, 3, 3))
+    case("trilinear-2d", "Upsample", {"scale_factor": 2, "mode": "trilinear"}, (2, 3, 3))
+    case("lanczos", "Upsample", {"scale_factor": 2, "mode": "lanczos"}, (2, 3, 3))
+    case("unknown-mode", "Upsample", {"scale_factor": 2, "mode": "cubic"}, (2, 3, 3))
+    case("vector", "Upsample", {"scale_factor": 2}, (2,))
+    case("sizes-short", "Upsample", {"size": [4, 5]}, (2, 3, 3, 3))
+    case("sizes-long", "Upsample", {"size": [4, 5]}, (2, 3))
+    case("factors-long", "Upsample", {"scale_factor": [2.0, 2.0]}, (2, 3))
+    case("recompute-size", "Upsample", {"size": 3, "recompute_scale_factor": True}, (2, 5))
+    case("recompute-false-size", "Upsample", {"size": 3, "recompute_scale_factor": False}, (2, 5))
+    case("size-zero", "Upsample", {"size": 0}, (2, 5))
+    case("factor-zero", "Upsample", {"scale_factor": 0}, (2, 5))
+    case("factor-negative", "Upsample", {"scale_factor": -2.0}, (2, 5))
+    for label, shape in (("2d", (2, 3, 5)), ("1d", (2, 3)), ("3d", (2, 3, 3, 3))):
+        case(label, "UpsamplingNearest2d", {"scale_factor": 2}, shape)
+    case("size", "UpsamplingNearest2d", {"size": [4, 5]}, (2, 3, 3))
+    case("both", "UpsamplingNearest2d", {"size": 4, "scale_factor": 2}, (2, 3, 3))
+    case("neither", "UpsamplingNearest2d", {}, (2, 3, 3))
+    case("2x", "UpsamplingBilinear2d", {"scale_factor": 2}, (2, 3, 5))
+    case("1.5x", "UpsamplingBilinear2d", {"scale_factor": 1.5}, (2, 3, 5))
+    case("size", "UpsamplingBilinear2d", {"size": [4, 5]}, (2, 3, 3))
+    case("1d", "UpsamplingBilinear2d", {"scale_factor": 2}, (2, 3))
+    case("3d", "UpsamplingBilinear2d", {"scale_factor": 2}, (2, 3, 3, 3))
+    case("both", "UpsamplingBilinear2d", {"size": [4, 5], "scale_factor": 2}, (2, 3, 3))
+
+
+def crops() -> None:
+    for crop in range(1, 10):
+        case(f"{crop}-of-5x6", "CenterCrop", {"size": crop}, (2, 5, 6))
+    case("pair", "CenterCrop", {"size": [3, 4]}, (2, 8, 9))
+    case("one-listed", "CenterCrop", {"size": [4]}, (2, 7, 7))
+    case("mixed", "CenterCrop", {"size": [8, 3]}, (2, 5, 6))
+    case("same", "CenterCrop", {"size": [5, 6]}, (2, 5, 6))
+    case("round-half-even", "CenterCrop", {"size": [1, 2]}, (1, 8, 7))
+    case("3d", "CenterCrop", {"size": [1, 2]}, (2, 5, 5, 5))
+    case("3d-pads", "CenterCrop", {"size": [6, 9]}, (2, 3, 5, 5))
+    case("1d", "CenterCrop", {"size": [1, 2]}, (2, 5))
+    case("vector", "CenterCrop", {"size": [1, 2]}, (5,))
+    case("three", "CenterCrop", {"size": [1, 2, 3]}, (2, 5, 5, 5))
+    case("zero", "CenterCrop", {"size": 0}, (2, 5, 5))
+    case("float", "CenterCrop", {"size": 2.7}, (2, 5, 5))
+
+
+# Layers whose receptive fields are measured: they move positions along spatial axes.
+FIELD_KINDS = ("Pad", "Upsampl", "PixelShuffle", "PixelUnshuffle", "CenterCrop", "GLU", "Softm")
+
+
+def torch_args(kind: str, args: dict[str, Any], shape: list[int]) -> dict[str, Any]:
+    """PyTorch's arguments: lists as tuples, the channels a spec may leave out filled in."""
+    made = {key: tuple(value) if isinstance(value, list) else value for key, value in args.items()}
+    if kind.startswith(("BatchNorm", "InstanceNorm")):
+        made.setdefault("num_features", shape[0])
+    if kind == "GroupNorm":
+        made.setdefault("num_channels", shape[0])
+    return made
+
+
+def construct(kind: str, args: dict[str, Any]) -> nn.Module:
+    if kind == "CenterCrop":
+        return torchvision.transforms.CenterCrop(**args)
+    return getattr(nn, kind)(**args)
+
+
+def first_line(error: BaseException) -> str:
+    return str(error).split("\n")[0].strip()
+
+
+def failure(stage: str, error: BaseException) -> dict[str, Any]:
+    return {"error": {"stage": stage, "type": type(error).__name__, "message": first_line(error)}}
+
+
+def run(entry: dict[str, Any]) -> dict[str, Any]:
+    """Return PyTorch's outcome for one case."""
+    kind, shape = entry["kind"], entry["input"]
+    try:
+        module = construct(kind, torch_args(kind, entry["args"], shape)).double().eval()
+    except Exception as error:  # whatever PyTorch raises is the record
+        return failure("construct", error)
+    x = torch.rand(BATCH, *shape, dtype=torch.float64) + 0.5
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            with torch.no_grad():
+                out = module(x)
+        except Exception as error:
+            return failure("forward", error)
+    # Counted in a run of its own: under FlopCounterMode some of PyTorch's checks do not run
+    # (an upsampling to size 0 passes).
+    counter = FlopCounterMode(display=False)
+    with warnings.catch_warnings(), torch.no_grad(), counter:
+        warnings.simplefilter("ignore")
+        module(x)
+    made: dict[str, Any] = {
+        "output": list(out.shape[1:]),
+        "batch": out.shape[0],
+        "params": sum(p.numel() for p in module.parameters()),
+        "flops": counter.get_total_flops(),
+    }
+    if caught:
+        made["warnings"] = sorted({first_line(warning.message) for warning in caught})  # type: ignore[arg-type]
+    if kind.startswith(FIELD_KINDS) and out.dim() == x.dim() and out.dim() > 2:
+        made["field"] = measure(positive(module), shape)
+    return made
+
+
+def positive(module: nn.Module) -> nn.Module:
+    """Pads that copy positions into the border stand as zero pads, as tools/record_torch.py."""
+    name = type(module).__name__
+    for mode in ("Reflection", "Replication", "Circular"):
+        if name.startswith(mode):
+            return getattr(nn, name.replace(mode, "Constant"))(module.padding, 0.0).double()
+    return module
+
+
+def measure(module: nn.Module, shape: list[int]) -> list[list[int | None]]:
+    """Return per spatial axis the largest field over its output positions, the largest step
+    and the offset: the first input position the first output that reads one reads, less
+    that output's position (a pad by p before the axis gives −p).
+
+    Each output position along an axis (the other axes at their centre, all channels of
+    sample 0, as tools/record_torch.py measures) takes its gradient; its field is from the
+    first to the last input position along the axis with a non-zero one. The channels are
+    weighed at random, so that a softmax over them does not sum to a constant. The step is
+    the largest between the first positions of neighbouring outputs that both depend on
+    some input; null when there are none.
+    """
+    x = (torch.rand(BATCH, *shape, dtype=torch.float64) + 0.5).requires_grad_()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = module(x)
+    weights = torch.rand(out.shape[1], dtype=torch.float64) + 0.5
+    rank = len(shape) - 1
+    fields: list[list[int | None]] = []
+    for axis in range(rank):
+        spans: list[tuple[int, int] | None] = []
+        for position in range(out.shape[2 + axis]):
+            index: list[Any] = [0, slice(None), *(size // 2 for size in out.shape[2:])]
+            index[2 + axis] = position
+            target = (out[tuple(index)] * weights).sum()
+            (grad,) = torch.autograd.grad(target, x, retain_graph=True)
+            other = tuple(dim for dim in range(grad.dim()) if dim != 2 + axis)
+            nonzero = ((grad != 0).sum(dim=other) > 0).nonzero().flatten()
+            spans.append((int(nonzero[0]), int(nonzero[-1])) if len(nonzero) else None)
+        sizes = [last - first + 1 for first, last in filter(None, spans)]
+        steps = [
+            after[0] - before[0]
+            for before, after in itertools.pairwise(spans)
+            if before is not None and after is not None
+        ]
+        first = next((index for index, span in enumerate(spans) if span is not None), None)
+        offset = None if first is None else spans[first][0] - first  # type: ignore[index]
+        fields.append([max(sizes, default=None), max(steps, default=None), offset])
+    return fields
+
+
+def versions() -> dict[str, str]:
+    return {
+        "torch": torch.__version__,
+        "torchvision": torchvision.__version__,
+        "python": sys.version.split()[0],
+        "script": "tools/record_layers.py",
+    }
+
+
+def main() -> None:
+    torch.manual_seed(12)
+    for family in (norms, elementwise, reshapes, pads, upsampling):
+        family()
+    cases = [{**entry, **run(entry)} for entry in CASES]
+    path = DATA / "torch_layers.json"
+    head = json.dumps({"recorded_with": versions(), "batch": BATCH})[:-1]
+    lines = ",\n".join(json.dumps(entry, separators=(",", ":")) for entry in cases)
+    path.write_text(f'{head}, "cases": [\n{lines}\n]}}\n', encoding="utf-8")
+    errors = sum("error" in entry for entry in cases)
+    print(f"wrote {path.relative_to(DATA.parent.parent)}: {len(cases)} cases, {errors} errors")
+
+
+if __name__ == "__main__":
+    main()
