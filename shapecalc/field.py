@@ -63,6 +63,20 @@ class Reach:
     def whole(self) -> bool:
         return self.size is None
 
+    @property
+    def varies(self) -> bool:
+        """Whether fields differ in size by position, `size` being the largest.
+
+        A ×2 transposed convolution of kernel 2 gives every output a field of one size,
+        moved by 0 and 1 inputs in turn: not uniform, but not varying.
+        """
+        if self.uniform:
+            return False
+        if self.period is None:
+            return True
+        pairs = zip(self.period.lo, self.period.hi, strict=True)
+        return len({last - first for first, last in pairs if first <= last}) > 1
+
     def slide(self, extent: int, stride: int, padding: int = 0) -> Reach:
         """Apply a window of `extent` input positions moved by `stride`.
 
@@ -234,11 +248,16 @@ def _depends(period: Period, index: int) -> bool:
 
 
 def join(reaches: list[Reach]) -> Reach:
-    """Combine parallel branches: the largest field, as a residual or concatenation sees."""
+    """Combine parallel branches: the largest field, as a residual or concatenation sees.
+
+    Branches' fields are taken to nest, as they do about a common centre: a branch whose
+    field and step are the largest is the join's, its pattern kept.
+    """
     if any(reach.whole for reach in reaches):
         return WHOLE
-    if all(reach == reaches[0] for reach in reaches):
-        return reaches[0]
+    widest = max(reaches, key=lambda reach: (reach.size or 0, reach.stride or 0))
+    if all((reach.stride or 0) <= (widest.stride or 0) for reach in reaches):
+        return widest
     return Reach(
         max(reach.size or 0 for reach in reaches),
         max(reach.stride or 0 for reach in reaches),

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shapecalc.arith import Interpolate, Transposed, Window
-from shapecalc.field import POINT, WHOLE, Field, Reach, join, map_holds, start
+from shapecalc.field import POINT, WHOLE, Field, Period, Reach, join, map_holds, start
 
 H, W = 1, 2  # the bits of the first and second spatial axes in a layout
 
@@ -75,7 +75,12 @@ def test_adapt(size_in: int, size_out: int, expected: Reach) -> None:
 def test_join_takes_the_largest() -> None:
     assert join([Reach(67, 8), Reach(43, 8)]) == Reach(67, 8)
     assert join([Reach(67, 8), WHOLE]) == WHOLE
-    assert join([Reach(9, 2, uniform=False), Reach(11, 2)]) == Reach(11, 2, uniform=False)
+    # The widest field holds the others, varying or not: it is the join, pattern and all.
+    assert join([Reach(9, 2, uniform=False), Reach(11, 2)]) == Reach(11, 2)
+    varying = Reach(13, 1, uniform=False, period=Period((0, 0), (12, 11), 1))
+    assert join([Reach(5, 1), varying]) is varying
+    # A narrower field with a longer step is not held: the largest of each, varying.
+    assert join([Reach(11, 2), Reach(9, 4)]) == Reach(11, 4, uniform=False)
 
 
 def test_layouts_say_which_dimension_holds_positions() -> None:

@@ -40,6 +40,44 @@ def test_each_framework_is_imported_in_one_module(framework: str) -> None:
     assert importers == FRAMEWORKS[framework]
 
 
+def shapecalc_imports(path: Path) -> set[str]:
+    """Return the shapecalc modules a module imports, by dotted name."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names |= {f"{node.module}.{alias.name}" for alias in node.names}
+        elif isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+    return {name for name in names if name.startswith("shapecalc.")}
+
+
+def modules_under(folder: str) -> list[Path]:
+    return sorted((PACKAGE / folder).rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", modules_under("formats"), ids=lambda path: path.name)
+def test_formats_never_import_layer_classes(path: Path) -> None:
+    """Formats print what layers describe (shapecalc.arith); none knows a layer's class."""
+    assert not {name for name in shapecalc_imports(path) if name.startswith("shapecalc.layers")}
+
+
+def test_the_spec_front_end_is_reached_through_its_package_only() -> None:
+    """Outside shapecalc/spec/, only the catalog reads specs, and only by load_spec."""
+    outside = [
+        path for path in PACKAGE.rglob("*.py") if "spec" not in path.relative_to(PACKAGE).parts[:1]
+    ]
+    users = {
+        str(path.relative_to(PACKAGE)): sorted(
+            name for name in shapecalc_imports(path) if name.startswith("shapecalc.spec")
+        )
+        for path in outside
+    }
+    assert {path: names for path, names in users.items() if names} == {
+        "catalog.py": ["shapecalc.spec", "shapecalc.spec.load_spec"]
+    }
+
+
 # Modules a run must not import (json but for JSON): each costs start-up time (issue 7).
 HEAVY = (
     "rich",

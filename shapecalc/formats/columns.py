@@ -13,7 +13,6 @@ from shapecalc.engine import Result, Row
 from shapecalc.errors import did_you_mean, quote
 from shapecalc.field import Field
 from shapecalc.formats.text import field, grouped, grouped_each, stride
-from shapecalc.layers import Layer
 from shapecalc.memory import DType, memory, nbytes
 from shapecalc.shape import Shape
 
@@ -200,7 +199,7 @@ class Sheet:
                 # The rows keep their layers, and so their ids, alive.
                 key = id(row.layer), row.input.dims
                 if key not in made:
-                    made[key] = _window(row.layer, row.input)
+                    made[key] = _window(row)
                 windows.append(made[key])
             self._windows = windows
         return self._windows
@@ -234,8 +233,9 @@ _SHAPE = attrgetter("shape")
 _FIELD = attrgetter("field")
 
 
-def _window(layer: Layer | None, before: Shape) -> _Window | None:
-    """Return a layer's kernel, stride, padding and all of them; None where none apply."""
+def _window(row: Row) -> _Window | None:
+    """Return a row's kernel, stride, padding and all of them; None where none apply."""
+    layer, before = row.layer, row.input
     ops = layer.axes(before) if layer is not None and before.is_map else None
     if not ops or not all(isinstance(op, (Window, Transposed)) for op in ops):
         return None
@@ -260,7 +260,7 @@ def _dims(shape: Shape) -> str:
 
 def _part(column: Column) -> Callable[[Row], str]:
     def cell(row: Row) -> str:
-        window = _window(row.layer, row.input)
+        window = _window(row)
         return "" if window is None else window[_PARTS[column]]
 
     return cell

@@ -104,7 +104,7 @@ def reach(value: Reach) -> str:
     """Show one axis of a field: `43`, `all` for the whole input, `≤9` when windows vary."""
     if value.size is None:
         return "all"
-    return f"{value.size}" if value.uniform else f"≤{value.size}"
+    return f"≤{value.size}" if value.varies else f"{value.size}"
 
 
 def field(value: Field | None) -> str:

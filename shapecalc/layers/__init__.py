@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shapecalc.layers.base import Layer, build
+from shapecalc.layers.base import Builder, Layer, build
 from shapecalc.layers.conv import (
     Conv1d,
     Conv2d,
@@ -200,4 +200,4 @@ KINDS: dict[str, type[Layer]] = {
     )
 }
 
-__all__ = ["KINDS", "Layer", "build"]
+__all__ = ["KINDS", "Builder", "Layer", "build"]

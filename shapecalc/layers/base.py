@@ -81,19 +81,28 @@ class Base:
 
 
 def build(kind: type[L], given: Mapping[str, Value]) -> L:
-    """Construct `kind` from the spec's arguments, converting and checking each.
+    """Construct `kind` from the spec's arguments, converting and checking each."""
+    return _build(kind, given)
 
-    Layers are immutable, so equal arguments share one layer: a block repeated a thousand
-    times builds each of its layers once.
+
+class Builder:
+    """Build layers for one model: layers are immutable, so equal arguments share one.
+
+    A block repeated a thousand times builds each of its layers once.
     """
-    key = (kind, tuple((name, _typed(value)) for name, value in given.items()))
-    layer = _built.get(key)
-    if layer is None:
-        layer = _built[key] = _build(kind, given)
-    return layer  # type: ignore[return-value]
 
+    __slots__ = ("_built",)
 
-_built: dict[tuple[type, tuple[tuple[str, object], ...]], Layer] = {}
+    def __init__(self) -> None:
+        self._built: dict[tuple[type, tuple[tuple[str, object], ...]], Layer] = {}
+
+    def build(self, kind: type[L], given: Mapping[str, Value]) -> L:
+        """Return `kind` built from `given`, as `build` does, once for equal arguments."""
+        key = (kind, tuple((name, _typed(value)) for name, value in given.items()))
+        layer = self._built.get(key)
+        if layer is None:
+            layer = self._built[key] = _build(kind, given)
+        return layer  # type: ignore[return-value]
 
 
 def _typed(value: Value) -> object:

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import TypeVar
 
 from shapecalc.errors import LayerError, Mark, SpecError, did_you_mean, quote
-from shapecalc.layers import KINDS, Layer, build
+from shapecalc.layers import KINDS, Builder, Layer
 from shapecalc.layers.args import describe
 from shapecalc.limits import MAX_BLOCK_USES, MAX_MODULES, MAX_NESTING
 from shapecalc.modules import Combine, Container, Leaf, Module, Reuse
@@ -102,6 +102,7 @@ class Expander:
         self.depth = 0  # modules being made, each within the one before
         self.shorthands: dict[tuple[str, Mark], YMap] = {}
         self.literal: dict[tuple[int, type[Layer]], _Built] = {}
+        self.layers = Builder()
 
     def root(self, node: YNode) -> Module:
         """Expand the model's root module, which has the empty path."""
@@ -288,7 +289,9 @@ class Expander:
         given = args(node)
         marks = {str(key.value): value.mark for key, value in given}
         try:
-            layer = build(kind, {str(key.value): value_of(value, env) for key, value in given})
+            layer = self.layers.build(
+                kind, {str(key.value): value_of(value, env) for key, value in given}
+            )
         except LayerError as error:
             names = {str(key.value): key.mark for key, _ in given}
             mark = (names if error.unknown else marks).get(error.arg or "", node.mark)
