@@ -294,11 +294,18 @@ def _cat(module: Container, outputs: list[Shape]) -> Shape:
     """Return the shape of outputs concatenated along the container's dim."""
     first = outputs[0]
     rank = len(first.dims) + 1  # with the batch, as torch.cat counts
-    if not -rank <= module.dim < rank or module.dim % rank == 0:
+    if not -rank <= module.dim < rank:
         raise ShapeError(
             module.path,
-            f"{module.type} concatenates along dim {module.dim}, which a {rank}-dimensional "
-            "batched output does not have besides the batch",
+            f"{module.type} concatenates along dim {module.dim}, out of range for "
+            f"{rank}-dimensional batched outputs (expected {-rank} to {rank - 1})",
+            mark=module.mark,
+        )
+    if module.dim % rank == 0:
+        raise ShapeError(
+            module.path,
+            f"{module.type} concatenates along dim {module.dim}, the batch, which shapes here "
+            "leave out",
             mark=module.mark,
         )
     axis = module.dim % rank - 1

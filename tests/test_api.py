@@ -116,3 +116,79 @@ def test_render_refuses_what_a_format_would_ignore(
     result = shapecalc.infer("resnet18")
     with pytest.raises(UsageError, match=f"^{option}: the {fmt} format"):
         shapecalc.render(result, fmt, **options)
+
+
+SIGNAL = "input: [1, 400]\nmodel: [{type: Conv1d, out_channels: 4, kernel_size: 10, stride: 5}]\n"
+VOLUME = (
+    "input: [3, 8, 32, 32]\nmodel: [{type: Conv3d, out_channels: 4, kernel_size: 3, stride: 2}]\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "size", "shape"),
+    [
+        pytest.param(SIGNAL, None, (1, 400), id="1d-default"),
+        pytest.param(SIGNAL, 16000, (1, 16000), id="1d-length"),
+        pytest.param(SIGNAL, "2x16000", (2, 16000), id="1d-channels-and-length"),
+        pytest.param(VOLUME, 64, (3, 64, 64, 64), id="3d-one-size-for-all"),
+        pytest.param(VOLUME, "16x112x112", (3, 16, 112, 112), id="3d-sizes"),
+        pytest.param(VOLUME, (1, 4, 5, 6), (1, 4, 5, 6), id="3d-channels-and-sizes"),
+    ],
+)
+def test_an_input_of_any_rank(
+    write_spec: Callable[[str], Path], text: str, size: Any, shape: tuple[int, ...]
+) -> None:
+    model = shapecalc.load(write_spec(text))
+    assert shapecalc.api.input_shape(model, size).dims == shape
+
+
+@pytest.mark.parametrize(
+    ("text", "size", "message"),
+    [
+        pytest.param(
+            SIGNAL,
+            "2x3x4",
+            "--input: the model takes a C×L input (1@400): give one size, 1 (L) or 2 (C×L), not 3",
+            id="1d",
+        ),
+        pytest.param(
+            VOLUME,
+            (16, 16),
+            "--input: the model takes a C×D×H×W input (3@8×32×32): give one size, 3 (D×H×W) or 4 "
+            "(C×D×H×W), not 2",
+            id="3d",
+        ),
+    ],
+)
+def test_an_input_of_the_wrong_rank(
+    write_spec: Callable[[str], Path], text: str, size: Any, message: str
+) -> None:
+    model = shapecalc.load(write_spec(text))
+    with pytest.raises(UsageError) as raised:
+        shapecalc.api.input_shape(model, size)
+    assert str(raised.value) == message
+
+
+def test_attempt_and_show_a_run_that_stops(write_spec: Callable[[str], Path]) -> None:
+    model = shapecalc.load(write_spec(SIGNAL))
+    stopped = shapecalc.api.attempt(model, 9)
+    assert isinstance(stopped, shapecalc.api.Stopped)
+    drawn = io.StringIO()
+    shapecalc.api.show(stopped, drawn, "tree")
+    assert drawn.getvalue().splitlines()[-1] == "✗ stopped at 0: see the error below"
+    nothing = io.StringIO()
+    shapecalc.api.show(stopped, nothing, "json")
+    assert nothing.getvalue() == ""
+
+
+def test_everything_the_command_does_is_in_the_api() -> None:
+    model = shapecalc.load("resnet18")
+    result = shapecalc.api.attempt(model, 225)
+    assert isinstance(result, shapecalc.api.Result)
+    assert shapecalc.api.warnings(result)[0].startswith("warning: conv1 (Conv2d)")
+    assert shapecalc.api.sweep(model, range(31, 34)).splitlines()[0].startswith("input")
+    assert "square: 1×1" in shapecalc.api.smallest(model)
+    assert "resnet18" in shapecalc.api.models()
+    shown = io.StringIO()
+    shapecalc.api.show(result, shown, "listing")
+    assert shown.getvalue() == shapecalc.render(result, "listing")

@@ -12,7 +12,7 @@ from shapecalc.formats import Format
 from shapecalc.formats.checks import smallest_text, sweep_text, warnings
 from shapecalc.modules import Model
 from shapecalc.shape import Shape
-from shapecalc.sizes import Smallest, sweep
+from shapecalc.sizes import Smallest, smallest, sweep
 
 
 def test_warnings_at_225(resnet18: Model) -> None:
@@ -111,3 +111,41 @@ def test_smallest_text(resnet18: Model) -> None:
     )
     assert "H: none up to 1,024" in missing
     assert "square: none up to 1,024" in missing
+
+
+SIGNAL_NET = """
+input: [1, 100]
+model:
+  - {type: Conv1d, out_channels: 4, kernel_size: 3, stride: 2, padding: 1}
+  - {type: Conv1d, out_channels: 4, kernel_size: 3, stride: 2, padding: 1}
+"""
+VOLUME_NET = """
+input: [1, 8, 16, 16]
+model: [{type: Conv3d, out_channels: 2, kernel_size: [1, 3, 3], stride: [1, 2, 2]}]
+"""
+
+
+def test_checks_of_a_signal_name_its_one_axis() -> None:
+    model = spec(SIGNAL_NET)
+    result = infer(model, Shape((1, 99)))
+    assert warnings(model, result) == [
+        "warning: 0 (Conv1d): input L 99 is not a multiple of its stride 2, output L 50 is rounded",
+        "note: the total stride is 4; clean input sizes near 99: 96 or 100",
+    ]
+    assert smallest_text(model, model.input, smallest(model, model.input), Format.TABLE) == (
+        "smallest input for net:\n  L: 1\n"
+    )
+
+
+def test_checks_of_a_volume_name_each_axis() -> None:
+    model = spec(VOLUME_NET)
+    text = smallest_text(model, model.input, smallest(model, model.input), Format.TABLE)
+    assert text == (
+        "smallest input for net:\n"
+        "  D: 1 (with H = 16, W = 16)\n"
+        "  H: 3 (with D = 8, W = 16)\n"
+        "  W: 3 (with D = 8, H = 16)\n"
+        "  square: 3×3×3\n"
+    )
+    found = json.loads(smallest_text(model, model.input, smallest(model, model.input), Format.JSON))
+    assert (found["depth"], found["height"], found["width"], found["square"]) == (1, 3, 3, 3)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from conftest import RESNET18_TOP, TESTS, spec, torch_data
 
-from shapecalc.engine import infer
+from shapecalc.engine import Row, Stopped, attempt, infer
 from shapecalc.errors import ShapeError
 from shapecalc.modules import Model
 from shapecalc.shape import Shape
@@ -230,3 +230,95 @@ def test_sizes_beyond_any_tensor_are_refused() -> None:
 def test_an_input_beyond_any_tensor_is_refused(resnet18: Model) -> None:
     with pytest.raises(ShapeError, match=r"^a size of the input has more than 256 bits"):
         infer(resnet18, Shape((3, 2**300, 7)))
+
+
+JOINS = [
+    pytest.param(
+        """
+        input: [8, 6, 6]
+        model:
+          type: SE
+          mul:
+            - []
+            - - {type: AdaptiveAvgPool2d, output_size: 1}
+              - {type: Conv2d, out_channels: 8, kernel_size: 1}
+              - Sigmoid
+        """,
+        (8, 6, 6),
+        id="gate-broadcasts",
+    ),
+    pytest.param(
+        """
+        input: [8, 6, 6]
+        model: {type: Bias, add: [[], [{type: AdaptiveAvgPool2d, output_size: [1, 6]}]]}
+        """,
+        (8, 6, 6),
+        id="add-broadcasts-one-axis",
+    ),
+    pytest.param(
+        """
+        input: [8, 6, 6]
+        model: {type: Tall, dim: 2, cat: [[], [{type: MaxPool2d, kernel_size: [3, 1]}]]}
+        """,
+        (8, 8, 6),
+        id="cat-along-height",
+    ),
+    pytest.param(
+        """
+        input: [8, 6, 6]
+        model: {type: Wide, dim: -1, cat: [[], [], []]}
+        """,
+        (8, 6, 18),
+        id="cat-along-the-last-dim",
+    ),
+    pytest.param(
+        """
+        input: [4, 17, 20]
+        model:
+          type: Up
+          crop: center
+          cat:
+            - []
+            - - {type: Conv2d, out_channels: 2, kernel_size: 3}
+              - {type: Conv2d, out_channels: 2, kernel_size: [4, 3]}
+        """,
+        (6, 12, 16),
+        id="crop-a-skip-to-the-path",
+    ),
+    pytest.param(
+        """
+        input: [2, 9, 7, 5]
+        model:
+          type: Up3d
+          crop: center
+          add: [[], [{type: Conv3d, out_channels: 2, kernel_size: [3, 1, 3]}]]
+        """,
+        (2, 7, 7, 3),
+        id="crop-in-three-dimensions",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "output"), JOINS)
+def test_joins(text: str, output: tuple[int, ...]) -> None:
+    model = spec(text)
+    assert infer(model, model.input).output == Shape(output)
+
+
+def test_a_stopped_run_says_how_far_it_got() -> None:
+    model = spec("""
+        input: [3, 8, 8]
+        model:
+          children:
+            a: {type: Conv2d, out_channels: 4, kernel_size: 3}
+            b: {type: Conv2d, out_channels: 4, kernel_size: 7}
+    """)
+    stopped = attempt(model, model.input)
+    assert isinstance(stopped, Stopped)
+    assert [getattr(item, "path", None) for item in stopped.done] == ["a", "b"]
+    assert isinstance(stopped.done[0], Row) and stopped.done[0].shape == Shape((4, 6, 6))
+    assert not isinstance(stopped.done[1], Row)  # the layer that refused
+    assert stopped.error.path == "b"
+    with pytest.raises(ShapeError) as raised:
+        infer(model, model.input)
+    assert str(raised.value) == str(stopped.error)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from shapecalc.engine import Result, Row
 from shapecalc.formats import Format
+from shapecalc.formats.text import alike
 from shapecalc.modules import Model
 from shapecalc.shape import Shape, axis_names
 from shapecalc.sizes import (
@@ -26,10 +27,10 @@ def warnings(model: Model, result: Result) -> list[str]:
         return []
     lines = [f"warning: {_rounding(row, items)}" for row, items in _by_row(found)]
     strides = total_stride(result)
-    note = f"note: the total stride is {_sizes([stride or 0 for stride in strides])}"
+    note = f"note: the total stride is {alike([stride or 0 for stride in strides])}"
     within = reach(model, 2 * result.input.rank)  # each axis, each way
     if within:
-        note += f"; clean input sizes near {_sizes(result.input.spatial)}: {_clean(result, within)}"
+        note += f"; clean input sizes near {alike(result.input.spatial)}: {_clean(result, within)}"
     return [*lines, note]
 
 
@@ -72,11 +73,6 @@ def _rounding(row: Row, items: list[Uneven]) -> str:
 
 def _all(size: int, rank: int) -> str:
     return "×".join([str(size)] * rank)
-
-
-def _sizes(sizes: tuple[int, ...] | list[int]) -> str:
-    """Show sizes as `32` when they are all one, else `8×16`."""
-    return str(sizes[0]) if len(set(sizes)) == 1 else "×".join(map(str, sizes))
 
 
 def _either(pair: tuple[int | None, int | None], within: int) -> str:
@@ -129,7 +125,7 @@ def _stages(samples: list[Sample]) -> list[str]:
 def _cells(sample: Sample, names: list[str], *, raw: bool) -> list[str]:
     if not isinstance(sample.outcome, Shape):
         return [""] * len(names) + ["", f"invalid: {sample.outcome}"]
-    sizes = {stage.path: _sizes(stage.after) for stage in sample.stages}
+    sizes = {stage.path: alike(stage.after) for stage in sample.stages}
     return [*(sizes[name] for name in names), str(sample.outcome), _status(sample, raw=raw)]
 
 

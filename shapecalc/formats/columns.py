@@ -12,7 +12,7 @@ from shapecalc.arith import Transposed, Window
 from shapecalc.engine import Result, Row
 from shapecalc.errors import did_you_mean, quote
 from shapecalc.field import Field
-from shapecalc.formats.text import field, grouped, grouped_each, stride
+from shapecalc.formats.text import alike, field, grouped, grouped_each, stride
 from shapecalc.memory import DType, memory, nbytes
 from shapecalc.shape import Shape
 
@@ -240,18 +240,14 @@ def _window(row: Row) -> _Window | None:
     if not ops or not all(isinstance(op, (Window, Transposed)) for op in ops):
         return None
     windows: list[Window | Transposed] = ops  # type: ignore[assignment]
-    kernel = _sizes([op.kernel for op in windows])
-    step = _sizes([op.stride for op in windows])
+    kernel = alike([op.kernel for op in windows])
+    step = alike([op.stride for op in windows])
     same = any(isinstance(op, Window) and op.same for op in windows)
-    padding = "same" if same else _sizes([op.padding for op in windows])
-    dilation = _sizes([op.dilation for op in windows])
+    padding = "same" if same else alike([op.padding for op in windows])
+    dilation = alike([op.dilation for op in windows])
     extras = [("s", step, "1"), ("p", padding, "0"), ("d", dilation, "1")]
     whole = " ".join([kernel, *(f"{key}{part}" for key, part, plain in extras if part != plain)])
     return kernel, step, padding, whole
-
-
-def _sizes(sizes: list[int]) -> str:
-    return str(sizes[0]) if len(set(sizes)) == 1 else "×".join(map(str, sizes))
 
 
 def _dims(shape: Shape) -> str:

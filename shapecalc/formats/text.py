@@ -7,6 +7,8 @@ passed whole to `str()` past Python's 4,300-digit limit.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from shapecalc.field import Field, Reach
 
 PREFIXES = "KMGTPEZYRQ"  # SI, for 10^3 to 10^30; larger counts are shown as `1.23e33`
@@ -112,15 +114,17 @@ def field(value: Field | None) -> str:
     undefined."""
     if value is None:
         return ""
-    return _alike([reach(axis) for axis in value.axes])
+    return alike([reach(axis) for axis in value.axes])
 
 
 def stride(value: Field | None) -> str:
     """Show an effective stride like a field: `32`, `8×16`; `-` where it is undefined."""
     if value is None:
         return ""
-    return _alike(["-" if axis.stride is None else str(axis.stride) for axis in value.axes])
+    return alike(["-" if axis.stride is None else str(axis.stride) for axis in value.axes])
 
 
-def _alike(cells: list[str]) -> str:
-    return cells[0] if len(set(cells)) == 1 else "×".join(cells)
+def alike(cells: Sequence[object]) -> str:
+    """Show one figure per axis: once when they are all the same (`3`), else `1×3×3`."""
+    texts = [str(cell) for cell in cells]
+    return texts[0] if len(set(texts)) == 1 else "×".join(texts)

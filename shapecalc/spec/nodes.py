@@ -72,7 +72,10 @@ def check_container_keys(node: YMap, structure: str) -> None:
         if key.value == structure or key.value in ENTRY_KEYS | NODE_KEYS:
             continue
         joins = _JOINS.get(str(key.value), ())
-        if not any(combine.value == structure for combine in joins):
+        if joins and not any(combine.value == structure for combine in joins):
+            takers = " and ".join(combine.value for combine in joins)
+            raise SpecError(key.mark, f"{key.value} is for {takers} containers, not {structure}")
+        if not joins:
             raise SpecError(key.mark, f"a container takes no argument {quote(str(key.value))}")
 
 
