@@ -16,12 +16,15 @@ not part of a field: a norm is pointwise here, as a convolution's field is drawn
 from __future__ import annotations
 
 from collections.abc import Sequence
-from fractions import Fraction
 from math import floor, gcd
+from typing import TYPE_CHECKING
 
 from shapecalc.arith import Axis, Interpolate, Pad, Resize, Transposed, Window
 from shapecalc.limits import MAX_FIELD_PERIOD
 from shapecalc.value import frozen
+
+if TYPE_CHECKING:
+    from fractions import Fraction
 
 
 @frozen
@@ -377,6 +380,8 @@ def _interpolated(reach: Reach, op: Interpolate, size_in: int, size_out: int) ->
 
 def _ratio(op: Interpolate, size_in: int, size_out: int) -> Fraction | None:
     """Return input positions per output as PyTorch scales them; None if not a ratio at all."""
+    from fractions import Fraction  # it imports decimal: only upsampling needs it
+
     if op.align_corners and op.mode not in ("nearest", "nearest-exact"):
         return Fraction(size_in - 1, size_out - 1) if size_out > 1 else None
     nearest_shortcut = op.mode == "nearest" and size_out in (size_in, 2 * size_in)

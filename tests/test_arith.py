@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from fractions import Fraction
 from functools import cache
 from typing import Any
@@ -674,13 +675,13 @@ def test_padding_layers_refuse_as_pytorch_does() -> None:
     assert wrong == []
 
 
-def _wraps_cropped(kind: str, padding: int | list[int]) -> bool:
+def _wraps_cropped(kind: str, padding: int | Sequence[int]) -> bool:
     """Whether circular padding crops one side of an axis and wraps the other.
 
     PyTorch then fails, or copies memory it never wrote: tests/test_layers_nd.py holds
     shapecalc's refusal of the wraps that cropping leaves nothing for.
     """
-    pads = [padding, padding] if isinstance(padding, int) else padding
+    pads = [padding, padding] if isinstance(padding, int) else list(padding)
     sides = zip(pads[::2], pads[1::2], strict=True)
     return kind.startswith("CircularPad") and any(a * b < 0 for a, b in sides)
 

@@ -12,7 +12,6 @@ from conftest import PEAK_KB, SECONDS, measure
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shapecalc.spec import _evaluator
 from shapecalc.errors import SpecError
 from shapecalc.layers.args import Value
 from shapecalc.limits import (
@@ -21,6 +20,7 @@ from shapecalc.limits import (
     MAX_LIST_ITEMS,
     MAX_YAML_DEPTH,
 )
+from shapecalc.spec import _evaluator
 from shapecalc.spec.expr import ExprError, evaluate, is_expression, is_literal, value_of
 from shapecalc.spec.loader import parse
 from shapecalc.spec.source import YNode

@@ -10,7 +10,10 @@ returns an empty tensor, or reads memory it never wrote.
 
 from __future__ import annotations
 
+import importlib
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +22,7 @@ import pytest
 from shapecalc.arith import Axis, Interpolate, Pad, Window
 from shapecalc.errors import LayerError
 from shapecalc.field import start
-from shapecalc.layers import KINDS, Layer, build
+from shapecalc.layers import KINDS, MODULES, Layer, build
 from shapecalc.layers.args import Value
 from shapecalc.shape import Shape
 
@@ -811,3 +814,51 @@ def test_glu_over_an_axis_reads_two_positions_half_apart() -> None:
     before = Shape((3, 8, 5))
     field = layer.field(start(before.spatial), before, layer.output(before))
     assert (field.axes[0].size, field.axes[0].stride, field.axes[1].size) == (5, 1, 1)
+
+
+def test_every_kind_is_listed_where_it_is_defined() -> None:
+    """KINDS imports a kind's module on first use, by the table MODULES: it must be whole.
+
+    A kind is a layer class no other layer class derives from; the bases (Conv, Pool, …)
+    are not kinds.
+    """
+    defined: dict[str, str] = {}
+    for module in MODULES:
+        loaded = importlib.import_module(f"shapecalc.layers.{module}")
+        for name, item in vars(loaded).items():
+            own = isinstance(item, type) and item.__module__ == loaded.__name__
+            if own and not name.startswith("_") and hasattr(item, "output"):
+                defined[name] = module
+    classes = {
+        name: getattr(importlib.import_module(f"shapecalc.layers.{m}"), name)
+        for name, m in defined.items()
+    }
+    kinds = {
+        name: module
+        for name, module in defined.items()
+        if not any(
+            other is not classes[name] and issubclass(other, classes[name])
+            for other in classes.values()
+        )
+    }
+    assert {name: module for module, names in MODULES.items() for name in names} == kinds
+    assert all(KINDS[name].__name__ == name for name in KINDS)
+
+
+def test_a_run_imports_only_the_layers_it_uses() -> None:
+    code = (
+        "import sys; from shapecalc import api; api.infer(api.load('resnet18'), 32); "
+        "print(sorted(m.rsplit('.', 1)[1] for m in sys.modules "
+        "if m.startswith('shapecalc.layers.')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split("'")[1::2] == [
+        "args",
+        "base",
+        "conv",
+        "elementwise",
+        "linear",
+        "norm",
+        "pool",
+        "spatial",
+    ]

@@ -10,12 +10,11 @@ import pytest
 from conftest import PEAK_KB, SECONDS, measure, spec
 from test_expr import evaluate_quickly
 
-from shapecalc.spec import _work
 from shapecalc.errors import Mark, SpecError
 from shapecalc.layers.args import Value
 from shapecalc.limits import MAX_EXPRESSION_WORK, MAX_LIST_ITEMS
 from shapecalc.modules import count
-from shapecalc.spec import load_spec
+from shapecalc.spec import _work, load_spec
 from shapecalc.spec.expr import ExprError, Work, evaluate, value_of
 from shapecalc.spec.loader import parse
 from shapecalc.spec.source import YNode

@@ -1,203 +1,152 @@
-"""Every layer kind a spec can name, by its PyTorch class name."""
+"""Every layer kind a spec can name, by its PyTorch class name.
+
+A kind's module is imported when a spec first names it: a run pays only for the layers its
+model uses (tests/test_layers_nd.py checks this table against the modules).
+"""
 
 from __future__ import annotations
 
-from shapecalc.layers.base import Builder, Layer, build
-from shapecalc.layers.conv import (
-    Conv1d,
-    Conv2d,
-    Conv3d,
-    ConvTranspose1d,
-    ConvTranspose2d,
-    ConvTranspose3d,
-)
-from shapecalc.layers.elementwise import (
-    CELU,
-    ELU,
-    GELU,
-    GLU,
-    SELU,
-    AlphaDropout,
-    Dropout,
-    Dropout1d,
-    Dropout2d,
-    Dropout3d,
-    FeatureAlphaDropout,
-    Hardshrink,
-    Hardsigmoid,
-    Hardswish,
-    Hardtanh,
-    Identity,
-    LeakyReLU,
-    LogSigmoid,
-    LogSoftmax,
-    Mish,
-    PReLU,
-    ReLU,
-    ReLU6,
-    RReLU,
-    Sigmoid,
-    SiLU,
-    Softmax,
-    Softmax2d,
-    Softmin,
-    Softplus,
-    Softshrink,
-    Softsign,
-    Tanh,
-    Tanhshrink,
-    Threshold,
-)
-from shapecalc.layers.linear import Flatten, Linear
-from shapecalc.layers.norm import (
-    BatchNorm1d,
-    BatchNorm2d,
-    BatchNorm3d,
-    GroupNorm,
-    InstanceNorm1d,
-    InstanceNorm2d,
-    InstanceNorm3d,
-    LayerNorm,
-    LocalResponseNorm,
-    RMSNorm,
-)
-from shapecalc.layers.pad import (
-    CircularPad1d,
-    CircularPad2d,
-    CircularPad3d,
-    ConstantPad1d,
-    ConstantPad2d,
-    ConstantPad3d,
-    ReflectionPad1d,
-    ReflectionPad2d,
-    ReflectionPad3d,
-    ReplicationPad1d,
-    ReplicationPad2d,
-    ReplicationPad3d,
-    ZeroPad1d,
-    ZeroPad2d,
-    ZeroPad3d,
-)
-from shapecalc.layers.pool import (
-    AdaptiveAvgPool1d,
-    AdaptiveAvgPool2d,
-    AdaptiveAvgPool3d,
-    AdaptiveMaxPool1d,
-    AdaptiveMaxPool2d,
-    AdaptiveMaxPool3d,
-    AvgPool1d,
-    AvgPool2d,
-    AvgPool3d,
-    LPPool1d,
-    LPPool2d,
-    LPPool3d,
-    MaxPool1d,
-    MaxPool2d,
-    MaxPool3d,
-)
-from shapecalc.layers.resample import (
-    CenterCrop,
-    Upsample,
-    UpsamplingBilinear2d,
-    UpsamplingNearest2d,
-)
-from shapecalc.layers.reshape import ChannelShuffle, PixelShuffle, PixelUnshuffle, Unflatten
+from collections.abc import Iterator, Mapping
+from importlib import import_module
 
-KINDS: dict[str, type[Layer]] = {
-    kind.__name__: kind
-    for kind in (
-        Conv1d,
-        Conv2d,
-        Conv3d,
-        ConvTranspose1d,
-        ConvTranspose2d,
-        ConvTranspose3d,
-        BatchNorm1d,
-        BatchNorm2d,
-        BatchNorm3d,
-        InstanceNorm1d,
-        InstanceNorm2d,
-        InstanceNorm3d,
-        GroupNorm,
-        LayerNorm,
-        RMSNorm,
-        LocalResponseNorm,
-        MaxPool1d,
-        MaxPool2d,
-        MaxPool3d,
-        AvgPool1d,
-        AvgPool2d,
-        AvgPool3d,
-        LPPool1d,
-        LPPool2d,
-        LPPool3d,
-        AdaptiveAvgPool1d,
-        AdaptiveAvgPool2d,
-        AdaptiveAvgPool3d,
-        AdaptiveMaxPool1d,
-        AdaptiveMaxPool2d,
-        AdaptiveMaxPool3d,
-        Linear,
-        Flatten,
-        Unflatten,
-        PixelShuffle,
-        PixelUnshuffle,
-        ChannelShuffle,
-        Upsample,
-        UpsamplingNearest2d,
-        UpsamplingBilinear2d,
-        CenterCrop,
-        ZeroPad1d,
-        ZeroPad2d,
-        ZeroPad3d,
-        ConstantPad1d,
-        ConstantPad2d,
-        ConstantPad3d,
-        ReflectionPad1d,
-        ReflectionPad2d,
-        ReflectionPad3d,
-        ReplicationPad1d,
-        ReplicationPad2d,
-        ReplicationPad3d,
-        CircularPad1d,
-        CircularPad2d,
-        CircularPad3d,
-        Identity,
-        ReLU,
-        ReLU6,
-        LeakyReLU,
-        SiLU,
-        Hardswish,
-        Hardsigmoid,
-        Sigmoid,
-        Tanh,
-        GELU,
-        ELU,
-        CELU,
-        SELU,
-        Hardtanh,
-        Hardshrink,
-        Softshrink,
-        Tanhshrink,
-        LogSigmoid,
-        Softplus,
-        Softsign,
-        Mish,
-        RReLU,
-        Threshold,
-        PReLU,
-        GLU,
-        Softmax,
-        Softmin,
-        LogSoftmax,
-        Softmax2d,
-        Dropout,
-        Dropout1d,
-        Dropout2d,
-        Dropout3d,
-        AlphaDropout,
-        FeatureAlphaDropout,
-    )
+from shapecalc.layers.base import Builder, Layer, build
+
+# The kinds each module of this package defines, in the order --list and hints show them.
+MODULES: dict[str, tuple[str, ...]] = {
+    "conv": (
+        "Conv1d",
+        "Conv2d",
+        "Conv3d",
+        "ConvTranspose1d",
+        "ConvTranspose2d",
+        "ConvTranspose3d",
+    ),
+    "norm": (
+        "BatchNorm1d",
+        "BatchNorm2d",
+        "BatchNorm3d",
+        "InstanceNorm1d",
+        "InstanceNorm2d",
+        "InstanceNorm3d",
+        "GroupNorm",
+        "LayerNorm",
+        "RMSNorm",
+        "LocalResponseNorm",
+    ),
+    "pool": (
+        "MaxPool1d",
+        "MaxPool2d",
+        "MaxPool3d",
+        "AvgPool1d",
+        "AvgPool2d",
+        "AvgPool3d",
+        "LPPool1d",
+        "LPPool2d",
+        "LPPool3d",
+        "AdaptiveAvgPool1d",
+        "AdaptiveAvgPool2d",
+        "AdaptiveAvgPool3d",
+        "AdaptiveMaxPool1d",
+        "AdaptiveMaxPool2d",
+        "AdaptiveMaxPool3d",
+    ),
+    "linear": (
+        "Linear",
+        "Flatten",
+    ),
+    "reshape": (
+        "Unflatten",
+        "PixelShuffle",
+        "PixelUnshuffle",
+        "ChannelShuffle",
+    ),
+    "resample": (
+        "Upsample",
+        "UpsamplingNearest2d",
+        "UpsamplingBilinear2d",
+        "CenterCrop",
+    ),
+    "pad": (
+        "ZeroPad1d",
+        "ZeroPad2d",
+        "ZeroPad3d",
+        "ConstantPad1d",
+        "ConstantPad2d",
+        "ConstantPad3d",
+        "ReflectionPad1d",
+        "ReflectionPad2d",
+        "ReflectionPad3d",
+        "ReplicationPad1d",
+        "ReplicationPad2d",
+        "ReplicationPad3d",
+        "CircularPad1d",
+        "CircularPad2d",
+        "CircularPad3d",
+    ),
+    "elementwise": (
+        "Identity",
+        "ReLU",
+        "ReLU6",
+        "LeakyReLU",
+        "SiLU",
+        "Hardswish",
+        "Hardsigmoid",
+        "Sigmoid",
+        "Tanh",
+        "GELU",
+        "ELU",
+        "CELU",
+        "SELU",
+        "Hardtanh",
+        "Hardshrink",
+        "Softshrink",
+        "Tanhshrink",
+        "LogSigmoid",
+        "Softplus",
+        "Softsign",
+        "Mish",
+        "RReLU",
+        "Threshold",
+        "PReLU",
+        "GLU",
+        "Softmax",
+        "Softmin",
+        "LogSoftmax",
+        "Softmax2d",
+        "Dropout",
+        "Dropout1d",
+        "Dropout2d",
+        "Dropout3d",
+        "AlphaDropout",
+        "FeatureAlphaDropout",
+    ),
 }
 
-__all__ = ["KINDS", "Builder", "Layer", "build"]
+
+class _Kinds(Mapping[str, type[Layer]]):
+    """The layer kinds by name, each imported on first use."""
+
+    def __init__(self) -> None:
+        self._where = {name: module for module, names in MODULES.items() for name in names}
+        self._loaded: dict[str, type[Layer]] = {}
+
+    def __getitem__(self, name: str) -> type[Layer]:
+        kind = self._loaded.get(name)
+        if kind is None:
+            module = import_module(f"shapecalc.layers.{self._where[name]}")
+            kind = self._loaded[name] = getattr(module, name)
+        return kind
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._where
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._where)
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+
+KINDS: Mapping[str, type[Layer]] = _Kinds()
+
+__all__ = ["KINDS", "MODULES", "Builder", "Layer", "build"]
