@@ -149,7 +149,7 @@ def _make(kind: type[T], *, kw_only: bool) -> type[T]:
     made = maker(kind.__name__, kind.__bases__, namespace)
     made.__qualname__ = kind.__qualname__
     if "__init__" not in kind.__dict__:
-        setattr(made, "__init__", _initializer(made, every))  # noqa: B010
+        setattr(made, "__init__", _deferred(made, every))  # noqa: B010
     return made
 
 
@@ -283,6 +283,21 @@ def _setstate(self: object, state: list[object]) -> None:
     """Restore fields from `_getstate`, past the refusal to assign."""
     for declared, item in zip(attributes(type(self)), state):  # noqa: B905
         object.__setattr__(self, declared.name, item)
+
+
+def _deferred(kind: type, every: tuple[Attribute, ...]) -> Callable[..., None]:
+    """Return an `__init__` that makes the real one on the first call, then gives way to it.
+
+    Most value classes are never instantiated in a run (a spec names a few of the layer
+    kinds): they never pay for making their initializer.
+    """
+
+    def __init__(self: object, *args: object, **kwargs: object) -> None:  # noqa: N807
+        made = _initializer(kind, every)
+        type.__setattr__(kind, "__init__", made)
+        made(self, *args, **kwargs)
+
+    return __init__
 
 
 def _initializer(kind: type, every: tuple[Attribute, ...]) -> Callable[..., None]:

@@ -87,24 +87,24 @@ class Conv(_Convolution):
         return after.numel * (before.channels // self.groups) * self.taps()
 
 
-@frozen(kw_only=True)
 class Conv1d(Conv):
     """torch.nn.Conv1d."""
 
+    __slots__ = ()
     RANK = 1
 
 
-@frozen(kw_only=True)
 class Conv2d(Conv):
     """torch.nn.Conv2d."""
 
+    __slots__ = ()
     RANK = 2
 
 
-@frozen(kw_only=True)
 class Conv3d(Conv):
     """torch.nn.Conv3d."""
 
+    __slots__ = ()
     RANK = 3
 
 
@@ -157,22 +157,22 @@ class ConvTranspose(_Convolution):
         return before.numel * (self.out_channels // self.groups) * self.taps()
 
 
-@frozen(kw_only=True)
 class ConvTranspose1d(ConvTranspose):
     """torch.nn.ConvTranspose1d."""
 
+    __slots__ = ()
     RANK = 1
 
 
-@frozen(kw_only=True)
 class ConvTranspose2d(ConvTranspose):
     """torch.nn.ConvTranspose2d."""
 
+    __slots__ = ()
     RANK = 2
 
 
-@frozen(kw_only=True)
 class ConvTranspose3d(ConvTranspose):
     """torch.nn.ConvTranspose3d."""
 
+    __slots__ = ()
     RANK = 3

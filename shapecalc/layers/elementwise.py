@@ -21,22 +21,60 @@ class ShapeKeeping(Base):
 
 
 @frozen(kw_only=True)
-class Identity(ShapeKeeping):
+class _Stateless(ShapeKeeping):
+    """A shape-keeping layer without arguments.
+
+    This and the other bases below are the value classes; each kind is a plain subclass of
+    one, with `__slots__ = ()`, as rank variants are (see shapecalc/layers/spatial.py).
+    """
+
+
+@frozen(kw_only=True)
+class _InPlace(ShapeKeeping):
+    """A shape-keeping layer whose only argument is `inplace`."""
+
+    inplace: bool = arg(args.boolean, False)
+
+
+@frozen(kw_only=True)
+class _Dropout(ShapeKeeping):
+    """A dropout: `p` and `inplace`."""
+
+    p: float = arg(args.probability, 0.5)
+    inplace: bool = arg(args.boolean, False)
+
+
+@frozen(kw_only=True)
+class _Exponential(ShapeKeeping):
+    """ELU and CELU: `alpha` and `inplace`."""
+
+    alpha: float = arg(args.number, 1.0)
+    inplace: bool = arg(args.boolean, False)
+
+
+@frozen(kw_only=True)
+class _Shrink(ShapeKeeping):
+    """Hardshrink and Softshrink: `lambd`."""
+
+    lambd: float = arg(args.number, 0.5)
+
+
+class Identity(_Stateless):
     """torch.nn.Identity."""
 
+    __slots__ = ()
 
-@frozen(kw_only=True)
-class ReLU(ShapeKeeping):
+
+class ReLU(_InPlace):
     """torch.nn.ReLU."""
 
-    inplace: bool = arg(args.boolean, False)
+    __slots__ = ()
 
 
-@frozen(kw_only=True)
-class ReLU6(ShapeKeeping):
+class ReLU6(_InPlace):
     """torch.nn.ReLU6."""
 
-    inplace: bool = arg(args.boolean, False)
+    __slots__ = ()
 
 
 @frozen(kw_only=True)
@@ -47,25 +85,22 @@ class LeakyReLU(ShapeKeeping):
     inplace: bool = arg(args.boolean, False)
 
 
-@frozen(kw_only=True)
-class SiLU(ShapeKeeping):
+class SiLU(_InPlace):
     """torch.nn.SiLU."""
 
-    inplace: bool = arg(args.boolean, False)
+    __slots__ = ()
 
 
-@frozen(kw_only=True)
-class Hardswish(ShapeKeeping):
+class Hardswish(_InPlace):
     """torch.nn.Hardswish."""
 
-    inplace: bool = arg(args.boolean, False)
+    __slots__ = ()
 
 
-@frozen(kw_only=True)
-class Hardsigmoid(ShapeKeeping):
+class Hardsigmoid(_InPlace):
     """torch.nn.Hardsigmoid."""
 
-    inplace: bool = arg(args.boolean, False)
+    __slots__ = ()
 
 
 @frozen(kw_only=True)
@@ -85,83 +120,66 @@ class GELU(ShapeKeeping):
     approximate: str = arg(args.choice("none", "tanh"), "none")
 
 
-@frozen(kw_only=True)
-class Dropout(ShapeKeeping):
+class Dropout(_Dropout):
     """torch.nn.Dropout."""
 
-    p: float = arg(args.probability, 0.5)
-    inplace: bool = arg(args.boolean, False)
+    __slots__ = ()
 
 
-@frozen(kw_only=True)
-class Dropout2d(ShapeKeeping):
+class Dropout2d(_Dropout):
     """torch.nn.Dropout2d."""
 
-    p: float = arg(args.probability, 0.5)
-    inplace: bool = arg(args.boolean, False)
+    __slots__ = ()
 
 
-@frozen(kw_only=True)
-class Dropout1d(ShapeKeeping):
+class Dropout1d(_Dropout):
     """torch.nn.Dropout1d: of a signal's channels; PyTorch takes a vector too."""
 
-    p: float = arg(args.probability, 0.5)
-    inplace: bool = arg(args.boolean, False)
+    __slots__ = ()
 
     def output(self, shape: Shape) -> Shape:
         require_rank(shape, "Dropout1d", (0, 1))
         return shape
 
 
-@frozen(kw_only=True)
-class Dropout3d(ShapeKeeping):
+class Dropout3d(_Dropout):
     """torch.nn.Dropout3d; PyTorch takes any input, as Dropout2d does."""
 
-    p: float = arg(args.probability, 0.5)
-    inplace: bool = arg(args.boolean, False)
+    __slots__ = ()
 
 
-@frozen(kw_only=True)
-class AlphaDropout(ShapeKeeping):
+class AlphaDropout(_Dropout):
     """torch.nn.AlphaDropout."""
 
-    p: float = arg(args.probability, 0.5)
-    inplace: bool = arg(args.boolean, False)
+    __slots__ = ()
 
 
-@frozen(kw_only=True)
-class FeatureAlphaDropout(ShapeKeeping):
+class FeatureAlphaDropout(_Dropout):
     """torch.nn.FeatureAlphaDropout."""
 
-    p: float = arg(args.probability, 0.5)
-    inplace: bool = arg(args.boolean, False)
+    __slots__ = ()
 
 
-@frozen(kw_only=True)
-class ELU(ShapeKeeping):
+class ELU(_Exponential):
     """torch.nn.ELU."""
 
-    alpha: float = arg(args.number, 1.0)
-    inplace: bool = arg(args.boolean, False)
+    __slots__ = ()
 
 
-@frozen(kw_only=True)
-class CELU(ShapeKeeping):
+class CELU(_Exponential):
     """torch.nn.CELU."""
 
-    alpha: float = arg(args.number, 1.0)
-    inplace: bool = arg(args.boolean, False)
+    __slots__ = ()
 
     def check(self) -> None:
         if self.alpha == 0:
             raise LayerError("alpha must not be 0: CELU divides by it", arg="alpha")
 
 
-@frozen(kw_only=True)
-class SELU(ShapeKeeping):
+class SELU(_InPlace):
     """torch.nn.SELU."""
 
-    inplace: bool = arg(args.boolean, False)
+    __slots__ = ()
 
 
 @frozen(kw_only=True)
@@ -180,18 +198,16 @@ class Hardtanh(ShapeKeeping):
             )
 
 
-@frozen(kw_only=True)
-class Hardshrink(ShapeKeeping):
+class Hardshrink(_Shrink):
     """torch.nn.Hardshrink."""
 
-    lambd: float = arg(args.number, 0.5)
+    __slots__ = ()
 
 
-@frozen(kw_only=True)
-class Softshrink(ShapeKeeping):
+class Softshrink(_Shrink):
     """torch.nn.Softshrink."""
 
-    lambd: float = arg(args.number, 0.5)
+    __slots__ = ()
 
     def check(self) -> None:
         if self.lambd < 0:
@@ -221,11 +237,10 @@ class Softplus(ShapeKeeping):
     threshold: float = arg(args.number, 20.0)
 
 
-@frozen(kw_only=True)
-class Mish(ShapeKeeping):
+class Mish(_InPlace):
     """torch.nn.Mish."""
 
-    inplace: bool = arg(args.boolean, False)
+    __slots__ = ()
 
 
 @frozen(kw_only=True)
@@ -316,12 +331,13 @@ class LogSoftmax(_Softmax):
     dim: int | None = arg(args.optional(args.integer), None)
 
 
-@frozen(kw_only=True)
-class Softmax2d(ShapeKeeping):
+class Softmax2d(_Stateless):
     """torch.nn.Softmax2d: a softmax over the channels of each position of a C×H×W map.
 
     A C×L map is refused, though PyTorch would read a batch of them as one C×H×W sample.
     """
+
+    __slots__ = ()
 
     def output(self, shape: Shape) -> Shape:
         require_rank(shape, "Softmax2d", (2,))

@@ -51,24 +51,24 @@ class BatchNorm(_ChannelNorm):
     track_running_stats: bool = arg(args.boolean, True)
 
 
-@frozen(kw_only=True)
 class BatchNorm1d(BatchNorm):
     """torch.nn.BatchNorm1d: of a vector's features or a signal's channels."""
 
+    __slots__ = ()
     RANKS = (0, 1)
 
 
-@frozen(kw_only=True)
 class BatchNorm2d(BatchNorm):
     """torch.nn.BatchNorm2d."""
 
+    __slots__ = ()
     RANKS = (2,)
 
 
-@frozen(kw_only=True)
 class BatchNorm3d(BatchNorm):
     """torch.nn.BatchNorm3d."""
 
+    __slots__ = ()
     RANKS = (3,)
 
 
@@ -97,24 +97,24 @@ class InstanceNorm(_ChannelNorm):
         return shape
 
 
-@frozen(kw_only=True)
 class InstanceNorm1d(InstanceNorm):
     """torch.nn.InstanceNorm1d."""
 
+    __slots__ = ()
     RANKS = (1,)
 
 
-@frozen(kw_only=True)
 class InstanceNorm2d(InstanceNorm):
     """torch.nn.InstanceNorm2d."""
 
+    __slots__ = ()
     RANKS = (2,)
 
 
-@frozen(kw_only=True)
 class InstanceNorm3d(InstanceNorm):
     """torch.nn.InstanceNorm3d."""
 
+    __slots__ = ()
     RANKS = (3,)
 
 

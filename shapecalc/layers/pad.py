@@ -94,24 +94,24 @@ class ZeroPad(_Constant):
     ops: tuple[Axis, ...] = computed()
 
 
-@frozen(kw_only=True)
 class ZeroPad1d(ZeroPad):
     """torch.nn.ZeroPad1d."""
 
+    __slots__ = ()
     RANK = 1
 
 
-@frozen(kw_only=True)
 class ZeroPad2d(ZeroPad):
     """torch.nn.ZeroPad2d."""
 
+    __slots__ = ()
     RANK = 2
 
 
-@frozen(kw_only=True)
 class ZeroPad3d(ZeroPad):
     """torch.nn.ZeroPad3d."""
 
+    __slots__ = ()
     RANK = 3
 
 
@@ -124,24 +124,24 @@ class ConstantPad(_Constant):
     ops: tuple[Axis, ...] = computed()
 
 
-@frozen(kw_only=True)
 class ConstantPad1d(ConstantPad):
     """torch.nn.ConstantPad1d."""
 
+    __slots__ = ()
     RANK = 1
 
 
-@frozen(kw_only=True)
 class ConstantPad2d(ConstantPad):
     """torch.nn.ConstantPad2d."""
 
+    __slots__ = ()
     RANK = 2
 
 
-@frozen(kw_only=True)
 class ConstantPad3d(ConstantPad):
     """torch.nn.ConstantPad3d."""
 
+    __slots__ = ()
     RANK = 3
 
 
@@ -161,24 +161,24 @@ class ReflectionPad(_Pad):
             )
 
 
-@frozen(kw_only=True)
 class ReflectionPad1d(ReflectionPad):
     """torch.nn.ReflectionPad1d."""
 
+    __slots__ = ()
     RANK = 1
 
 
-@frozen(kw_only=True)
 class ReflectionPad2d(ReflectionPad):
     """torch.nn.ReflectionPad2d."""
 
+    __slots__ = ()
     RANK = 2
 
 
-@frozen(kw_only=True)
 class ReflectionPad3d(ReflectionPad):
     """torch.nn.ReflectionPad3d."""
 
+    __slots__ = ()
     RANK = 3
 
 
@@ -190,24 +190,24 @@ class ReplicationPad(_Pad):
     ops: tuple[Axis, ...] = computed()
 
 
-@frozen(kw_only=True)
 class ReplicationPad1d(ReplicationPad):
     """torch.nn.ReplicationPad1d."""
 
+    __slots__ = ()
     RANK = 1
 
 
-@frozen(kw_only=True)
 class ReplicationPad2d(ReplicationPad):
     """torch.nn.ReplicationPad2d."""
 
+    __slots__ = ()
     RANK = 2
 
 
-@frozen(kw_only=True)
 class ReplicationPad3d(ReplicationPad):
     """torch.nn.ReplicationPad3d."""
 
+    __slots__ = ()
     RANK = 3
 
 
@@ -236,22 +236,22 @@ class CircularPad(_Pad):
             )
 
 
-@frozen(kw_only=True)
 class CircularPad1d(CircularPad):
     """torch.nn.CircularPad1d."""
 
+    __slots__ = ()
     RANK = 1
 
 
-@frozen(kw_only=True)
 class CircularPad2d(CircularPad):
     """torch.nn.CircularPad2d."""
 
+    __slots__ = ()
     RANK = 2
 
 
-@frozen(kw_only=True)
 class CircularPad3d(CircularPad):
     """torch.nn.CircularPad3d."""
 
+    __slots__ = ()
     RANK = 3

@@ -32,24 +32,24 @@ class MaxPool(Pool):
         )
 
 
-@frozen(kw_only=True)
 class MaxPool1d(MaxPool):
     """torch.nn.MaxPool1d."""
 
+    __slots__ = ()
     RANK = 1
 
 
-@frozen(kw_only=True)
 class MaxPool2d(MaxPool):
     """torch.nn.MaxPool2d."""
 
+    __slots__ = ()
     RANK = 2
 
 
-@frozen(kw_only=True)
 class MaxPool3d(MaxPool):
     """torch.nn.MaxPool3d."""
 
+    __slots__ = ()
     RANK = 3
 
 
@@ -70,10 +70,10 @@ class AvgPool(Pool):
         return windows(self.kernel_size, stride, self.padding, ones, ceil_mode=self.ceil_mode)
 
 
-@frozen(kw_only=True)
 class AvgPool1d(AvgPool):
     """torch.nn.AvgPool1d."""
 
+    __slots__ = ()
     RANK = 1
 
 
@@ -84,17 +84,17 @@ class _AvgPoolDivided(AvgPool):
     divisor_override: int | None = arg(args.optional(args.positive_int), None)
 
 
-@frozen(kw_only=True)
 class AvgPool2d(_AvgPoolDivided):
     """torch.nn.AvgPool2d."""
 
+    __slots__ = ()
     RANK = 2
 
 
-@frozen(kw_only=True)
 class AvgPool3d(_AvgPoolDivided):
     """torch.nn.AvgPool3d: unlike the others, refuses an input smaller than its kernel."""
 
+    __slots__ = ()
     RANK = 3
 
     def output(self, shape: Shape) -> Shape:
@@ -135,24 +135,24 @@ class LPPool(Pool):
         return windows(self.kernel_size, stride, self.padding, ones, ceil_mode=self.ceil_mode)
 
 
-@frozen(kw_only=True)
 class LPPool1d(LPPool):
     """torch.nn.LPPool1d."""
 
+    __slots__ = ()
     RANK = 1
 
 
-@frozen(kw_only=True)
 class LPPool2d(LPPool):
     """torch.nn.LPPool2d."""
 
+    __slots__ = ()
     RANK = 2
 
 
-@frozen(kw_only=True)
 class LPPool3d(LPPool):
     """torch.nn.LPPool3d: an AvgPool3d inside, which refuses an input smaller than its kernel."""
 
+    __slots__ = ()
     RANK = 3
 
     def output(self, shape: Shape) -> Shape:
@@ -176,24 +176,24 @@ class Adaptive(Spatial):
         return Shape((self.channels(shape), *resize(shape, self.ops)))
 
 
-@frozen(kw_only=True)
 class AdaptiveAvgPool1d(Adaptive):
     """torch.nn.AdaptiveAvgPool1d."""
 
+    __slots__ = ()
     RANK = 1
 
 
-@frozen(kw_only=True)
 class AdaptiveAvgPool2d(Adaptive):
     """torch.nn.AdaptiveAvgPool2d."""
 
+    __slots__ = ()
     RANK = 2
 
 
-@frozen(kw_only=True)
 class AdaptiveAvgPool3d(Adaptive):
     """torch.nn.AdaptiveAvgPool3d."""
 
+    __slots__ = ()
     RANK = 3
 
 
@@ -204,22 +204,22 @@ class AdaptiveMax(Adaptive):
     return_indices: bool = arg(args.boolean, False)
 
 
-@frozen(kw_only=True)
 class AdaptiveMaxPool1d(AdaptiveMax):
     """torch.nn.AdaptiveMaxPool1d."""
 
+    __slots__ = ()
     RANK = 1
 
 
-@frozen(kw_only=True)
 class AdaptiveMaxPool2d(AdaptiveMax):
     """torch.nn.AdaptiveMaxPool2d."""
 
+    __slots__ = ()
     RANK = 2
 
 
-@frozen(kw_only=True)
 class AdaptiveMaxPool3d(AdaptiveMax):
     """torch.nn.AdaptiveMaxPool3d."""
 
+    __slots__ = ()
     RANK = 3
