@@ -154,18 +154,16 @@ class _Walk:
             return self.leaf(module, flow)
         if isinstance(module, Reuse):
             return self.leaf(self.target(module), flow, again=True)
-        if not module.functional:
+        if not module.functional:  # it registers what a `use` inside runs
             self.scopes.append(module)
-        try:
-            if module.combine is Combine.DENSE:
-                return self.dense(module, flow)
+        if module.combine is Combine.DENSE:
+            output = self.dense(module, flow)
+        else:
             outputs = [self.branch(branch, flow) for branch in module.branches]
-        finally:
-            if not module.functional:
-                self.scopes.pop()
-        if module.combine is Combine.SEQUENCE:
-            return outputs[0]
-        return _merge(module, outputs)
+            output = outputs[0] if module.combine is Combine.SEQUENCE else _merge(module, outputs)
+        if not module.functional:  # a failure leaves the walk, scopes and all
+            self.scopes.pop()
+        return output
 
     def target(self, use: Reuse) -> Leaf:
         """Return the layer a `use` runs: one its enclosing module registers."""
@@ -274,6 +272,9 @@ def _broadcast(module: Container, outputs: list[Shape]) -> Shape:
 
     Shapes line up from their last dimension, batch included; sizes must be equal or 1.
     """
+    first = outputs[0]
+    if all(output == first for output in outputs):  # a residual, nearly always
+        return first
     batched = [(1, *output.dims) for output in outputs]
     rank = max(map(len, batched))
     result = []

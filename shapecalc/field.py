@@ -89,7 +89,10 @@ class Reach:
             return self
         if self.period is not None:
             return self.follow(Period((-padding,), (extent - 1 - padding,), stride))
-        return Reach(self.size + (extent - 1) * self.stride, self.stride * stride, self.uniform)
+        # Every field given by position: the quick way to make the value most rows make.
+        return Reach(
+            self.size + (extent - 1) * self.stride, self.stride * stride, self.uniform, None
+        )
 
     def adapt(self, size_in: int, size_out: int) -> Reach:
         """Apply an adaptive pool from `size_in` to `size_out` positions.
@@ -281,10 +284,15 @@ class Field:
     holds: tuple[int, ...]
 
     def through(self, ops: Sequence[Axis], before: Sequence[int], after: Sequence[int]) -> Field:
-        """Apply what a layer does to each spatial axis, from sizes `before` to `after`."""
+        """Apply what a layer does to each spatial axis, from sizes `before` to `after`.
+
+        One of each per axis, as the engine passes them.
+        """
         axes = tuple(
-            _through(reach, op, size_in, size_out)
-            for reach, op, size_in, size_out in zip(self.axes, ops, before, after, strict=True)
+            [
+                _through(reach, op, size_in, size_out)
+                for reach, op, size_in, size_out in zip(self.axes, ops, before, after)  # noqa: B905
+            ]
         )
         return Field(axes, map_holds(after))
 
@@ -417,7 +425,7 @@ def start(spatial: tuple[int, ...]) -> Field:
 
 def map_holds(spatial: Sequence[int]) -> tuple[int, ...]:
     """Return the layout of a map: a spatial axis holds positions when larger than 1."""
-    return (0, *(1 << axis if size > 1 else 0 for axis, size in enumerate(spatial)))
+    return (0, *[1 << axis if size > 1 else 0 for axis, size in enumerate(spatial)])
 
 
 def join_fields(fields: list[Field]) -> Field:

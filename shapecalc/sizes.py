@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from shapecalc.arith import Window
+from shapecalc.arith import Axis, Window
 from shapecalc.engine import Result, Row, infer
 from shapecalc.errors import ShapecalcError, UsageError
 from shapecalc.limits import MAX_SEARCH_WORK
@@ -41,18 +41,27 @@ class Uneven:
 def uneven(result: Result) -> list[Uneven]:
     """List every strided layer whose input does not divide by its stride, in row order."""
     found = []
+    strided: dict[tuple[int, int], list[tuple[int, int]]] = {}  # rows share a few layers
     for row in result.rows:
-        layer = row.layer
-        if layer is None or not row.input.is_map or not row.shape.is_map:
+        layer, before = row.layer, row.input
+        if layer is None or not before.is_map or not row.shape.is_map:
             continue
-        ops = layer.axes(row.input) or ()
-        for axis, op in enumerate(ops):
-            if not isinstance(op, Window):
-                continue
-            size = row.input.spatial[axis]
-            if op.stride > 1 and size % op.stride:
-                found.append(Uneven(row, axis, size, op.stride, row.shape.spatial[axis]))
+        key = id(layer), before.rank  # the rows keep their layers, and so their ids, alive
+        steps = strided.get(key)
+        if steps is None:
+            steps = strided[key] = _strides(layer.axes(before) or ())
+        for axis, stride in steps:
+            size = before.dims[1 + axis]
+            if size % stride:
+                found.append(Uneven(row, axis, size, stride, row.shape.dims[1 + axis]))
     return found
+
+
+def _strides(ops: tuple[Axis, ...]) -> list[tuple[int, int]]:
+    """Return each axis a layer slides a window over with a stride above 1, and the stride."""
+    return [
+        (axis, op.stride) for axis, op in enumerate(ops) if isinstance(op, Window) and op.stride > 1
+    ]
 
 
 def total_stride(result: Result) -> tuple[int | None, ...]:

@@ -71,8 +71,8 @@ class Base:
         return 0
 
     def field(self, field: Field, before: Shape, after: Shape) -> Field:
-        ops = self.axes(before) if before.is_map and after.is_map else None
-        if ops is None or len(ops) != len(field.axes):
+        ops = self.axes(before)
+        if ops is None or len(ops) != len(field.axes) or len(after.dims) != len(before.dims):
             return field
         return field.through(ops, before.spatial, after.spatial)
 

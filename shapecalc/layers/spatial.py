@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 from shapecalc.arith import Axis, Window
 from shapecalc.errors import LayerError
+from shapecalc.field import Field
 from shapecalc.layers.args import Sizes
 from shapecalc.layers.base import Base, require_map
 from shapecalc.shape import Shape, axis_names
@@ -77,6 +78,10 @@ class Spatial(Base):
 
     def axes(self, before: Shape) -> tuple[Axis, ...]:
         return self.ops
+
+    def field(self, field: Field, before: Shape, after: Shape) -> Field:
+        # The output was computed, so the input is a map of RANK axes, as the field is.
+        return field.through(self.ops, before.spatial, after.spatial)
 
     def channels(self, shape: Shape) -> int:
         """Return the input's channels, or raise if it is not a map of this layer's rank."""
