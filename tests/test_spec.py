@@ -272,7 +272,7 @@ ERRORS = [
     ),
     pytest.param(
         "input: [3, 8, 8]\nmodel: {children: {a: ReLU}, add: []}\n",
-        "net.yaml:2:8: a module has only one of children, add and cat",
+        "net.yaml:2:8: a module has only one of children, add, mul, cat and dense",
         id="two-structures",
     ),
     pytest.param(

@@ -16,9 +16,9 @@ from shapecalc.value import attribute
 def resize(shape: Shape, ops: tuple[Axis, ...]) -> tuple[int, ...]:
     """Return the output's spatial sizes, or raise with the arithmetic of each axis below 1."""
     sizes = shape.spatial
-    out = tuple(
-        size if op is None else op.output(size) for op, size in zip(ops, sizes, strict=True)
-    )
+    # A list, not a generator, and zip unchecked (one op per axis, by construction): this is
+    # the hottest line of a large model.
+    out = tuple([size if op is None else op.output(size) for op, size in zip(ops, sizes)])  # noqa: B905
     if min(out) >= 1:
         return out
     steps = [

@@ -193,9 +193,9 @@ class Expander:
         if use is not None:
             return self._reuse(node, use, env=env, site=site)
         functional = functional or flag(node.get("functional"), env, "functional")
-        structure = [key for key in STRUCTURE if node.get(key) is not None]
+        structure = [key for key in node.index if key in STRUCTURE]
         if len(structure) > 1:
-            raise SpecError(node.mark, "a module has only one of children, add and cat")
+            raise SpecError(node.mark, "a module has only one of children, add, mul, cat and dense")
         kind = type_of(node, env)
         if structure:
             return self._container(
@@ -229,8 +229,9 @@ class Expander:
         self, node: YMap, env: Env, site: _Site, *, key: str, kind: str | None, functional: bool
     ) -> Container:
         check_container_keys(node, key)
-        dim, crop = join_options(node, env)
         combine = STRUCTURE[key]
+        joins = combine in (Combine.ADD, Combine.MUL, Combine.CAT)
+        dim, crop = join_options(node, env) if joins else (1, False)
         if kind is None and combine is not Combine.SEQUENCE and not functional:
             raise SpecError(node.mark, f"a module made by {key} needs a type (its class name)")
         text, path, depth = self._register(site, functional=functional, mark=node.mark)
