@@ -1,4 +1,4 @@
-"""The arithmetic shown for each change of H or W."""
+"""The arithmetic shown for each change of a spatial size."""
 
 from __future__ import annotations
 
@@ -71,6 +71,46 @@ def test_non_square_input_names_each_axis(resnet18: Model) -> None:
             (1, 9, 9),
             None,
             id="same-keeps",
+        ),
+        pytest.param(
+            "{type: ConvTranspose2d, out_channels: 1, kernel_size: 4, stride: 2, padding: 1}",
+            (1, 28, 28),
+            "56 = (28 − 1)·2 − 2·1 + 1·(4 − 1) + 0 + 1",
+            id="transposed",
+        ),
+        pytest.param(
+            "{type: ConvTranspose1d, out_channels: 1, kernel_size: 3, stride: 2, "
+            "output_padding: 1, dilation: 2}",
+            (1, 10),
+            "24 = (10 − 1)·2 − 2·0 + 2·(3 − 1) + 1 + 1",
+            id="transposed-1d-output-padding",
+        ),
+        pytest.param(
+            "{type: Upsample, scale_factor: 2.3}",
+            (1, 100, 10),
+            "H: 229 = ⌊100·2.3⌋; W: 23 = ⌊10·2.3⌋",
+            id="upsample-float-product",
+        ),
+        pytest.param(
+            "{type: Upsample, size: [4, 6, 8]}",
+            (1, 3, 3, 3),
+            "D: 4 = size, resampled from 3; H: 6 = size, resampled from 3; "
+            "W: 8 = size, resampled from 3",
+            id="upsample-3d-size",
+        ),
+        pytest.param(
+            "{type: ZeroPad2d, padding: [1, -2, 0, 3]}",
+            (1, 5, 5),
+            "H: 8 = 5 + 0 + 3; W: 4 = 5 + 1 − 2",
+            id="pad-and-crop",
+        ),
+        pytest.param(
+            "{type: MaxPool3d, kernel_size: [1, 2, 2]}",
+            (1, 4, 8, 8),
+            "D: 4 = ⌊(4 + 2·0 − 1·(1 − 1) − 1) / 1⌋ + 1; "
+            "H: 4 = ⌊(8 + 2·0 − 1·(2 − 1) − 1) / 2⌋ + 1; "
+            "W: 4 = ⌊(8 + 2·0 − 1·(2 − 1) − 1) / 2⌋ + 1",
+            id="3d-a-window-of-one",
         ),
     ],
 )
