@@ -158,16 +158,20 @@ class Command(click.Command):
 )
 @_choice("--view", default=View.TABLE, help="What the html and svg formats show.")
 @_choice("--dtype", default=DType.FLOAT32, help="Element type for the memory figures.")
-@click.option("-e", "--explain", is_flag=True, help="Show the arithmetic of each change of H or W.")
+@click.option(
+    "-e", "--explain", is_flag=True, help="Show the arithmetic of each change of a spatial size."
+)
 @click.option(
     "--sweep",
     metavar="START:STOP[:STEP]",
     callback=_reader(inputs.parse_sweep, "a sweep"),
-    help="Try each square input size from START to STOP (inclusive): the size after each "
-    "stage, and whether it is clean, uneven or invalid.",
+    help="Try each input size from START to STOP (inclusive) on every spatial axis: the size "
+    "after each stage, and whether it is clean, uneven or invalid.",
 )
 @click.option(
-    "--smallest", is_flag=True, help="Find the smallest input accepted: along H, W and square."
+    "--smallest",
+    is_flag=True,
+    help="Find the smallest input accepted: along each spatial axis, and on all at once.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Leave out the warnings about uneven strides.")
 @click.option("-l", "--list", "list_models", is_flag=True, help="List the built-in models.")

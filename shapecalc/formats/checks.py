@@ -114,7 +114,7 @@ def _sweep_json(samples: list[Sample]) -> str:
 
 
 def _stages(samples: list[Sample]) -> list[str]:
-    """Name the top-level modules that change H or W for some size of the sweep."""
+    """Name the top-level modules that change a spatial size for some input of the sweep."""
     order: dict[str, bool] = {}
     for sample in samples:
         for stage in sample.stages:

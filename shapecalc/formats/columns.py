@@ -40,7 +40,7 @@ class Column(Enum):
     BYTES = "bytes"  # the output's size at the chosen dtype
     FIELD = "field"
     FIELD_STRIDE = "field_stride"
-    ARITHMETIC = "arithmetic"  # how a layer computes H and W, as --explain shows it
+    ARITHMETIC = "arithmetic"  # how a layer computes its spatial sizes, as --explain shows
 
     @property
     def heading(self) -> str:

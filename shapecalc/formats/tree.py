@@ -169,7 +169,7 @@ class ShapeTree(Drawing):
 
     @staticmethod
     def of(result: Result, options: Options) -> ShapeTree:
-        """The tree of a result, each change of H or W explained if `options.explain`."""
+        """The tree of a result, each change of a spatial size explained if `options.explain`."""
         entries = [
             (
                 row.depth,
