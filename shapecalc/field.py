@@ -16,11 +16,12 @@ not part of a field: a norm is pointwise here, as a convolution's field is drawn
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 from math import floor, gcd
 from typing import TYPE_CHECKING
 
 from shapecalc.arith import Axis, Interpolate, Pad, Resize, Transposed, Window
-from shapecalc.limits import MAX_FIELD_PERIOD
+from shapecalc.limits import MAX_FIELD_PERIOD, MAX_FIELD_SCAN
 from shapecalc.value import frozen
 
 if TYPE_CHECKING:
@@ -374,16 +375,40 @@ def _interpolated(reach: Reach, op: Interpolate, size_in: int, size_out: int) ->
     if op.mode == "area":
         return reach.adapt(size_in, size_out)
     ratio = _ratio(op, size_in, size_out)
-    if ratio is None or ratio.denominator > MAX_FIELD_PERIOD:
-        taps = _TAPS.get(op.mode, 4)
-        step = floor(ratio) + 1 if ratio is not None else size_in
-        return reach.follow(None, taps + 1, step)
-    period = ratio.denominator
-    # Read the pattern one period in, past the clamping at the first input.
-    spans = [_sources(op, ratio, output, size_in, size_out) for output in range(period, 2 * period)]
-    lo = tuple(first - ratio.numerator for first, _ in spans)
-    hi = tuple(last - ratio.numerator for _, last in spans)
-    return reach.follow(Period(lo, hi, ratio.numerator))
+    if ratio is not None and ratio.denominator <= MAX_FIELD_PERIOD:
+        period = ratio.denominator
+        # Read the pattern one period in, past the clamping at the first input.
+        scale = float(ratio)
+        spans = [
+            _sources(op, scale, output, size_in, size_out) for output in range(period, 2 * period)
+        ]
+        lo = tuple(first - ratio.numerator for first, _ in spans)
+        hi = tuple(last - ratio.numerator for _, last in spans)
+        return reach.follow(Period(lo, hi, ratio.numerator))
+    scale = _scale(op, size_in, size_out)
+    if (reach.uniform or reach.period is not None) and size_out <= MAX_FIELD_SCAN:
+        return _scanned(reach, op, scale, size_in, size_out)
+    return reach.follow(None, _TAPS.get(op.mode, 4), floor(scale) + 1)
+
+
+def _scanned(reach: Reach, op: Interpolate, scale: float, size_in: int, size_out: int) -> Reach:
+    """Apply an upsampling with no short pattern by reading each output's inputs in turn.
+
+    The field is exact for this layer, but holds no pattern for the layers that follow.
+    """
+    if reach.size is None or reach.stride is None:
+        return reach
+    mine = reach.period or Period((0,), (reach.size - 1,), reach.stride)
+    span = _span_monotone if _monotone(mine) else _span_scanned
+    last_input = size_in - 1  # PyTorch clamps to the input
+    fields = []
+    for output in range(size_out):
+        first, last = _sources(op, scale, output, size_in, size_out)
+        fields.append(span(mine, min(first, last_input), min(last, last_input)))
+    widths = {last - first for first, last in fields}
+    steps = {b[0] - a[0] for a, b in pairwise(fields)}
+    uniform = len(widths) == 1 and len(steps) <= 1
+    return Reach(max(widths) + 1, max(steps, default=reach.stride), uniform, None)
 
 
 def _ratio(op: Interpolate, size_in: int, size_out: int) -> Fraction | None:
@@ -398,11 +423,19 @@ def _ratio(op: Interpolate, size_in: int, size_out: int) -> Fraction | None:
     return Fraction(size_in, size_out)
 
 
+def _scale(op: Interpolate, size_in: int, size_out: int) -> float:
+    """Return input positions per output in double precision, as PyTorch computes them."""
+    if op.align_corners and op.mode not in ("nearest", "nearest-exact"):
+        return (size_in - 1) / (size_out - 1) if size_out > 1 else 0.0
+    if op.scale is not None and not op.recompute:
+        return 1.0 / op.scale
+    return size_in / size_out
+
+
 def _sources(
-    op: Interpolate, ratio: Fraction, output: int, size_in: int, size_out: int
+    op: Interpolate, scale: float, output: int, size_in: int, size_out: int
 ) -> tuple[int, int]:
     """Return the first and last input that output `output` reads with a non-zero weight."""
-    scale = float(ratio)
     if op.mode in ("nearest", "nearest-exact"):
         offset = 0.5 if op.mode == "nearest-exact" else 0.0
         if size_out == 2 * size_in and op.mode == "nearest":

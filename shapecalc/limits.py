@@ -34,6 +34,7 @@ MAX_NESTING = 100  # modules within modules, a block's use of another block incl
 
 # The arithmetic.
 MAX_FIELD_PERIOD = 64  # outputs in the repeating pattern of a varying receptive field
+MAX_FIELD_SCAN = 4_096  # outputs read one by one, for an upsampling with no short pattern
 
 # The command line.
 MAX_SIZE_DIGITS = 30  # digits of one input size
