@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from shapecalc._joins import joined_field, joined_shape
 from shapecalc.errors import LayerError, Mark, ShapeError
-from shapecalc.field import Field, join_fields, map_holds, start
+from shapecalc.field import Field, start
 from shapecalc.layers import Layer
 from shapecalc.limits import MAX_INT_BITS
 from shapecalc.modules import (
@@ -16,7 +17,7 @@ from shapecalc.modules import (
     Reuse,
     registered,
 )
-from shapecalc.shape import Shape, axis_names
+from shapecalc.shape import Shape
 from shapecalc.value import frozen
 
 
@@ -233,121 +234,8 @@ def _bounded(shape: Shape, path: str, mark: Mark | None, what: str = "the output
 
 def _merge(module: Container, flows: list[_Flow]) -> _Flow:
     """Add, multiply or concatenate parallel outputs; their field is the largest of theirs."""
-    if module.crop:
-        flows = _cropped(module, flows)
-    shapes = [flow.shape for flow in flows]
-    if module.combine is Combine.CAT or module.combine is Combine.DENSE:
-        shape = _cat(module, shapes)
-    else:
-        shape = _broadcast(module, shapes)
+    shape = joined_shape(module, [flow.shape for flow in flows])
     shape = _bounded(shape, module.path, module.mark)
     fields = [flow.field for flow in flows]
-    field = _joined(fields, shape) if all(fields) else None  # type: ignore[arg-type]
+    field = joined_field(fields, shape) if all(fields) else None  # type: ignore[arg-type]
     return _Flow(shape, field)
-
-
-def _joined(fields: list[Field], shape: Shape) -> Field | None:
-    """Return the largest of parallel fields, laid out as the joined output is."""
-    if any(len(field.axes) != len(fields[0].axes) for field in fields):
-        return None
-    joined = join_fields(fields)
-    return Field(joined.axes, map_holds(shape.spatial)) if shape.is_map else joined
-
-
-def _cropped(module: Container, flows: list[_Flow]) -> list[_Flow]:
-    """Crop every output about its centre to the smallest spatial sizes among them."""
-    shapes = [flow.shape for flow in flows]
-    if any(not shape.is_map or shape.rank != shapes[0].rank for shape in shapes):
-        raise ShapeError(
-            module.path,
-            f"{module.type} crops only maps of one rank: {_branches(module, shapes)}",
-            mark=module.mark,
-        )
-    smallest = tuple(map(min, zip(*(shape.spatial for shape in shapes), strict=True)))
-    return [_Flow(flow.shape.with_spatial(smallest), flow.field) for flow in flows]
-
-
-def _broadcast(module: Container, outputs: list[Shape]) -> Shape:
-    """Return the shape of outputs added or multiplied with PyTorch's broadcasting.
-
-    Shapes line up from their last dimension, batch included; sizes must be equal or 1.
-    """
-    first = outputs[0]
-    if all(output == first for output in outputs):  # a residual, nearly always
-        return first
-    batched = [(1, *output.dims) for output in outputs]
-    rank = max(map(len, batched))
-    result = []
-    for index in range(-rank, 0):
-        sizes = {dims[index] for dims in batched if -index <= len(dims)} - {1}
-        if len(sizes) > 1:
-            verb = "adds" if module.combine is Combine.ADD else "multiplies"
-            raise ShapeError(
-                module.path,
-                f"{module.type} {verb} branches of different shapes: {_branches(module, outputs)}",
-                mark=module.mark,
-            )
-        result.append(sizes.pop() if sizes else 1)
-    return Shape(tuple(result[1:]))
-
-
-def _cat(module: Container, outputs: list[Shape]) -> Shape:
-    """Return the shape of outputs concatenated along the container's dim."""
-    first = outputs[0]
-    rank = len(first.dims) + 1  # with the batch, as torch.cat counts
-    if not -rank <= module.dim < rank:
-        raise ShapeError(
-            module.path,
-            f"{module.type} concatenates along dim {module.dim}, out of range for "
-            f"{rank}-dimensional batched outputs (expected {-rank} to {rank - 1})",
-            mark=module.mark,
-        )
-    if module.dim % rank == 0:
-        raise ShapeError(
-            module.path,
-            f"{module.type} concatenates along dim {module.dim}, the batch, which shapes here "
-            "leave out",
-            mark=module.mark,
-        )
-    axis = module.dim % rank - 1
-    if any(_without(output, axis) != _without(first, axis) for output in outputs):
-        raise ShapeError(module.path, _mismatch(module, outputs, axis), mark=module.mark)
-    joined = sum(output.dims[axis] for output in outputs)
-    return Shape((*first.dims[:axis], joined, *first.dims[axis + 1 :]))
-
-
-def _without(shape: Shape, axis: int) -> tuple[int, ...] | None:
-    """Return the dims but `axis`; None when the shape has no such dim."""
-    if axis >= len(shape.dims):
-        return None
-    return shape.dims[:axis] + shape.dims[axis + 1 :]
-
-
-def _mismatch(module: Container, outputs: list[Shape], axis: int) -> str:
-    if axis == 0:
-        sizes = "×".join(axis_names(outputs[0].rank)) if outputs[0].is_map else "sizes"
-        form = "C×" + sizes if outputs[0].is_map else "a map"
-        return (
-            f"{module.type} concatenates branches of different {sizes} (or not {form}): "
-            f"{_branches(module, outputs)}"
-        )
-    return (
-        f"{module.type} concatenates along dim {module.dim} branches that differ in another "
-        f"dim: {_branches(module, outputs)}"
-    )
-
-
-def _branches(module: Container, outputs: list[Shape]) -> str:
-    """Describe what each joined output comes from, and its shape."""
-    if module.combine is Combine.DENSE:  # the input, then each child so far
-        sources = ["the input", *(child.name for child in module.branches[0])]
-    else:
-        sources = [
-            f"{branch[0].name}…{branch[-1].name}"
-            if len(branch) > 1
-            else (branch[0].name if branch else "identity") or "branch"
-            for branch in module.branches
-        ]
-    # A dense block fails partway, before its later children have outputs.
-    pairs = zip(sources, outputs, strict=False)
-    return ", ".join(f"{source} gives {output}" for source, output in pairs)

@@ -8,9 +8,9 @@ larger than the image, the rest being padding.
 
 Transposed convolutions and upsampling make fields differ by position: output `o` of such a
 layer depends on a run of inputs that repeats, shifted, every few outputs. Those fields are
-kept exactly as one such period (see `Period`) and compose exactly; a period longer than
-MAX_FIELD_PERIOD is given up for bounds, marked as varying. Normalisation statistics are
-not part of a field: a norm is pointwise here, as a convolution's field is drawn.
+kept exactly as one such period (shapecalc/_pattern.py) and compose exactly; a period
+longer than MAX_FIELD_PERIOD is given up for bounds, marked as varying. Normalisation
+statistics are not part of a field: a norm is pointwise here, as a convolution's is drawn.
 """
 
 from __future__ import annotations
@@ -20,31 +20,28 @@ from itertools import pairwise
 from math import floor, gcd
 from typing import TYPE_CHECKING
 
+from shapecalc._pattern import (
+    TAPS,
+    Period,
+    compose,
+    exact_ratio,
+    float_scale,
+    largest_step,
+    monotone,
+    shortest,
+    sources,
+    span_monotone,
+    span_scanned,
+    transposed,
+    transposed_span,
+    widest,
+)
 from shapecalc.arith import Axis, Interpolate, Pad, Resize, Transposed, Window
 from shapecalc.limits import MAX_FIELD_PERIOD, MAX_FIELD_SCAN
 from shapecalc.value import frozen
 
 if TYPE_CHECKING:
-    from fractions import Fraction
-
-
-@frozen
-class Period:
-    """Which inputs each output depends on, one period of a pattern that repeats, shifted.
-
-    Output `q·P + r` (P the period) depends on inputs `lo[r] + q·shift` to `hi[r] + q·shift`;
-    on none when `lo[r] > hi[r]`.
-    """
-
-    lo: tuple[int, ...]
-    hi: tuple[int, ...]
-    shift: int
-
-    def at(self, output: int) -> tuple[int, int]:
-        """Return the first and last input that `output` depends on."""
-        turns, index = divmod(output, len(self.lo))
-        offset = turns * self.shift
-        return self.lo[index] + offset, self.hi[index] + offset
+    pass
 
 
 @frozen
@@ -126,10 +123,10 @@ class Reach:
         if layer is not None:
             mine = self.period or Period((0,), (self.size - 1,), self.stride)
             if self.uniform or self.period is not None:
-                made = _compose(mine, layer)
+                made = compose(mine, layer)
                 if made is not None:
                     return _reach(made)
-            span, step = _span(layer), _largest_step(layer)
+            span, step = widest(layer), largest_step(layer)
         return Reach(self.size + (span - 1) * self.stride, self.stride * step, uniform=False)
 
     def bound(self) -> Reach:
@@ -143,115 +140,13 @@ WHOLE = Reach(None, None)
 POINT = Reach(1, 1)
 
 
-def _compose(outer: Period, inner: Period) -> Period | None:
-    """Return the inputs of `outer` that each output of `inner` depends on, or None if long.
-
-    `inner` maps a layer's outputs to its inputs, `outer` those inputs to the network's.
-    """
-    outer_period, inner_period = len(outer.lo), len(inner.lo)
-    turns = outer_period // gcd(inner.shift, outer_period)
-    period = inner_period * turns
-    if period > MAX_FIELD_PERIOD:
-        return None
-    span = _span_monotone if _monotone(outer) else _span_scanned
-    lo, hi = [], []
-    for output in range(period):
-        first, last = span(outer, *inner.at(output))
-        lo.append(first)
-        hi.append(last)
-    shift = outer.shift * (inner.shift * turns // outer_period)
-    return Period(tuple(lo), tuple(hi), shift)
-
-
-_NONE = (1, 0)  # the span of an output that depends on no input
-
-
-def _monotone(period: Period) -> bool:
-    """Whether first and last inputs never go back from one output to the next that reads."""
-    for index in range(len(period.lo)):
-        if _depends(period, index):
-            here, after = period.at(index), period.at(_nonempty(period, index + 1, 1))
-            if after[0] < here[0] or after[1] < here[1]:
-                return False
-    return True
-
-
-def _span_monotone(period: Period, first: int, last: int) -> tuple[int, int]:
-    """Return the inputs that outputs `first` to `last` of `period` depend on, together."""
-    if first > last:
-        return _NONE
-    start, end = _nonempty(period, first, 1), _nonempty(period, last, -1)
-    if start > end:
-        return _NONE
-    return period.at(start)[0], period.at(end)[1]
-
-
-def _span_scanned(period: Period, first: int, last: int) -> tuple[int, int]:
-    """As `_span_monotone`, for a pattern that goes back: the extremes of one period each.
-
-    Beyond a period the pattern only moves on by its shift, so the lowest first input is
-    within a period of `first`, and the highest last input within a period of `last`.
-    """
-    length = len(period.lo)
-    lows = [period.at(index) for index in range(first, min(last, first + length - 1) + 1)]
-    highs = [period.at(index) for index in range(max(first, last - length + 1), last + 1)]
-    lows = [span for span in lows if span[0] <= span[1]]
-    highs = [span for span in highs if span[0] <= span[1]]
-    if not lows:
-        return _NONE
-    return min(low for low, _ in lows), max(high for _, high in highs)
-
-
-def _nonempty(period: Period, index: int, direction: int) -> int:
-    """Return the nearest output from `index` in `direction` that depends on some input."""
-    for _ in range(len(period.lo)):
-        if _depends(period, index):
-            return index
-        index += direction
-    return index  # a pattern of nothing at all: keeps the empty run
-
-
 def _reach(period: Period) -> Reach:
     """Return the reach a pattern describes, as an affine one when it repeats every output."""
-    period = _shortest(period)
+    period = shortest(period)
     sizes = [last - first + 1 for first, last in zip(period.lo, period.hi, strict=True)]
     if len(period.lo) == 1 and sizes[0] >= 1:
         return Reach(sizes[0], period.shift)
-    return Reach(max(sizes), _largest_step(period), uniform=False, period=period)
-
-
-def _shortest(period: Period) -> Period:
-    """Return the same pattern over its shortest period."""
-    length = len(period.lo)
-    for short in range(1, length):
-        if length % short or (period.shift * short) % length:
-            continue
-        shift = period.shift * short // length
-        if all(
-            period.at(index + short) == (first + shift, last + shift)
-            for index, (first, last) in enumerate(zip(period.lo, period.hi, strict=True))
-        ):
-            return Period(period.lo[:short], period.hi[:short], shift)
-    return period
-
-
-def _span(period: Period) -> int:
-    return max(last - first + 1 for first, last in zip(period.lo, period.hi, strict=True))
-
-
-def _largest_step(period: Period) -> int:
-    """Return the largest step from an output to the next that depends on some input."""
-    steps = [
-        period.at(_nonempty(period, index + 1, 1))[0] - period.at(index)[0]
-        for index in range(len(period.lo))
-        if _depends(period, index)
-    ]
-    return max(steps, default=0)
-
-
-def _depends(period: Period, index: int) -> bool:
-    first, last = period.at(index)
-    return first <= last
+    return Reach(max(sizes), largest_step(period), uniform=False, period=period)
 
 
 def join(reaches: list[Reach]) -> Reach:
@@ -327,7 +222,7 @@ def _through(reach: Reach, op: Axis, size_in: int, size_out: int) -> Reach:
     if isinstance(op, Window):
         return reach.slide(op.extent, op.stride, op.padding)
     if isinstance(op, Transposed):
-        return reach.follow(_transposed(op), _transposed_span(op), 1)
+        return reach.follow(transposed(op), transposed_span(op), 1)
     if isinstance(op, Resize):
         return reach.adapt(size_in, size_out)
     if isinstance(op, Interpolate):
@@ -337,58 +232,25 @@ def _through(reach: Reach, op: Axis, size_in: int, size_out: int) -> Reach:
     return reach  # padding and cropping move fields, never widen them
 
 
-def _transposed(op: Transposed) -> Period | None:
-    """Return which inputs each output of a transposed convolution depends on, per period.
-
-    Input `i` reaches outputs `i·stride − padding + dilation·t` for taps `t` below `kernel`;
-    so output `o` takes the inputs `(o + padding − dilation·t) / stride` that are whole.
-    """
-    stride, dilation = op.stride, op.dilation
-    if stride > MAX_FIELD_PERIOD:
-        return None
-    common = gcd(dilation, stride)
-    modulus = stride // common
-    inverse = pow(dilation // common, -1, modulus) if modulus > 1 else 0
-    lo, hi = [], []
-    for output in range(stride):
-        x = output + op.padding
-        first_tap = (x // common * inverse) % modulus if x % common == 0 else op.kernel
-        if first_tap >= op.kernel:
-            lo.append(_NONE[0])
-            hi.append(_NONE[1])
-            continue
-        last_tap = first_tap + (op.kernel - 1 - first_tap) // modulus * modulus
-        lo.append((x - dilation * last_tap) // stride)
-        hi.append((x - dilation * first_tap) // stride)
-    return Period(tuple(lo), tuple(hi), 1)
-
-
-def _transposed_span(op: Transposed) -> int:
-    return (op.dilation * (op.kernel - 1)) // op.stride + 1
-
-
-_TAPS = {"nearest": 1, "nearest-exact": 1, "linear": 2, "bilinear": 2, "trilinear": 2}
-
-
 def _interpolated(reach: Reach, op: Interpolate, size_in: int, size_out: int) -> Reach:
     """Apply an upsampling: each output reads the input at a scaled position, one or two taps."""
     if op.mode == "area":
         return reach.adapt(size_in, size_out)
-    ratio = _ratio(op, size_in, size_out)
+    ratio = exact_ratio(op, size_in, size_out)
     if ratio is not None and ratio.denominator <= MAX_FIELD_PERIOD:
         period = ratio.denominator
         # Read the pattern one period in, past the clamping at the first input.
         scale = float(ratio)
         spans = [
-            _sources(op, scale, output, size_in, size_out) for output in range(period, 2 * period)
+            sources(op, scale, output, size_in, size_out) for output in range(period, 2 * period)
         ]
         lo = tuple(first - ratio.numerator for first, _ in spans)
         hi = tuple(last - ratio.numerator for _, last in spans)
         return reach.follow(Period(lo, hi, ratio.numerator))
-    scale = _scale(op, size_in, size_out)
+    scale = float_scale(op, size_in, size_out)
     if (reach.uniform or reach.period is not None) and size_out <= MAX_FIELD_SCAN:
         return _scanned(reach, op, scale, size_in, size_out)
-    return reach.follow(None, _TAPS.get(op.mode, 4), floor(scale) + 1)
+    return reach.follow(None, TAPS.get(op.mode, 4), floor(scale) + 1)
 
 
 def _scanned(reach: Reach, op: Interpolate, scale: float, size_in: int, size_out: int) -> Reach:
@@ -399,56 +261,16 @@ def _scanned(reach: Reach, op: Interpolate, scale: float, size_in: int, size_out
     if reach.size is None or reach.stride is None:
         return reach
     mine = reach.period or Period((0,), (reach.size - 1,), reach.stride)
-    span = _span_monotone if _monotone(mine) else _span_scanned
+    span = span_monotone if monotone(mine) else span_scanned
     last_input = size_in - 1  # PyTorch clamps to the input
     fields = []
     for output in range(size_out):
-        first, last = _sources(op, scale, output, size_in, size_out)
+        first, last = sources(op, scale, output, size_in, size_out)
         fields.append(span(mine, min(first, last_input), min(last, last_input)))
     widths = {last - first for first, last in fields}
     steps = {b[0] - a[0] for a, b in pairwise(fields)}
     uniform = len(widths) == 1 and len(steps) <= 1
     return Reach(max(widths) + 1, max(steps, default=reach.stride), uniform, None)
-
-
-def _ratio(op: Interpolate, size_in: int, size_out: int) -> Fraction | None:
-    """Return input positions per output as PyTorch scales them; None if not a ratio at all."""
-    from fractions import Fraction  # it imports decimal: only upsampling needs it
-
-    if op.align_corners and op.mode not in ("nearest", "nearest-exact"):
-        return Fraction(size_in - 1, size_out - 1) if size_out > 1 else None
-    nearest_shortcut = op.mode == "nearest" and size_out in (size_in, 2 * size_in)
-    if op.scale is not None and not op.recompute and not nearest_shortcut:
-        return 1 / Fraction(op.scale)
-    return Fraction(size_in, size_out)
-
-
-def _scale(op: Interpolate, size_in: int, size_out: int) -> float:
-    """Return input positions per output in double precision, as PyTorch computes them."""
-    if op.align_corners and op.mode not in ("nearest", "nearest-exact"):
-        return (size_in - 1) / (size_out - 1) if size_out > 1 else 0.0
-    if op.scale is not None and not op.recompute:
-        return 1.0 / op.scale
-    return size_in / size_out
-
-
-def _sources(
-    op: Interpolate, scale: float, output: int, size_in: int, size_out: int
-) -> tuple[int, int]:
-    """Return the first and last input that output `output` reads with a non-zero weight."""
-    if op.mode in ("nearest", "nearest-exact"):
-        offset = 0.5 if op.mode == "nearest-exact" else 0.0
-        if size_out == 2 * size_in and op.mode == "nearest":
-            return output >> 1, output >> 1
-        index = floor((output + offset) * scale)
-        return index, index
-    position = output * scale if op.align_corners else max(scale * (output + 0.5) - 0.5, 0.0)
-    index = floor(position)
-    if position == index:  # the other taps weigh nothing
-        return index, index
-    if op.mode in _TAPS:
-        return index, index + 1
-    return index - 1, index + 2  # bicubic: four taps
 
 
 def start(spatial: tuple[int, ...]) -> Field:
