@@ -24,7 +24,11 @@ class Combine(Enum):
 
 @frozen
 class Leaf:
-    """A PyTorch layer at `path`, as `named_modules()` names it."""
+    """A PyTorch layer at `path`, as `named_modules()` names it.
+
+    `subclass` is the class the model makes of the layer's, where it is one of its own (as
+    torchvision's Conv3DSimple is of Conv3d): rows show it as the type.
+    """
 
     name: str
     path: str
@@ -33,10 +37,11 @@ class Leaf:
     mark: Mark
     arg_marks: Mapping[str, Mark]
     functional: bool = False
+    subclass: str | None = None
 
     @property
     def type(self) -> str:
-        return type(self.layer).__name__
+        return self.subclass or type(self.layer).__name__
 
 
 @frozen

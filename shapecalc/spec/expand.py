@@ -214,7 +214,7 @@ class Expander:
 
     def _reuse(self, node: YMap, use: YNode, *, env: Env, site: _Site) -> Reuse:
         """Build a step that runs a layer of the enclosing module again."""
-        for key, _ in args(node):
+        for key, _ in [*args(node), *((k, v) for k, v in node.entries if k.value == "class")]:
             raise SpecError(key.mark, f"a use step takes no argument {quote(str(key.value))}")
         if not isinstance(use, YScalar) or not _can_name(use.value) or site.scope is None:
             raise SpecError(use.mark, "use: expected the name of a layer of the enclosing module")
@@ -279,7 +279,9 @@ class Expander:
         text, path, depth = self._register(site, functional=functional, mark=node.mark)
         built = self.literal.get(literal_key(node, layer_kind))
         _, layer, marks = built or self._layer(layer_kind, node, env, path)
-        return self._record(site, Leaf(text, path, depth, layer, node.mark, marks, functional))
+        subclass = type_of(node, env, "class")
+        leaf = Leaf(text, path, depth, layer, node.mark, marks, functional, subclass)
+        return self._record(site, leaf)
 
     def _layer(self, kind: type[Layer], node: YMap, env: Env, path: str) -> _Built:
         """Build a node's layer, and say where each argument was written.

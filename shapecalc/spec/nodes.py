@@ -69,6 +69,8 @@ _JOINS = {"dim": (Combine.CAT,), "crop": (Combine.ADD, Combine.MUL, Combine.CAT)
 
 def check_container_keys(node: YMap, structure: str) -> None:
     for key, _ in node.entries:
+        if key.value == "class":
+            raise SpecError(key.mark, "class is for layers; a container's type is its class")
         if key.value == structure or key.value in ENTRY_KEYS | NODE_KEYS:
             continue
         joins = _JOINS.get(str(key.value), ())
@@ -98,9 +100,9 @@ def join_options(node: YMap, env: Env) -> tuple[int, bool]:
     return dim, crop
 
 
-def type_of(node: YMap, env: Env) -> str | None:
-    """Return a node's type, its `$` parts evaluated in `env`, or None when it has none."""
-    kind_node = node.get("type")
+def type_of(node: YMap, env: Env, key: str = "type") -> str | None:
+    """Return a node's type (or `class`), `$` parts evaluated in `env`; None when it has none."""
+    kind_node = node.get(key)
     if kind_node is None:
         return None
     if isinstance(kind_node, YScalar) and isinstance(kind_node.value, str):
@@ -108,8 +110,8 @@ def type_of(node: YMap, env: Env) -> str | None:
     else:
         kind = value_of(kind_node, env)
     if not isinstance(kind, str) or not kind:
-        raise SpecError(kind_node.mark, f"type: expected a class name, got {describe(kind)}")
-    return check(kind, kind_node.mark, "the type")
+        raise SpecError(kind_node.mark, f"{key}: expected a class name, got {describe(kind)}")
+    return check(kind, kind_node.mark, f"the {key}")
 
 
 def flag(node: YNode | None, env: Env, key: str) -> bool:

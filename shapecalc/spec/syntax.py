@@ -5,7 +5,7 @@ from __future__ import annotations
 from shapecalc.modules import Combine
 
 ENTRY_KEYS = frozenset({"when", "repeat"})  # decide whether and how often a child is made
-NODE_KEYS = frozenset({"type", "functional", "use"})  # say what a module is
+NODE_KEYS = frozenset({"type", "class", "functional", "use"})  # say what a module is
 STRUCTURE = {combine.value: combine for combine in Combine}  # children, add, mul, cat, dense
 JOIN_KEYS = frozenset({"dim", "crop"})  # how a container joins its branches
 INDEX = "i"  # within a repeated node, its index from 0
