@@ -80,11 +80,6 @@ class Base:
         return None
 
 
-def build(kind: type[L], given: Mapping[str, Value]) -> L:
-    """Construct `kind` from the spec's arguments, converting and checking each."""
-    return _build(kind, given)
-
-
 class Builder:
     """Build layers for one model: layers are immutable, so equal arguments share one.
 
@@ -101,7 +96,7 @@ class Builder:
         key = (kind, tuple((name, _typed(value)) for name, value in given.items()))
         layer = self._built.get(key)
         if layer is None:
-            layer = self._built[key] = _build(kind, given)
+            layer = self._built[key] = build(kind, given)
         return layer  # type: ignore[return-value]
 
 
@@ -112,7 +107,8 @@ def _typed(value: Value) -> object:
     return type(value), value
 
 
-def _build(kind: type[L], given: Mapping[str, Value]) -> L:
+def build(kind: type[L], given: Mapping[str, Value]) -> L:
+    """Construct `kind` from the spec's arguments, converting and checking each."""
     fields = _fields(kind)
     kwargs: dict[str, Any] = {}
     for name, value in given.items():
