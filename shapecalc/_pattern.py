@@ -121,18 +121,30 @@ def shortest(period: Period) -> Period:
     return period
 
 
-def widest(period: Period) -> int:
-    return max(last - first + 1 for first, last in zip(period.lo, period.hi, strict=True))
+def widest(period: Period, outputs: int | None = None) -> int:
+    """Return the most inputs an output reads, among the first `outputs` (None: all)."""
+    return max(last - first + 1 for first, last in map(period.at, _indices(period, outputs)))
 
 
-def largest_step(period: Period) -> int:
-    """Return the largest step from an output to the next that depends on some input."""
+def largest_step(period: Period, outputs: int | None = None) -> int:
+    """Return the largest step from an output to the next that depends on some input.
+
+    Among the first `outputs` outputs (None: all): an axis shorter than the pattern has
+    only some of its steps.
+    """
+    last = None if outputs is None else outputs - 1
     steps = [
         period.at(nonempty(period, index + 1, 1))[0] - period.at(index)[0]
-        for index in range(len(period.lo))
+        for index in _indices(period, last)
         if depends(period, index)
     ]
     return max(steps, default=0)
+
+
+def _indices(period: Period, outputs: int | None) -> range:
+    """Return one period of outputs, or the first `outputs` where the axis is shorter."""
+    length = len(period.lo)
+    return range(length if outputs is None else max(min(outputs, length), 1))
 
 
 def depends(period: Period, index: int) -> bool:

@@ -78,15 +78,19 @@ class Reach:
         pairs = zip(self.period.lo, self.period.hi, strict=True)
         return len({last - first for first, last in pairs if first <= last}) > 1
 
-    def slide(self, extent: int, stride: int, padding: int = 0) -> Reach:
+    def slide(
+        self, extent: int, stride: int, padding: int = 0, outputs: int | None = None
+    ) -> Reach:
         """Apply a window of `extent` input positions moved by `stride`.
 
-        `padding` places the windows, which matters only where fields vary by position.
+        `padding` places the windows and `outputs` counts them, which matter only where
+        fields vary by position.
         """
         if self.size is None or self.stride is None:
             return self
         if self.period is not None:
-            return self.follow(Period((-padding,), (extent - 1 - padding,), stride))
+            window = Period((-padding,), (extent - 1 - padding,), stride)
+            return self.follow(window, outputs=outputs)
         # Every field given by position: the quick way to make the value most rows make.
         return Reach(
             self.size + (extent - 1) * self.stride, self.stride * stride, self.uniform, None
@@ -112,11 +116,15 @@ class Reach:
         uniform = not carries and longest == -(-size_in // size_out)
         return Reach(reach.size, reach.stride, reach.uniform and uniform)
 
-    def follow(self, layer: Period | None, span: int = 1, step: int = 1) -> Reach:
+    def follow(
+        self, layer: Period | None, span: int = 1, step: int = 1, *, outputs: int | None = None
+    ) -> Reach:
         """Apply a layer whose output `o` depends on inputs `layer.at(o)`.
 
         A layer whose pattern is too long to keep is None, described by bounds alone: at
         most `span` inputs per output, and at most `step` between neighbouring outputs.
+        `outputs` is how many the layer makes: where the axis is shorter than the pattern,
+        its largest field and step are among those that exist.
         """
         if self.size is None or self.stride is None:
             return self
@@ -125,7 +133,7 @@ class Reach:
             if self.uniform or self.period is not None:
                 made = compose(mine, layer)
                 if made is not None:
-                    return _reach(made)
+                    return _reach(made, outputs)
             span, step = widest(layer), largest_step(layer)
         return Reach(self.size + (span - 1) * self.stride, self.stride * step, uniform=False)
 
@@ -140,13 +148,16 @@ WHOLE = Reach(None, None)
 POINT = Reach(1, 1)
 
 
-def _reach(period: Period) -> Reach:
-    """Return the reach a pattern describes, as an affine one when it repeats every output."""
+def _reach(period: Period, outputs: int | None = None) -> Reach:
+    """Return the reach a pattern describes, as an affine one when it repeats every output.
+
+    Its largest field and step are among the first `outputs` outputs (None: all).
+    """
     period = shortest(period)
-    sizes = [last - first + 1 for first, last in zip(period.lo, period.hi, strict=True)]
-    if len(period.lo) == 1 and sizes[0] >= 1:
-        return Reach(sizes[0], period.shift)
-    return Reach(max(sizes), largest_step(period), uniform=False, period=period)
+    if len(period.lo) == 1 and period.hi[0] >= period.lo[0]:
+        return Reach(period.hi[0] - period.lo[0] + 1, period.shift)
+    size, step = widest(period, outputs), largest_step(period, outputs)
+    return Reach(size, step, uniform=False, period=period)
 
 
 def join(reaches: list[Reach]) -> Reach:
@@ -220,15 +231,15 @@ class Field:
 def _through(reach: Reach, op: Axis, size_in: int, size_out: int) -> Reach:
     """Apply one axis's description to one axis's reach."""
     if isinstance(op, Window):
-        return reach.slide(op.extent, op.stride, op.padding)
+        return reach.slide(op.extent, op.stride, op.padding, size_out)
     if isinstance(op, Transposed):
-        return reach.follow(transposed(op), transposed_span(op), 1)
+        return reach.follow(transposed(op), transposed_span(op), 1, outputs=size_out)
     if isinstance(op, Resize):
         return reach.adapt(size_in, size_out)
     if isinstance(op, Interpolate):
         return _interpolated(reach, op, size_in, size_out)
     if isinstance(op, Pad) and reach.period is not None:  # it moves which outputs vary
-        return reach.follow(Period((-op.before,), (-op.before,), 1))
+        return reach.follow(Period((-op.before,), (-op.before,), 1), outputs=size_out)
     return reach  # padding and cropping move fields, never widen them
 
 
@@ -246,7 +257,7 @@ def _interpolated(reach: Reach, op: Interpolate, size_in: int, size_out: int) ->
         ]
         lo = tuple(first - ratio.numerator for first, _ in spans)
         hi = tuple(last - ratio.numerator for _, last in spans)
-        return reach.follow(Period(lo, hi, ratio.numerator))
+        return reach.follow(Period(lo, hi, ratio.numerator), outputs=size_out)
     scale = float_scale(op, size_in, size_out)
     if (reach.uniform or reach.period is not None) and size_out <= MAX_FIELD_SCAN:
         return _scanned(reach, op, scale, size_in, size_out)

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from shapecalc._pattern import Period
 from shapecalc.arith import Interpolate, Transposed, Window
-from shapecalc.field import POINT, WHOLE, Field, Period, Reach, join, map_holds, start
+from shapecalc.field import POINT, WHOLE, Field, Reach, join, map_holds, start
 
 H, W = 1, 2  # the bits of the first and second spatial axes in a layout
 

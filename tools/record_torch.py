@@ -4,6 +4,7 @@ Run where torch and torchvision are installed (never a dependency of shapecalc):
 
     python3 -m venv /tmp/tv && /tmp/tv/bin/pip install torch==2.14.1 torchvision==0.29.1
     /tmp/tv/bin/python tools/record_torch.py [constructs] [per_use] [resnet18] [windows] [zoo]
+        [constructs_nd] [examples] [r3d_18]
 
 It writes tests/data/torch_zoo.json (for every model of the zoo, each module's path, type
 and parameters, and at each of several sizes its output shape and MACs, or the module
@@ -12,9 +13,17 @@ for tests/specs/constructs.yaml, with each axis's largest field and step measure
 every output position),
 tests/data/torch_per_use.json (the same for tests/specs/per_use.yaml at two sizes),
 tests/data/torch_resnet18.json (every module's path, type, output shape and
-parameter count for torchvision's resnet18 at many input sizes) and
+parameter count for torchvision's resnet18 at many input sizes),
 tests/data/torch_windows.json (the output height of conv2d, max_pool2d and avg_pool2d over
-a grid of sizes and arguments, or which error PyTorch raises: "padding" or "too small").
+a grid of sizes and arguments, or which error PyTorch raises: "padding" or "too small"),
+and, for specs of any rank and their twins below (tests/specs/constructs_{1d,2d,3d}.yaml;
+examples/audio_1d, volume_3d, decoder and unet; torchvision's r3d_18), at several input
+shapes each module's row, or where PyTorch refused the input the leaf that was running,
+and at some shapes each module's fields along every axis: tests/data/torch_constructs_nd.json,
+tests/data/torch_examples.json and tests/data/torch_r3d_18.json.
+
+MACs are FlopCounterMode's count ÷ 2 for each leaf module, which is the convention behind
+torchvision's published GFLOPS.
 """
 
 from __future__ import annotations
@@ -22,14 +31,17 @@ from __future__ import annotations
 import itertools
 import json
 import sys
+import time
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import torch
 import torchvision
 from torch import nn
 from torch.nn import functional
+from torch.utils.flop_counter import FlopCounterMode
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 
@@ -73,37 +85,63 @@ def versions() -> dict[str, str]:
     }
 
 
-def leaf_macs(module: nn.Module, before: torch.Tensor, after: torch.Tensor) -> int:
-    """MACs by the convention behind torchvision's GFLOPS, from the real shapes."""
-    if isinstance(module, nn.Conv2d):
-        taps = module.kernel_size[0] * module.kernel_size[1]
-        return int(after[0].numel() * (before.shape[1] // module.groups) * taps)
-    if isinstance(module, nn.Linear):
-        return int(after[0].numel() * before.shape[-1])
-    return 0
+def leaf_macs(counter: FlopCounterMode, start: int) -> int:
+    """MACs of the leaf that ran since `counter` stood at `start`: FlopCounterMode's count ÷ 2.
+
+    For Conv1d/2d/3d this is output elements × in_channels/groups × kernel elements, for
+    Linear output elements × in_features (torchvision's GFLOPS are these MACs), for a
+    transposed convolution input elements × out_channels/groups × kernel elements; norms,
+    pools, pads, upsampling and activations count nothing.
+    """
+    flops = counter.get_total_flops() - start
+    assert flops % 2 == 0, flops
+    return int(flops // 2)
 
 
-def module_rows(model: nn.Module, size: tuple[int, int], device: str) -> list[dict[str, Any]]:
-    """Run one forward pass; return each module's output shape (no batch), params and MACs.
+def module_rows(
+    model: nn.Module, size: tuple[int, ...], device: str, channels: int = 3
+) -> list[dict[str, Any]]:
+    """Run one forward pass on a channels×size input (any number of spatial axes); return
+    each module's output shape (no batch), params and MACs.
 
-    A module that runs twice is recorded where it first runs.
+    A module that runs twice is recorded where it first runs; a container that never runs
+    (a ModuleList) has its last module's shape. A module's MACs are its leaves' (work done
+    in forward() outside any module counts nothing).
     """
     shapes: dict[str, list[int]] = {}
     macs: dict[str, int] = {}
+    started: dict[str, int] = {}
+    counter = FlopCounterMode(display=False)
+    modules = [(path, module) for path, module in model.named_modules() if path]
+    leaves = {path for path, module in modules if not list(module.children())}
 
-    def hook(path: str) -> Any:
-        def record(module: nn.Module, inputs: tuple[torch.Tensor], out: torch.Tensor) -> None:
-            shapes.setdefault(path, list(out.shape[1:]))
-            macs.setdefault(path, leaf_macs(module, inputs[0], out))
+    def enter(path: str) -> Any:
+        def note(_module: nn.Module, _inputs: Any) -> None:
+            if path not in shapes:
+                started.setdefault(path, counter.get_total_flops())
+
+        return note
+
+    def leave(path: str) -> Any:
+        def record(_module: nn.Module, _inputs: Any, out: torch.Tensor) -> None:
+            if path not in shapes:
+                shapes[path] = list(out.shape[1:])
+                macs[path] = leaf_macs(counter, started[path]) if path in leaves else 0
 
         return record
 
-    modules = [(path, module) for path, module in model.named_modules() if path]
-    hooks = [module.register_forward_hook(hook(path)) for path, module in modules]
-    with torch.no_grad():
-        model(torch.zeros(1, 3, *size, device=device))
-    for handle in hooks:
-        handle.remove()
+    handles = [module.register_forward_pre_hook(enter(path)) for path, module in modules]
+    handles += [module.register_forward_hook(leave(path)) for path, module in modules]
+    try:
+        with torch.no_grad(), counter:
+            model(torch.zeros(1, channels, *size, device=device))
+    finally:
+        for handle in handles:
+            handle.remove()
+    for path, module in reversed(modules):  # a ModuleList never runs: its last module's
+        if path not in shapes:
+            ran = [f"{path}.{name}" for name, _ in module.named_children()]
+            shapes[path] = shapes[next(sub for sub in reversed(ran) if sub in shapes)]
     return [
         {
             "path": path,
@@ -111,35 +149,122 @@ def module_rows(model: nn.Module, size: tuple[int, int], device: str) -> list[di
             "shape": shapes[path],
             "params": sum(p.numel() for p in module.parameters()),
             "macs": sum(
-                macs[f"{path}.{sub}" if sub else path] for sub, _ in module.named_modules()
+                macs.get(f"{path}.{sub}" if sub else path, 0) for sub, _ in module.named_modules()
             ),
         }
         for path, module in modules
     ]
 
 
+def as_tuple(value: int | tuple[int, ...], rank: int) -> tuple[int, ...]:
+    """Return a layer's int-or-tuple argument as one value per spatial axis."""
+    return tuple(value) if isinstance(value, (tuple, list)) else (value,) * rank
+
+
+class Windows(nn.Module):  # type: ignore[misc]
+    """A max pool's windows, each summed: a positive path from every position one covers.
+
+    Stands for a dilated max pool in a positive copy (average pools have no dilation): the
+    input is zero-padded as the pool pads it (and on the right as far as ceil mode reaches),
+    summed by a depthwise convolution of ones, and cut to the pool's own output size.
+    """
+
+    def __init__(self, pool: nn.Module) -> None:
+        super().__init__()
+        self.pool = pool
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        rank = x.dim() - 2
+        kernel, stride, padding, dilation = (
+            as_tuple(getattr(self.pool, name), rank)
+            for name in ("kernel_size", "stride", "padding", "dilation")
+        )
+        with torch.no_grad():
+            out = self.pool(x).shape[2:]
+        pads: list[int] = []
+        for axis in reversed(range(rank)):
+            reach = (out[axis] - 1) * stride[axis] + dilation[axis] * (kernel[axis] - 1) + 1
+            pads += [padding[axis], max(reach - x.shape[2 + axis] - padding[axis], 0)]
+        ones = torch.ones(x.shape[1], 1, *kernel, dtype=x.dtype, device=x.device)
+        conv = (functional.conv1d, functional.conv2d, functional.conv3d)[rank - 1]
+        summed = conv(
+            functional.pad(x, pads), ones, stride=stride, dilation=dilation, groups=x.shape[1]
+        )
+        return summed[(..., *(slice(0, size) for size in out))]
+
+
+AVERAGE_OF = {
+    nn.MaxPool1d: nn.AvgPool1d,
+    nn.MaxPool2d: nn.AvgPool2d,
+    nn.MaxPool3d: nn.AvgPool3d,
+    nn.AdaptiveMaxPool1d: nn.AdaptiveAvgPool1d,
+    nn.AdaptiveMaxPool2d: nn.AdaptiveAvgPool2d,
+    nn.AdaptiveMaxPool3d: nn.AdaptiveAvgPool3d,
+}
+# Layers that mix positions only through statistics or across channels: measured as the
+# identity, as batch norm in eval mode is (a field counts the positions a layer's window
+# reaches, not those a normalisation's statistics come from).
+POINTWISE = (
+    nn.modules.instancenorm._InstanceNorm,
+    nn.GroupNorm,
+    nn.LayerNorm,
+    nn.LocalResponseNorm,
+    nn.Softmax,
+    nn.LogSoftmax,
+)
+# Pads that copy input positions into the border: measured as zero pads of the same widths,
+# so that a circular pad does not wrap a field around to the far side.
+ZERO_PAD_OF = {
+    nn.ReflectionPad1d: nn.ConstantPad1d,
+    nn.ReflectionPad2d: nn.ConstantPad2d,
+    nn.ReflectionPad3d: nn.ConstantPad3d,
+    nn.ReplicationPad1d: nn.ConstantPad1d,
+    nn.ReplicationPad2d: nn.ConstantPad2d,
+    nn.ReplicationPad3d: nn.ConstantPad3d,
+    nn.CircularPad1d: nn.ConstantPad1d,
+    nn.CircularPad2d: nn.ConstantPad2d,
+    nn.CircularPad3d: nn.ConstantPad3d,
+}
+
+
+def positive_stand_in(module: nn.Module) -> nn.Module | None:
+    """Return what stands for `module` in a positive copy, or None to keep it."""
+    kind = type(module)
+    if kind in (nn.MaxPool1d, nn.MaxPool2d, nn.MaxPool3d):
+        rank = int(kind.__name__[-2])
+        if as_tuple(module.dilation, rank) != (1,) * rank:
+            return Windows(module)
+        return AVERAGE_OF[kind](module.kernel_size, module.stride, module.padding, module.ceil_mode)
+    if kind in AVERAGE_OF:
+        return AVERAGE_OF[kind](module.output_size)
+    if isinstance(module, POINTWISE):
+        return nn.Identity()
+    if kind in ZERO_PAD_OF:
+        return ZERO_PAD_OF[kind](module.padding, 0.0)
+    return None
+
+
 def positive_copy(model: nn.Module) -> nn.Module:
     """Make every path from input to output carry a positive gradient.
 
-    Weights become 1/fan-in, biases 0, batch norms the identity, and max-pools average-pools
-    of the same geometry, so that the gradient of one output element is non-zero exactly on
-    the input positions that element depends on.
+    Weights of convolutions (transposed too) and linear layers become 1/fan-in, biases 0,
+    batch norms the identity, and the layers `positive_stand_in` names are replaced, so that
+    the gradient of one output element is non-zero exactly on the input positions that
+    element depends on. Upsampling (nearest, linear) and average or power pools already
+    carry positive gradients.
     """
     for name, module in list(model.named_children()):
-        if isinstance(module, nn.MaxPool2d):
-            setattr(
-                model,
-                name,
-                nn.AvgPool2d(module.kernel_size, module.stride, module.padding, module.ceil_mode),
-            )
-        else:
+        stand_in = positive_stand_in(module)
+        if stand_in is None:
             positive_copy(module)
+        else:
+            setattr(model, name, stand_in)
     for module in model.modules():
-        if isinstance(module, (nn.Conv2d, nn.Linear)):
+        if isinstance(module, (nn.modules.conv._ConvNd, nn.Linear)):
             nn.init.constant_(module.weight, 1.0 / module.weight[0].numel())
             if module.bias is not None:
                 nn.init.zeros_(module.bias)
-        elif isinstance(module, nn.BatchNorm2d):
+        elif isinstance(module, nn.modules.batchnorm._BatchNorm):
             nn.init.ones_(module.weight)
             nn.init.zeros_(module.bias)
             module.running_mean.zero_()
@@ -148,7 +273,8 @@ def positive_copy(model: nn.Module) -> nn.Module:
 
 
 def support(grad: torch.Tensor, axis: int) -> tuple[int, int]:
-    """Return the first and last position along `axis` (2: H, 3: W) where `grad` is non-zero."""
+    """Return the first and last position along `axis` (2 is the first spatial axis) where
+    `grad` is non-zero."""
     other = tuple(dim for dim in range(grad.dim()) if dim != axis)
     nonzero = ((grad != 0).sum(dim=other) > 0).nonzero().flatten()
     return int(nonzero[0]), int(nonzero[-1])
@@ -233,47 +359,201 @@ class Constructs(nn.Module):  # type: ignore[misc]
 CONSTRUCTS_SIZE = (160, 208)
 
 
-def axis_fields(
-    model: nn.Module, path: str, size: tuple[int, int]
-) -> tuple[list[int | None], list[int | None]]:
-    """Measure, along H and W, the largest field of `path`'s outputs and the largest step
-    between the fields of neighbouring outputs whose fields both stay inside the input.
+class Reached(Exception):  # noqa: N818 - not an error: a forward pass stopped on purpose
+    """Stops a forward pass at the module being measured, carrying its output."""
 
-    One sample per output position along the centre column (for H) and row (for W), in
-    one batch, all channels together (a concatenation's field is its largest branch's);
-    an axis on which every output sees the whole input is null.
-    """
-    probe: dict[str, torch.Tensor] = {}
+    def __init__(self, out: torch.Tensor) -> None:
+        super().__init__()
+        self.out = out
 
-    def keep(_module: nn.Module, _inputs: Any, out: torch.Tensor) -> None:
-        probe["out"] = out
 
-    handle = dict(model.named_modules())[path].register_forward_hook(keep)
+def output_at(model: nn.Module, path: str, x: torch.Tensor) -> torch.Tensor:
+    """Run `model` on `x` as far as `path`'s first run; return that run's output."""
+
+    def stop(_module: nn.Module, _inputs: Any, out: torch.Tensor) -> None:
+        raise Reached(out)
+
+    handle = dict(model.named_modules())[path].register_forward_hook(stop)
     try:
-        model(torch.ones(1, 3, *size, dtype=torch.float64))
-        height, width = probe["out"].shape[2], probe["out"].shape[3]
-        positions = [(h, width // 2) for h in range(height)]
-        positions += [(height // 2, w) for w in range(width)]
-        x = torch.ones(len(positions), 3, *size, dtype=torch.float64, requires_grad=True)
         model(x)
-        out = probe["out"]
-        target = sum(out[n, :, h, w].sum() for n, (h, w) in enumerate(positions))
-        (grad,) = torch.autograd.grad(target, x)
+    except Reached as reached:
+        return reached.out
     finally:
         handle.remove()
-    fields: list[int | None] = []
-    steps: list[int | None] = []
-    for axis, count, offset in ((0, height, 0), (1, width, height)):
-        spans = [support(grad[n : n + 1], 2 + axis) for n in range(offset, offset + count)]
-        extent = size[axis]
-        if all(span == (0, extent - 1) for span in spans):
-            fields.append(None)
-            steps.append(None)
-            continue
-        fields.append(max(last - first + 1 for first, last in spans))
-        inside = [first if first > 0 and last < extent - 1 else None for first, last in spans]
-        steps.append(max(b - a for a, b in itertools.pairwise(inside) if a and b))
-    return fields, steps
+    raise LookupError(f"{path} did not run")
+
+
+def standing(model: nn.Module, path: str, shape: tuple[int, ...]) -> str:
+    """Return the module whose output stands for `path`'s: itself, or for a container that
+    never runs (a ModuleList), its last child that does, as module_rows takes its shape."""
+    try:
+        output_at(model, path, torch.ones(1, *shape, dtype=torch.float64))
+    except LookupError:
+        children = [name for name, _ in dict(model.named_modules())[path].named_children()]
+        for name in reversed(children):
+            try:
+                return standing(model, f"{path}.{name}", shape)
+            except LookupError:
+                continue
+        raise
+    return path
+
+
+def probe_positions(count: int, limit: int | None) -> range:
+    """Every position of an axis, or the `limit` around its centre."""
+    if limit is None or count <= limit:
+        return range(count)
+    first = count // 2 - limit // 2
+    return range(first, first + limit)
+
+
+def probe_spans(
+    model: nn.Module, path: str, shape: tuple[int, ...], probes: list[tuple[int, ...]], chunk: int
+) -> list[torch.Tensor]:
+    """Return, for each probed output position (all channels), the gradient's non-zero
+    positions along each spatial axis of the input, as booleans."""
+    found: list[torch.Tensor] = []
+    for begin in range(0, len(probes), chunk):
+        part = probes[begin : begin + chunk]
+        x = torch.ones(len(part), *shape, dtype=torch.float64, requires_grad=True)
+        out = output_at(model, path, x)
+        target = sum(out[(n, slice(None), *where)].sum() for n, where in enumerate(part))
+        (grad,) = torch.autograd.grad(target, x)
+        nonzero = grad != 0
+        for n in range(len(part)):
+            found.append(nonzero[n])
+    return found
+
+
+def span(nonzero: torch.Tensor, axis: int) -> tuple[int, int] | None:
+    """Return the first and last position along spatial `axis` of a C×… mask, or None for
+    an output that sees only padding (the last position of an output_padding, say)."""
+    if not nonzero.any():
+        return None
+    return support(nonzero[None], 2 + axis)
+
+
+def axis_fields(
+    model: nn.Module,
+    path: str,
+    shape: tuple[int, ...],
+    *,
+    limit: int | None = None,
+    chunk: int = 64,
+    note_edges: bool = False,
+) -> list[dict[str, int | None]] | None:
+    """Measure, along each spatial axis of a C×… input, the fields of `path`'s outputs.
+
+    One sample per output position along the line through the output's centre parallel to
+    that axis (every position, or the `limit` nearest the centre), all channels together
+    (a concatenation's field is its largest branch's). Per axis: `receptive_field`, the
+    largest field; `smallest_field`, the smallest among outputs whose field stays inside
+    the input; `effective_stride` and `smallest_stride`, the largest and smallest step
+    between the fields of neighbouring outputs that both stay inside (after a transposed
+    convolution or an upsampling, steps differ, and may be 0 or negative), null if no two
+    neighbours' fields show one. "The input" is the part the layer's outputs reach at all
+    (a strided dilated convolution may never reach some edge positions). An axis on which
+    every output sees the whole of it is all null; a flattened output is measured only if
+    it sees the whole (else None). With `note_edges`, a field whose largest is reached only
+    at an edge is printed.
+    """
+    path = standing(model, path, shape)
+    x = torch.ones(1, *shape, dtype=torch.float64, requires_grad=True)
+    out = output_at(model, path, x)
+    (grad,) = torch.autograd.grad(out.sum(), x)
+    bounds = [span(grad[0] != 0, axis) for axis in range(len(shape) - 1)]
+    if out.dim() != x.dim():
+        return whole_fields(model, path, shape, bounds)
+    centre = [count // 2 for count in out.shape[2:]]
+    probes: list[tuple[int, ...]] = []
+    owners: list[int] = []
+    for axis, count in enumerate(out.shape[2:]):
+        for position in probe_positions(count, limit):
+            probes.append((*centre[:axis], position, *centre[axis + 1 :]))
+            owners.append(axis)
+    masks = probe_spans(model, path, shape, probes, chunk)
+    fields = []
+    for axis, edges in enumerate(bounds):
+        assert edges is not None, path
+        found = [
+            span(mask, axis) for mask, owner in zip(masks, owners, strict=True) if owner == axis
+        ]
+        fields.append(reach(found, edges, path, note_edges=note_edges))
+    return fields
+
+
+WHOLE = {
+    "receptive_field": None,
+    "effective_stride": None,
+    "smallest_field": None,
+    "smallest_stride": None,
+}
+
+
+def reach(
+    found: list[tuple[int, int] | None],
+    edges: tuple[int, int],
+    path: str,
+    *,
+    note_edges: bool = False,
+) -> dict[str, int | None]:
+    """Summarise the spans of neighbouring outputs' fields along one axis whose reachable
+    positions run from `edges[0]` to `edges[1]`; outputs that see only padding have none."""
+    low, high = edges
+    spans = [one for one in found if one is not None]
+    if all(one == edges for one in spans):
+        return dict(WHOLE)
+    inside = [one if one and low < one[0] and one[1] < high else None for one in found]
+    steps = [b[0] - a[0] for a, b in itertools.pairwise(inside) if a and b]
+    if not steps:  # fields too wide to fit: steps between starts, or between ends, not cut
+        steps = [step for a, b in itertools.pairwise(found) if (step := shift(a, b, edges))]
+    if not steps:  # two outputs, each cut by an edge: a stride no measurement shows
+        print(f"note: {path}: no stride: no two neighbouring fields inside {low}..{high}")
+    sizes = [last - first + 1 for first, last in (one for one in inside if one)]
+    largest = max(last - first + 1 for first, last in spans)
+    if note_edges and max(sizes, default=0) < largest:
+        # Cut short by the input, or a field that ends at the edge by nature (an adaptive
+        # pool's first and last windows): printed, for a person to judge.
+        print(f"note: {path}: the largest field ({largest}) meets an edge of {low}..{high}")
+    return {
+        "receptive_field": largest,
+        "effective_stride": max(steps, default=None),
+        "smallest_field": min(sizes, default=None),
+        "smallest_stride": min(steps, default=None),
+    }
+
+
+def shift(
+    a: tuple[int, int] | None, b: tuple[int, int] | None, edges: tuple[int, int]
+) -> int | None:
+    """Return how far field `b` lies past field `a`, by their starts if neither is cut at
+    the low edge, else by their ends if neither is cut at the high edge."""
+    if a is None or b is None:
+        return None
+    if a[0] > edges[0] and b[0] > edges[0]:
+        return b[0] - a[0]
+    if a[1] < edges[1] and b[1] < edges[1]:
+        return b[1] - a[1]
+    return None
+
+
+def whole_fields(
+    model: nn.Module,
+    path: str,
+    shape: tuple[int, ...],
+    bounds: list[tuple[int, int] | None],
+) -> list[dict[str, int | None]] | None:
+    """Return all-null fields if a flattened output's first, middle and last element each
+    see the whole reachable input along every axis, else None: not measured."""
+    x = torch.ones(1, *shape, dtype=torch.float64, requires_grad=True)
+    out = output_at(model, path, x).flatten()
+    for index in (0, len(out) // 2, len(out) - 1):
+        (grad,) = torch.autograd.grad(out[index], x, retain_graph=True)
+        for axis, edges in enumerate(bounds):
+            if span(grad[0] != 0, axis) != edges:
+                print(f"note: {path}: a flattened output that sees part of the input")
+                return None
+    return [dict(WHOLE) for _ in shape[1:]]
 
 
 class PerUse(nn.Module):  # type: ignore[misc]
@@ -316,8 +596,10 @@ def record_constructs() -> dict[str, Any]:
     rows = module_rows(model, CONSTRUCTS_SIZE, "cpu")
     measured = positive_copy(Constructs())
     for row in rows:
-        fields, steps = axis_fields(measured, row["path"], CONSTRUCTS_SIZE)
-        row["receptive_field"], row["effective_stride"] = fields, steps
+        axes = axis_fields(measured, row["path"], (3, *CONSTRUCTS_SIZE))
+        assert axes is not None, row["path"]
+        row["receptive_field"] = [axis["receptive_field"] for axis in axes]
+        row["effective_stride"] = [axis["effective_stride"] for axis in axes]
     return {
         "recorded_with": versions(),
         "model": "constructs",
@@ -336,6 +618,441 @@ def record_resnet18() -> dict[str, Any]:
         cases.append({"input": [3, *size], "rows": module_rows(meta, size, "meta")})
     fields = [{"input": [3, *size], "rows": measured_fields(size)} for size in FIELD_SIZES]
     return {"recorded_with": versions(), "model": "resnet18", "cases": cases, "fields": fields}
+
+
+def centre_crop(x: torch.Tensor, sizes: tuple[int, ...]) -> torch.Tensor:
+    """Crop x's last axes to `sizes` about their centre, rounding offsets as torchvision's
+    center_crop does (round half to even)."""
+    cuts = [slice(None)] * (x.dim() - len(sizes))
+    for extent, size in zip(x.shape[x.dim() - len(sizes) :], sizes, strict=True):
+        start = round((extent - size) / 2.0)
+        cuts.append(slice(start, start + size))
+    return x[tuple(cuts)]
+
+
+class Constructs1d(nn.Module):  # type: ignore[misc]
+    """The twin of tests/specs/constructs_1d.yaml: the new layers on a C@L signal."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stem = nn.Conv1d(2, 8, 5, stride=2, padding=3, dilation=2)
+        self.bn = nn.BatchNorm1d(8)
+        self.act = nn.PReLU(8)
+        self.reflect = nn.ReflectionPad1d((2, 1))
+        self.pool = nn.MaxPool1d(3, stride=2, padding=1, dilation=2, ceil_mode=True)
+        self.lp = nn.LPPool1d(2, 3, stride=2, ceil_mode=True)
+        self.up = nn.ConvTranspose1d(8, 6, 4, stride=3, padding=2, output_padding=1, dilation=2)
+        self.norm = nn.InstanceNorm1d(6, affine=True)
+        self.glu = nn.GLU(dim=1)
+        self.crop = nn.ConstantPad1d((-2, -3), 0.5)
+        self.replicate = nn.ReplicationPad1d(2)
+        self.circular = nn.CircularPad1d((1, 2))
+        self.zero = nn.ZeroPad1d((3, 0))
+        self.avg = nn.AvgPool1d(4, stride=3, padding=2, ceil_mode=True, count_include_pad=False)
+        self.mix = nn.Conv1d(3, 8, 4, padding="same", dilation=3)
+        self.shuffle = nn.ChannelShuffle(2)
+        self.elu = nn.ELU()
+        self.stretch = nn.Upsample(scale_factor=2.3, mode="linear")
+        self.resize = nn.Upsample(size=40)
+        self.ln = nn.LayerNorm(40)
+        self.amax = nn.AdaptiveMaxPool1d(10)
+        self.aavg = nn.AdaptiveAvgPool1d(5)
+        self.a = nn.Conv1d(8, 4, 3, padding=1, groups=2)
+        self.b = nn.Sequential(nn.Conv1d(8, 4, 1), nn.Dropout1d())
+        self.flat = nn.Flatten()
+        self.fc = nn.Linear(40, 12)
+        self.unflat = nn.Unflatten(1, (3, 4))
+        self.logp = nn.LogSoftmax(dim=1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        for name in ("stem", "bn", "act", "reflect", "pool", "lp", "up", "norm", "glu"):
+            x = getattr(self, name)(x)
+        for name in ("crop", "replicate", "circular", "zero", "avg", "mix", "shuffle", "elu"):
+            x = getattr(self, name)(x)
+        for name in ("stretch", "resize", "ln", "amax", "aavg"):
+            x = getattr(self, name)(x)
+        # Along L, just before Flatten: a window sliding across the seam would see both
+        # ends of the input at once, which no receptive field describes.
+        x = torch.cat([self.a(x), self.b(x)], -1)
+        return self.logp(self.unflat(self.fc(self.flat(x))))
+
+
+class SqueezeExcite(nn.Module):  # type: ignore[misc]
+    """x times a gate computed from x's mean: C@1×1 broadcast over C@H×W."""
+
+    def __init__(self, channels: int, squeezed: int) -> None:
+        super().__init__()
+        self.pool = nn.AdaptiveAvgPool2d(1)
+        self.fc1 = nn.Conv2d(channels, squeezed, 1)
+        self.relu = nn.ReLU()
+        self.fc2 = nn.Conv2d(squeezed, channels, 1)
+        self.sigmoid = nn.Sigmoid()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        gate = self.pool(x)
+        for name in ("fc1", "relu", "fc2", "sigmoid"):
+            gate = getattr(self, name)(gate)
+        return x * gate
+
+
+class Constructs2d(nn.Module):  # type: ignore[misc]
+    """The twin of tests/specs/constructs_2d.yaml: the new layers on a C@H×W map."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stem = nn.Conv2d(3, 16, (3, 5), stride=2, padding=(1, 2))
+        self.gn = nn.GroupNorm(4, 16)
+        self.mish = nn.Mish()
+        self.lrn = nn.LocalResponseNorm(3)
+        self.reflect = nn.ReflectionPad2d((1, 2, 0, -1))
+        self.shuffle = nn.PixelShuffle(2)
+        self.unshuffle = nn.PixelUnshuffle(2)
+        self.down = nn.MaxPool2d(2)
+        self.mid = nn.Conv2d(16, 16, 3)
+        self.up = nn.ConvTranspose2d(
+            16, 8, 3, stride=2, padding=1, output_padding=1, dilation=3, groups=2
+        )
+        self.lp = nn.LPPool2d(3, (3, 2), stride=(2, 1), ceil_mode=True)
+        self.nearest = nn.Upsample(scale_factor=(1.5, 0.5))
+        self.avg = nn.AvgPool2d(3, stride=2, padding=1, ceil_mode=True)
+        self.twice = nn.UpsamplingNearest2d(scale_factor=2)
+        self.zero = nn.ZeroPad2d(1)
+        self.crop = nn.ConstantPad2d((-1, -2, -2, 0), 0.0)
+        self.smooth = nn.UpsamplingBilinear2d(scale_factor=2)
+        self.bn = nn.BatchNorm2d(24)
+        self.replicate = nn.ReplicationPad2d((0, 1, 2, 0))
+        self.resize = nn.Upsample(size=(20, 18), mode="bilinear")
+        self.center = torchvision.transforms.CenterCrop((15, 12))
+        self.gate = SqueezeExcite(24, 6)
+        self.ln = nn.LayerNorm((24, 15, 12))
+        self.soft = nn.Softmax(dim=1)
+        self.flat = nn.Flatten(start_dim=2)
+        self.glu = nn.GLU(dim=-1)
+        self.unflat = nn.Unflatten(2, (9, 10))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        for name in ("stem", "gn", "mish", "lrn", "reflect", "shuffle", "unshuffle"):
+            x = getattr(self, name)(x)
+        y = self.up(self.mid(self.down(x)))
+        x = torch.cat([torchvision.transforms.functional.center_crop(x, y.shape[-2:]), y], 1)
+        for name in ("lp", "nearest", "avg", "twice", "zero", "crop", "smooth", "bn"):
+            x = getattr(self, name)(x)
+        for name in ("replicate", "resize", "center", "gate", "ln", "soft", "flat", "glu"):
+            x = getattr(self, name)(x)
+        return self.unflat(x)
+
+
+class DepthContext(nn.Module):  # type: ignore[misc]
+    """x's convolution plus x's mean over depth: C@1×H×W broadcast over C@D×H×W."""
+
+    def __init__(self, channels: int) -> None:
+        super().__init__()
+        self.conv = nn.Conv3d(channels, channels, 3, padding="same", dilation=(1, 2, 2))
+        self.drop = nn.Dropout3d()
+        self.squeeze = nn.AdaptiveAvgPool3d((1, None, None))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.drop(self.conv(x)) + self.squeeze(x)
+
+
+class Constructs3d(nn.Module):  # type: ignore[misc]
+    """The twin of tests/specs/constructs_3d.yaml: the new layers on a C@D×H×W volume."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stem = nn.Conv3d(2, 8, (3, 3, 5), stride=(1, 2, 2), padding=(1, 1, 2))
+        self.bn = nn.BatchNorm3d(8)
+        self.act = nn.Softplus()
+        self.circular = nn.CircularPad3d(1)
+        self.pool = nn.MaxPool3d((1, 3, 3), stride=(1, 2, 2), padding=(0, 1, 1), ceil_mode=True)
+        self.norm = nn.InstanceNorm3d(8)
+        self.up = nn.ConvTranspose3d(
+            8,
+            4,
+            (3, 4, 4),
+            stride=(1, 2, 2),
+            padding=1,
+            output_padding=(0, 1, 0),
+            dilation=(1, 1, 3),
+        )
+        self.avg = nn.AvgPool3d(2, stride=(1, 2, 2), ceil_mode=True)
+        self.trim = nn.Conv3d(4, 4, 3)
+        self.lp = nn.LPPool3d(1.5, (1, 2, 2), ceil_mode=True)
+        self.selu = nn.SELU()
+        self.replicate = nn.ReplicationPad3d((1, 0, 2, 1, 0, 1))
+        self.constant = nn.ConstantPad3d((1, 1, 0, 0, 2, 0), 1.0)
+        self.zero = nn.ZeroPad3d((0, 1, 1, 0, 0, 0))
+        self.stretch = nn.Upsample(scale_factor=(1.0, 1.5, 2.3), mode="trilinear")
+        self.context = DepthContext(4)
+        self.thin = nn.Conv3d(4, 4, 1)
+        self.resize = nn.Upsample(size=(4, 6, 5), mode="nearest-exact")
+        self.amax = nn.AdaptiveMaxPool3d((2, 3, None))
+        self.aavg = nn.AdaptiveAvgPool3d(2)
+        self.flat = nn.Flatten()
+        self.fc = nn.Linear(32, 8)
+        self.bn1d = nn.BatchNorm1d(8)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        for name in ("stem", "bn", "act", "circular", "pool", "norm", "up", "avg"):
+            x = getattr(self, name)(x)
+        y = self.trim(x)
+        x = centre_crop(x, tuple(y.shape[2:])) + y
+        for name in ("lp", "selu", "replicate", "constant", "zero", "stretch", "context"):
+            x = getattr(self, name)(x)
+        x = torch.cat([x, self.thin(x)], 2)  # along D, once D is whole (see Constructs1d)
+        for name in ("resize", "amax", "aavg"):
+            x = getattr(self, name)(x)
+        return self.bn1d(self.fc(self.flat(x)))
+
+
+class ConvLayerBlock(nn.Module):  # type: ignore[misc]
+    """torchaudio's wav2vec2 ConvLayerBlock: conv, an optional norm, then F.gelu."""
+
+    def __init__(
+        self, channels: tuple[int, int], kernel: int, stride: int, norm: nn.Module | None
+    ) -> None:
+        super().__init__()
+        # torchaudio assigns layer_norm before conv, so its named_modules() lists the norm
+        # first; a spec's rows follow the order layers run, so the twin registers conv first.
+        self.conv = nn.Conv1d(*channels, kernel, stride=stride, bias=False)
+        self.layer_norm = norm
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.conv(x)
+        if self.layer_norm is not None:
+            x = self.layer_norm(x)
+        return functional.gelu(x)
+
+
+class FeatureExtractor(nn.Module):  # type: ignore[misc]
+    """The twin of examples/audio_1d.yaml: wav2vec2's convolutional feature encoder (torchaudio's
+    FeatureExtractor in group_norm mode, without the final transpose to frames × features)."""
+
+    def __init__(self, width: int = 512) -> None:
+        super().__init__()
+        shapes = [(10, 5)] + [(3, 2)] * 4 + [(2, 2)] * 2
+        blocks = []
+        for index, (kernel, stride) in enumerate(shapes):
+            norm = nn.GroupNorm(width, width) if index == 0 else None
+            channels = (1 if index == 0 else width, width)
+            blocks.append(ConvLayerBlock(channels, kernel, stride, norm))
+        self.conv_layers = nn.ModuleList(blocks)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        for block in self.conv_layers:
+            x = block(x)
+        return x
+
+
+def double_conv3d(channels: tuple[int, int, int]) -> nn.Sequential:
+    """Two 3×3×3 convolutions, each with batch norm and ReLU, as 3-D U-Net's stages."""
+    first, middle, last = channels
+    return nn.Sequential(
+        nn.Conv3d(first, middle, 3, padding=1),
+        nn.BatchNorm3d(middle),
+        nn.ReLU(inplace=True),
+        nn.Conv3d(middle, last, 3, padding=1),
+        nn.BatchNorm3d(last),
+        nn.ReLU(inplace=True),
+    )
+
+
+class UNet3d(nn.Module):  # type: ignore[misc]
+    """The twin of examples/volume_3d.yaml: a two-level 3-D U-Net (Çiçek et al., 2016)."""
+
+    def __init__(self, width: int = 16) -> None:
+        super().__init__()
+        w = width
+        self.enc1 = double_conv3d((1, w, 2 * w))
+        self.pool1 = nn.MaxPool3d(2)
+        self.enc2 = double_conv3d((2 * w, 2 * w, 4 * w))
+        self.pool2 = nn.MaxPool3d(2)
+        self.bottom = double_conv3d((4 * w, 4 * w, 8 * w))
+        self.up2 = nn.ConvTranspose3d(8 * w, 8 * w, 2, stride=2)
+        self.dec2 = double_conv3d((12 * w, 4 * w, 4 * w))
+        self.up1 = nn.ConvTranspose3d(4 * w, 4 * w, 2, stride=2)
+        self.dec1 = double_conv3d((6 * w, 2 * w, 2 * w))
+        self.head = nn.Conv3d(2 * w, 3, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        skip1 = self.enc1(x)
+        skip2 = self.enc2(self.pool1(skip1))
+        x = self.up2(self.bottom(self.pool2(skip2)))
+        x = self.up1(self.dec2(torch.cat([skip2, x], 1)))
+        return self.head(self.dec1(torch.cat([skip1, x], 1)))
+
+
+class Generator(nn.Module):  # type: ignore[misc]
+    """The twin of examples/decoder.yaml: the DCGAN generator of PyTorch's DCGAN tutorial."""
+
+    def __init__(self, width: int = 64) -> None:
+        super().__init__()
+        layers: list[nn.Module] = []
+        channels = [100, 8 * width, 4 * width, 2 * width, width]
+        for index, (before, after) in enumerate(itertools.pairwise(channels)):
+            stride, padding = (1, 0) if index == 0 else (2, 1)
+            layers += [
+                nn.ConvTranspose2d(before, after, 4, stride, padding, bias=False),
+                nn.BatchNorm2d(after),
+                nn.ReLU(True),
+            ]
+        layers += [nn.ConvTranspose2d(width, 3, 4, 2, 1, bias=False), nn.Tanh()]
+        self.main = nn.Sequential(*layers)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.main(x)
+
+
+def double_conv(channels: tuple[int, int]) -> nn.Sequential:
+    """Two unpadded 3×3 convolutions, each followed by ReLU, as U-Net's stages."""
+    first, last = channels
+    return nn.Sequential(nn.Conv2d(first, last, 3), nn.ReLU(), nn.Conv2d(last, last, 3), nn.ReLU())
+
+
+class UNet(nn.Module):  # type: ignore[misc]
+    """The twin of examples/unet.yaml: the U-Net of Ronneberger, Fischer & Brox (2015)."""
+
+    def __init__(self, width: int = 64) -> None:
+        super().__init__()
+        widths = [width * 2**level for level in range(5)]
+        self.enc1 = double_conv((1, widths[0]))
+        for level in range(1, 5):
+            self.add_module(f"pool{level}", nn.MaxPool2d(2))
+            self.add_module(f"enc{level + 1}", double_conv((widths[level - 1], widths[level])))
+        for level in range(4, 0, -1):
+            up = nn.ConvTranspose2d(widths[level], widths[level - 1], 2, stride=2)
+            self.add_module(f"up{level}", up)
+            self.add_module(f"dec{level}", double_conv((widths[level], widths[level - 1])))
+        self.head = nn.Conv2d(widths[0], 2, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        skips = [self.enc1(x)]
+        for level in range(1, 5):
+            down = getattr(self, f"pool{level}")(skips[-1])
+            skips.append(getattr(self, f"enc{level + 1}")(down))
+        x = skips.pop()
+        for level in range(4, 0, -1):
+            x = getattr(self, f"up{level}")(x)
+            skip = torchvision.transforms.functional.center_crop(skips.pop(), list(x.shape[-2:]))
+            x = getattr(self, f"dec{level}")(torch.cat([skip, x], 1))
+        return self.head(x)
+
+
+class Twin(NamedTuple):
+    """A spec and its PyTorch twin: the sizes to record, and those whose fields to measure.
+
+    `narrow` builds the copy whose fields are measured (fields do not depend on channel
+    counts, so a narrow copy measures big networks quickly); `limit` probes only that many
+    output positions about the centre of each axis (enough for a periodic pattern), `chunk`
+    that many at once.
+    """
+
+    spec: str
+    build: Callable[[], nn.Module]
+    sizes: list[tuple[int, ...]]
+    fields: list[tuple[int, ...]]
+    narrow: Callable[[], nn.Module] | None = None
+    limit: int | None = None
+    chunk: int = 64
+
+
+# Input shapes are C then the spatial sizes, as a spec's `input`.
+CONSTRUCTS_ND = {
+    "constructs_1d": Twin(
+        "tests/specs/constructs_1d.yaml",
+        Constructs1d,
+        [(2, 160), (2, 175), (2, 97), (2, 41), (2, 371), (2, 1001)],
+        [(2, 371), (2, 1001)],
+    ),
+    "constructs_2d": Twin(
+        "tests/specs/constructs_2d.yaml",
+        Constructs2d,
+        [(3, 64, 80), (3, 97, 131), (3, 19, 23), (3, 160, 121)],
+        [(3, 64, 80), (3, 97, 131), (3, 160, 121)],
+    ),
+    "constructs_3d": Twin(
+        "tests/specs/constructs_3d.yaml",
+        Constructs3d,
+        [(2, 12, 40, 36), (2, 9, 37, 53), (2, 5, 17, 19), (2, 20, 96, 88)],
+        [(2, 20, 96, 88)],
+        limit=24,
+        chunk=16,
+    ),
+}
+EXAMPLES = {
+    "audio_1d": Twin(
+        "examples/audio_1d.yaml",
+        FeatureExtractor,
+        [(1, 16000), (1, 12345), (1, 400), (1, 399)],
+        [(1, 16000)],
+        narrow=lambda: FeatureExtractor(width=8),
+    ),
+    "volume_3d": Twin(
+        "examples/volume_3d.yaml",
+        UNet3d,
+        [(1, 32, 64, 64), (1, 8, 36, 20), (1, 52, 56, 60), (1, 13, 20, 28)],
+        [(1, 52, 56, 60)],
+        narrow=lambda: UNet3d(width=1),
+        limit=12,
+        chunk=16,
+    ),
+    "decoder": Twin(
+        "examples/decoder.yaml",
+        Generator,
+        [(100, 1, 1), (100, 3, 5), (100, 16, 13)],
+        [(100, 16, 13)],
+        narrow=lambda: Generator(width=2),
+        limit=64,
+    ),
+    "unet": Twin(
+        "examples/unet.yaml",
+        UNet,
+        [(1, 572, 572), (1, 573, 637), (1, 380, 396), (1, 188, 204), (1, 140, 140)],
+        [(1, 380, 396)],
+        narrow=lambda: UNet(width=2),
+        limit=32,
+    ),
+}
+R3D_18 = {
+    "r3d_18": Twin(
+        "examples/r3d_18.yaml",
+        lambda: torchvision.models.video.r3d_18(weights=None),
+        [(3, 16, 112, 112), (3, 13, 97, 131)],
+        [],
+    ),
+}
+
+
+def record_case(twin: Twin, shape: tuple[int, ...]) -> dict[str, Any]:
+    """Every module's row at one input shape (with fields where asked), or the failure."""
+    model = twin.build().eval()
+    failed = failure_at(model, shape)
+    if failed:
+        return {"input": list(shape), "failure": failed}
+    rows = module_rows(model, shape[1:], "cpu", channels=shape[0])
+    if shape in twin.fields:
+        measured = positive_copy((twin.narrow or twin.build)())
+        for row in rows:
+            axes = axis_fields(
+                measured, row["path"], shape, limit=twin.limit, chunk=twin.chunk, note_edges=True
+            )
+            if axes is not None:
+                row.update({key: [axis[key] for axis in axes] for key in WHOLE})
+    return {"input": list(shape), "fields": shape in twin.fields, "rows": rows}
+
+
+def record_twins(twins: dict[str, Twin]) -> dict[str, Any]:
+    """Record each twin at each of its sizes, saying how long each took."""
+    specs: dict[str, Any] = {}
+    for name, twin in twins.items():
+        cases = []
+        for shape in twin.sizes:
+            began = time.perf_counter()
+            cases.append(record_case(twin, shape))
+            took = time.perf_counter() - began
+            print(f"recorded {name} at {'×'.join(map(str, shape))} in {took:.1f} s")
+        specs[name] = {"spec": twin.spec, "cases": cases}
+    return {"recorded_with": versions(), "specs": specs}
 
 
 def window_size(op: str, case: dict[str, Any]) -> int | str:
@@ -411,9 +1128,18 @@ ZOO: dict[str, tuple[str, dict[str, Any]]] = {
 ZOO_SIZES = [(224, 224), (97, 131), (256, 192), (33, 33), (1, 1)]
 
 
-def failure(model: nn.Module, size: tuple[int, int]) -> dict[str, str] | None:
+def failure(model: nn.Module, size: tuple[int, ...], channels: int = 3) -> dict[str, str] | None:
     """Run the model; return the module running when PyTorch raised, and what it said."""
+    failed = failure_at(model, (channels, *size))
+    return None if failed is None else {"path": failed["path"], "error": failed["error"]}
+
+
+def failure_at(model: nn.Module, shape: tuple[int, ...]) -> dict[str, Any] | None:
+    """Run the model on a `shape` input; return the last leaf that started when PyTorch
+    raised, what it said, and whether that leaf was still running (`in_leaf`: False when
+    the error came from forward() code after it, such as a torch.cat)."""
     running: list[str] = []
+    finished: set[str] = set()
 
     def enter(path: str) -> Any:
         def note(_module: nn.Module, _inputs: Any) -> None:
@@ -421,16 +1147,25 @@ def failure(model: nn.Module, size: tuple[int, int]) -> dict[str, str] | None:
 
         return note
 
-    handles = [
-        module.register_forward_pre_hook(enter(path))
+    def leave(path: str) -> Any:
+        def note(_module: nn.Module, _inputs: Any, _out: Any) -> None:
+            finished.add(path)
+
+        return note
+
+    leaves = [
+        (path, module)
         for path, module in model.named_modules()
         if path and not list(module.children())
     ]
+    handles = [module.register_forward_pre_hook(enter(path)) for path, module in leaves]
+    handles += [module.register_forward_hook(leave(path)) for path, module in leaves]
     try:
         with torch.no_grad():
-            model(torch.zeros(1, 3, *size))
+            model(torch.zeros(1, *shape))
     except RuntimeError as error:
-        return {"path": running[-1], "error": str(error).splitlines()[0]}
+        path = running[-1]
+        return {"path": path, "error": str(error).splitlines()[0], "in_leaf": path not in finished}
     finally:
         for handle in handles:
             handle.remove()
@@ -472,12 +1207,16 @@ RECORDS = {
     "resnet18": ("torch_resnet18.json", record_resnet18),
     "windows": ("torch_windows.json", record_windows),
     "zoo": ("torch_zoo.json", record_zoo),
+    "constructs_nd": ("torch_constructs_nd.json", lambda: record_twins(CONSTRUCTS_ND)),
+    "examples": ("torch_examples.json", lambda: record_twins(EXAMPLES)),
+    "r3d_18": ("torch_r3d_18.json", lambda: record_twins(R3D_18)),
 }
 
 
 def main() -> None:
-    """Record what the arguments name (constructs, per_use, resnet18, windows, zoo), else all."""
+    """Record what the arguments name (the keys of RECORDS), else all."""
     DATA.mkdir(parents=True, exist_ok=True)
+    torch.set_num_threads(1)  # leave the other cores to whatever else the machine runs
     for record in sys.argv[1:] or RECORDS:
         file_name, make = RECORDS[record]
         write(file_name, make())
