@@ -30,7 +30,7 @@ RECORDED = json.loads(
     (Path(__file__).parent / "data" / "torch_layers.json").read_text(encoding="utf-8")
 )
 CASES: list[dict[str, Any]] = RECORDED["cases"]
-FAMILIES = ("norm", "elementwise", "reshape", "pad", "resample")
+FAMILIES = ("norm", "elementwise", "softmax", "reshape", "pad", "resample")
 
 BATCH = "PyTorch reads the batch as a dimension of one sample, which shapes here leave out"
 AS_CHANNELS = "PyTorch reads a batch of these as one sample of a rank more, the batch as channels"
@@ -656,6 +656,11 @@ def test_norms(case: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("case", cases_of("elementwise"))
 def test_elementwise(case: dict[str, Any]) -> None:
+    check(case)
+
+
+@pytest.mark.parametrize("case", cases_of("softmax"))
+def test_softmaxes_and_glu(case: dict[str, Any]) -> None:
     check(case)
 
 
