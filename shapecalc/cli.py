@@ -226,25 +226,20 @@ def main(  # noqa: PLR0917 - click passes every option positionally
         _deliver(api.smallest(network, size, chosen), output, network)
     else:
         check_options(chosen, given, View(view))
-        chosen_view, chosen_type = View(view), DType(dtype)
-        render = partial(
-            api.render,
-            format=chosen,
-            depth=depth,
-            columns=columns,
-            dtype=chosen_type,
-            explain=explain,
-            view=chosen_view,
-        )
-        show = partial(
-            api.show,
-            format=chosen,
-            depth=depth,
-            columns=columns,
-            dtype=chosen_type,
-            explain=explain,
-            view=chosen_view,
-        )
+
+        def settled(function: Callable[..., T]) -> Callable[..., T]:
+            """Give `function` (render or show) the format and options asked for."""
+            return partial(
+                function,
+                format=chosen,
+                depth=depth,
+                columns=columns,
+                dtype=DType(dtype),
+                explain=explain,
+                view=View(view),
+            )
+
+        render, show = settled(api.render), settled(api.show)
         _report(api.attempt(network, size), render, show, output=output, quiet=quiet)
 
 

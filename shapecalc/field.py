@@ -168,9 +168,9 @@ def join(reaches: list[Reach]) -> Reach:
     """
     if any(reach.whole for reach in reaches):
         return WHOLE
-    widest = max(reaches, key=lambda reach: (reach.size or 0, reach.stride or 0))
-    if all((reach.stride or 0) <= (widest.stride or 0) for reach in reaches):
-        return widest
+    largest = max(reaches, key=lambda reach: (reach.size or 0, reach.stride or 0))
+    if all((reach.stride or 0) <= (largest.stride or 0) for reach in reaches):
+        return largest
     return Reach(
         max(reach.size or 0 for reach in reaches),
         max(reach.stride or 0 for reach in reaches),
