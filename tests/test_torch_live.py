@@ -22,16 +22,18 @@ torch = pytest.importorskip("torch")
 torchvision = pytest.importorskip("torchvision")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
 import record_torch  # noqa: E402 - needs torch, which the lines above make sure of
+import record_zoo  # noqa: E402
 
 pytestmark = pytest.mark.torch
 SIZES = [(224, 224), (1, 1), (3, 1000), (random.randint(1, 400), random.randint(1, 400))]
+VIDEO_SIZES = [(16, 112, 112), (1, 1, 1), (3, 7, 500), (random.randint(1, 24), *SIZES[-1])]
 
 
-@pytest.mark.parametrize("name", sorted(record_torch.ZOO))
-@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
-def test_live(name: str, size: tuple[int, int]) -> None:
-    builder, kwargs = record_torch.ZOO[name]
-    model = getattr(torchvision.models, builder)(weights=None, **kwargs).eval()
+@pytest.mark.parametrize("name", sorted(record_zoo.ZOO))
+@pytest.mark.parametrize("case", range(len(SIZES)))
+def test_live(name: str, case: int) -> None:
+    size = (VIDEO_SIZES if name in record_zoo.VIDEO else SIZES)[case]
+    model = record_zoo.build(name)
     ours = catalog.load(name)
     failed = record_torch.failure(model, size)
     if failed:
@@ -45,7 +47,7 @@ def test_live(name: str, size: tuple[int, int]) -> None:
         {
             "path": row.path,
             "type": row.type,
-            "shape": list(row.shape.dims),
+            "shape": row.shape and list(row.shape.dims),
             "params": row.params,
             "macs": row.macs,
         }

@@ -3,14 +3,13 @@
 Run where torch and torchvision are installed (never a dependency of shapecalc):
 
     python3 -m venv /tmp/tv && /tmp/tv/bin/pip install torch==2.14.1 torchvision==0.29.1
-    /tmp/tv/bin/python tools/record_torch.py [constructs] [per_use] [resnet18] [windows] [zoo]
+    /tmp/tv/bin/python tools/record_torch.py [constructs] [per_use] [resnet18] [windows]
         [constructs_nd] [examples] [r3d_18]
 
-It writes tests/data/torch_zoo.json (for every model of the zoo, each module's path, type
-and parameters, and at each of several sizes its output shape and MACs, or the module
-running when PyTorch raised and its message), tests/data/torch_constructs.json (the same
-for tests/specs/constructs.yaml, with each axis's largest field and step measured over
-every output position),
+(tools/record_zoo.py records the built-in models.) It writes tests/data/torch_constructs.json
+(for tests/specs/constructs.yaml, each module's path, type and parameters, and at each of
+several sizes its output shape and MACs, or the module running when PyTorch raised and its
+message, with each axis's largest field and step measured over every output position),
 tests/data/torch_per_use.json (the same for tests/specs/per_use.yaml at two sizes),
 tests/data/torch_resnet18.json (every module's path, type, output shape and
 parameter count for torchvision's resnet18 at many input sizes),
@@ -115,10 +114,12 @@ def module_rows(
     each module's output shape (no batch), params and MACs.
 
     A module that runs twice is recorded where it first runs; a container that never runs
-    (a ModuleList) has its last module's shape. A module's MACs are its leaves' (work done
-    in forward() outside any module counts nothing).
+    (a ModuleList) has its last module's shape that ran, and a module that never runs at all
+    none (None). One that returns a dict or tuple (a segmentation backbone) has its first
+    tensor's. A module's MACs are its leaves' (work done in forward() outside any module
+    counts nothing).
     """
-    shapes: dict[str, list[int]] = {}
+    shapes: dict[str, list[int] | None] = {}
     macs: dict[str, int] = {}
     started: dict[str, int] = {}
     counter = FlopCounterMode(display=False)
@@ -135,7 +136,7 @@ def module_rows(
     def leave(path: str) -> Any:
         def record(_module: nn.Module, _inputs: Any, out: torch.Tensor) -> None:
             if path not in shapes:
-                shapes[path] = list(out.shape[1:])
+                shapes[path] = list(first_tensor(out).shape[1:])
                 macs[path] = leaf_macs(counter, started[path]) if path in leaves else 0
 
         return record
@@ -151,7 +152,7 @@ def module_rows(
     for path, module in reversed(modules):  # a ModuleList never runs: its last module's
         if path not in shapes:
             ran = [f"{path}.{name}" for name, _ in module.named_children()]
-            shapes[path] = shapes[next(sub for sub in reversed(ran) if sub in shapes)]
+            shapes[path] = next((shapes[sub] for sub in reversed(ran) if shapes[sub]), None)
     return [
         {
             "path": path,
@@ -164,6 +165,13 @@ def module_rows(
         }
         for path, module in modules
     ]
+
+
+def first_tensor(out: Any) -> torch.Tensor:
+    """Return a module's output tensor: the first of a dict's or tuple's."""
+    while not isinstance(out, torch.Tensor):
+        out = next(iter(out.values())) if isinstance(out, dict) else out[0]
+    return out
 
 
 def as_tuple(value: int | tuple[int, ...], rank: int) -> tuple[int, ...]:
@@ -752,30 +760,6 @@ def write(name: str, data: dict[str, Any]) -> None:
     print(f"wrote {path.relative_to(DATA.parent.parent)} ({path.stat().st_size:,} bytes)")
 
 
-# torchvision's builders and their arguments, by the name of the built-in spec.
-ZOO: dict[str, tuple[str, dict[str, Any]]] = {
-    name: (name, {})
-    for name in (
-        "resnet18",
-        "resnet34",
-        "resnet50",
-        "resnet101",
-        "resnet152",
-        "resnext50_32x4d",
-        "wide_resnet50_2",
-        "vgg11",
-        "vgg16",
-        "vgg16_bn",
-        "alexnet",
-        "squeezenet1_0",
-        "squeezenet1_1",
-        "densenet121",
-        "mobilenet_v2",
-    )
-} | {"googlenet": ("googlenet", {"aux_logits": False, "init_weights": True})}
-ZOO_SIZES = [(224, 224), (97, 131), (256, 192), (33, 33), (1, 1)]
-
-
 def failure(model: nn.Module, size: tuple[int, ...], channels: int = 3) -> dict[str, str] | None:
     """Run the model; return the module running when PyTorch raised, and what it said."""
     failed = failure_at(model, (channels, *size))
@@ -820,41 +804,11 @@ def failure_at(model: nn.Module, shape: tuple[int, ...]) -> dict[str, Any] | Non
     return None
 
 
-def record_zoo() -> dict[str, Any]:
-    """Every module's path, type, params, and at each size its shape and MACs, or the error."""
-    models: dict[str, Any] = {}
-    for name, (builder, kwargs) in ZOO.items():
-        model = getattr(torchvision.models, builder)(weights=None, **kwargs).eval()
-        sizes: dict[str, Any] = {}
-        for size in ZOO_SIZES:
-            key = f"{size[0]}x{size[1]}"
-            failed = failure(model, size)
-            if failed:
-                sizes[key] = failed
-                continue
-            rows = module_rows(model, size, "cpu")
-            sizes[key] = {
-                "shapes": [row["shape"] for row in rows],
-                "macs": [row["macs"] for row in rows],
-            }
-        modules = list(model.named_modules())[1:]
-        models[name] = {
-            "paths": [path for path, _ in modules],
-            "types": [type(module).__name__ for _, module in modules],
-            "params": [sum(p.numel() for p in module.parameters()) for _, module in modules],
-            "total_params": sum(p.numel() for p in model.parameters()),
-            "sizes": sizes,
-        }
-        print(f"recorded {name}")
-    return {"recorded_with": versions(), "models": models}
-
-
 RECORDS = {
     "constructs": ("torch_constructs.json", record_constructs),
     "per_use": ("torch_per_use.json", record_per_use),
     "resnet18": ("torch_resnet18.json", record_resnet18),
     "windows": ("torch_windows.json", record_windows),
-    "zoo": ("torch_zoo.json", record_zoo),
     "constructs_nd": ("torch_constructs_nd.json", lambda: record_twins(CONSTRUCTS_ND)),
     "examples": ("torch_examples.json", lambda: record_twins(EXAMPLES)),
     "r3d_18": ("torch_r3d_18.json", lambda: record_twins(R3D_18)),

@@ -1,0 +1,185 @@
+"""Record every built-in model from torchvision itself, one file per model, as test data.
+
+Run where torch and torchvision are installed (never a dependency of shapecalc):
+
+    /tmp/tv/bin/python tools/record_zoo.py [NAME ...]
+
+For each model named (else every one in ZOO) it writes tests/data/zoo/NAME.json: every
+module's path, type and parameters as `named_modules()` lists them; at each size of
+`sizes(NAME)` (torchvision's evaluation size, 224×224 or its rank's equivalent, odd and
+non-square sizes, and tiny ones, where most models fail) each module's output shape and
+MACs, or the leaf running when PyTorch raised and what it said; and the figures the
+model's default weights publish in their `meta` (`num_params`, and `_ops`: GMACs at the
+evaluation size), read without downloading anything.
+
+A module that never runs has no shape (null); one that returns a dict or a tuple (the
+segmentation backbones) shows its first tensor's. MACs are FlopCounterMode's count ÷ 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import torch
+import torchvision
+from record_torch import failure, module_rows, versions  # beside this script
+from torchvision.models import get_model, get_model_weights
+
+FOLDER = Path(__file__).resolve().parent.parent / "tests" / "data" / "zoo"
+
+# torchvision's builders, by the name of the built-in spec, and the arguments that make the
+# model the spec describes (weights=None always; no backbone weights either).
+_PLAIN = (
+    "alexnet",
+    "vgg11",
+    "vgg11_bn",
+    "vgg13",
+    "vgg13_bn",
+    "vgg16",
+    "vgg16_bn",
+    "vgg19",
+    "vgg19_bn",
+    "resnet18",
+    "resnet34",
+    "resnet50",
+    "resnet101",
+    "resnet152",
+    "resnext50_32x4d",
+    "resnext101_32x8d",
+    "resnext101_64x4d",
+    "wide_resnet50_2",
+    "wide_resnet101_2",
+    "squeezenet1_0",
+    "squeezenet1_1",
+    "densenet121",
+    "densenet161",
+    "densenet169",
+    "densenet201",
+    "mobilenet_v2",
+    "mobilenet_v3_small",
+    "mobilenet_v3_large",
+    *(f"efficientnet_b{n}" for n in range(8)),
+    "efficientnet_v2_s",
+    "efficientnet_v2_m",
+    "efficientnet_v2_l",
+    "mnasnet0_5",
+    "mnasnet0_75",
+    "mnasnet1_0",
+    "mnasnet1_3",
+    "shufflenet_v2_x0_5",
+    "shufflenet_v2_x1_0",
+    "shufflenet_v2_x1_5",
+    "shufflenet_v2_x2_0",
+    *(
+        f"regnet_{kind}_{size}"
+        for kind in "xy"
+        for size in ("400mf", "800mf", "1_6gf", "3_2gf", "8gf", "16gf", "32gf")
+    ),
+    "regnet_y_128gf",
+    "convnext_tiny",
+    "convnext_small",
+    "convnext_base",
+    "convnext_large",
+    "r3d_18",
+    "mc3_18",
+    "r2plus1d_18",
+    "s3d",
+)
+_SEGMENTATION = (
+    "fcn_resnet50",
+    "fcn_resnet101",
+    "deeplabv3_resnet50",
+    "deeplabv3_resnet101",
+    "deeplabv3_mobilenet_v3_large",
+    "lraspp_mobilenet_v3_large",
+)
+ZOO: dict[str, dict[str, Any]] = (
+    {name: {} for name in _PLAIN}
+    | {name: {"aux_logits": False, "init_weights": True} for name in ("googlenet", "inception_v3")}
+    | {name: {"weights_backbone": None, "aux_loss": False} for name in _SEGMENTATION[:-1]}
+    | {"lraspp_mobilenet_v3_large": {"weights_backbone": None}}  # it has no auxiliary head
+)
+VIDEO = {"r3d_18", "mc3_18", "r2plus1d_18", "s3d"}
+
+
+def build(name: str) -> torch.nn.Module:
+    """Return torchvision's model `name`, as the built-in spec describes it, in eval mode."""
+    return get_model(name, weights=None, **ZOO[name]).eval()
+
+
+def evaluation_size(name: str) -> tuple[int, ...]:
+    """Return the spatial input size of the default weights' evaluation (frames first for
+    video, whose clips are 16 frames)."""
+    transforms = get_model_weights(name).DEFAULT.transforms()
+    crop = getattr(transforms, "crop_size", None) or transforms.resize_size
+    height, width = (crop * 2)[:2]
+    return (16, height, width) if name in VIDEO else (height, width)
+
+
+def sizes(name: str) -> list[tuple[int, ...]]:
+    """Return the sizes to record `name` at: its evaluation size first."""
+    if name in VIDEO:
+        others = [(16, 112, 112), (8, 97, 131), (5, 33, 47), (1, 1, 1)]
+    else:
+        others = [(224, 224), (97, 131), (256, 192), (33, 33), (1, 1)]
+    default = evaluation_size(name)
+    return [default, *(size for size in others if size != default)]
+
+
+def published(name: str) -> dict[str, Any]:
+    weights = get_model_weights(name).DEFAULT
+    return {
+        "weights": str(weights),
+        "num_params": weights.meta["num_params"],
+        "gmacs": weights.meta["_ops"],
+    }
+
+
+def record(name: str) -> dict[str, Any]:
+    """Every module's path, type, params, and at each size its shape and MACs, or the error."""
+    model = build(name)
+    recorded: dict[str, Any] = {}
+    for size in sizes(name):
+        key = "x".join(map(str, size))
+        failed = failure(model, size)
+        if failed:
+            recorded[key] = failed
+            continue
+        rows = module_rows(model, size, "cpu")
+        recorded[key] = {
+            "shapes": [row["shape"] for row in rows],
+            "macs": [row["macs"] for row in rows],
+        }
+    modules = list(model.named_modules())[1:]
+    return {
+        "recorded_with": versions() | {"script": "tools/record_zoo.py"},
+        "builder": name,
+        "kwargs": ZOO[name],
+        "default": list(sizes(name)[0]),
+        "published": published(name),
+        "paths": [path for path, _ in modules],
+        "types": [type(module).__name__ for _, module in modules],
+        "params": [sum(p.numel() for p in module.parameters()) for _, module in modules],
+        "total_params": sum(p.numel() for p in model.parameters()),
+        "sizes": recorded,
+    }
+
+
+def main() -> None:
+    """Record the models named as arguments, else all."""
+    FOLDER.mkdir(parents=True, exist_ok=True)
+    torch.set_num_threads(1)  # leave the other cores to whatever else the machine runs
+    for name in sys.argv[1:] or ZOO:
+        if name not in ZOO:
+            sys.exit(f"no model {name!r} in ZOO")
+        path = FOLDER / f"{name}.json"
+        path.write_text(json.dumps(record(name), separators=(",", ":")) + "\n", encoding="utf-8")
+        print(f"wrote {path.relative_to(FOLDER.parent.parent.parent)} ({path.stat().st_size:,} bytes)")
+
+
+if __name__ == "__main__":
+    assert torchvision.__version__.startswith("0.29"), torchvision.__version__
+    main()
