@@ -177,7 +177,8 @@ def main() -> None:
             sys.exit(f"no model {name!r} in ZOO")
         path = FOLDER / f"{name}.json"
         path.write_text(json.dumps(record(name), separators=(",", ":")) + "\n", encoding="utf-8")
-        print(f"wrote {path.relative_to(FOLDER.parent.parent.parent)} ({path.stat().st_size:,} bytes)")
+        size = path.stat().st_size
+        print(f"wrote {path.relative_to(FOLDER.parent.parent.parent)} ({size:,} bytes)")
 
 
 if __name__ == "__main__":
