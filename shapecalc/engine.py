@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from shapecalc._joins import joined_field, joined_shape
-from shapecalc.errors import LayerError, Mark, ShapeError
+from shapecalc.errors import LayerError, Mark, ShapeError, quote
 from shapecalc.field import Field, start
 from shapecalc.layers import Layer
 from shapecalc.limits import MAX_INT_BITS
@@ -15,10 +15,11 @@ from shapecalc.modules import (
     Module,
     Registered,
     Reuse,
+    descendants,
     registered,
 )
 from shapecalc.shape import Shape
-from shapecalc.value import frozen
+from shapecalc.value import frozen, replace
 
 
 @frozen
@@ -27,12 +28,14 @@ class Row:
 
     `params` and `macs` count the module and all its descendants. `field` is the receptive
     field of one output element, or None when the model's input is not a C×H×W map (or
-    fields were not asked for).
+    fields were not asked for). A module registered but never run has no input or shape
+    (None); a ModuleList, which runs only through its children, shows its last child's
+    output that ran.
     """
 
     module: Registered
-    input: Shape
-    shape: Shape
+    input: Shape | None
+    shape: Shape | None
     params: int
     macs: int
     field: Field | None
@@ -52,6 +55,11 @@ class Row:
     @property
     def depth(self) -> int:
         return self.module.depth
+
+    @property
+    def ran(self) -> bool:
+        """Whether the module (or a module within it) ran: a row without it has no shape."""
+        return self.shape is not None
 
     @property
     def is_leaf(self) -> bool:
@@ -120,8 +128,9 @@ def attempt(model: Model, shape: Shape, *, fields: bool = True) -> Result | Stop
         _bounded(shape, "", None, "the input")
         field = start(shape.spatial) if fields and shape.is_map else None
         output = walk.body(model.root, _Flow(shape, field))
+        walk.idle()
     except ShapeError as error:
-        return Stopped(model, shape, tuple(walk.rows), error)
+        return Stopped(model, shape, walk.done(), error)
     rows = tuple(walk.rows)
     return Result(model, shape, output.shape, rows, walk.params, walk.macs)  # type: ignore[arg-type]
 
@@ -134,13 +143,26 @@ class _Walk:
         self.first: dict[int, tuple[Shape, _Flow]] = {}  # each layer's first run, by id
         self.scopes: list[Container] = []  # the modules that register what a `use` runs
         self.registered: dict[int, dict[str, Registered]] = {}  # their children, by name
+        self.waiting: dict[int, int] = {}  # the places of modules registered, not yet run
 
     def module(self, module: Module, flow: _Flow) -> _Flow:
         """Return the module's output, recording its row before its descendants' rows."""
-        if isinstance(module, Reuse) or module.functional:
+        if isinstance(module, Reuse):
+            return self.reuse(module, flow)
+        if module.functional:
             return self.body(module, flow)
-        slot, params, macs = len(self.rows), self.params, self.macs
-        self.rows.append(module)
+        if not module.runs:  # its rows wait, in place, for a `use` to run it
+            for within in descendants(module):
+                self.waiting[id(within)] = len(self.rows)
+                self.rows.append(within)
+            return flow
+        return self.run(module, flow)
+
+    def run(self, module: Registered, flow: _Flow) -> _Flow:
+        """Run a registered module, in the place its row has or takes."""
+        slot, params, macs = self.waiting.pop(id(module), len(self.rows)), self.params, self.macs
+        if slot == len(self.rows):
+            self.rows.append(module)
         output = self.body(module, flow)
         # A layer that a `use` ran earlier shows that first run, as PyTorch's hooks first see it.
         before, shown = self.first[id(module)] if isinstance(module, Leaf) else (flow.shape, output)
@@ -154,27 +176,91 @@ class _Walk:
         if isinstance(module, Leaf):
             return self.leaf(module, flow)
         if isinstance(module, Reuse):
-            return self.leaf(self.target(module), flow, again=True)
+            return self.reuse(module, flow)
         if not module.functional:  # it registers what a `use` inside runs
             self.scopes.append(module)
+        self.params += module.own
         if module.combine is Combine.DENSE:
             output = self.dense(module, flow)
         else:
             outputs = [self.branch(branch, flow) for branch in module.branches]
             output = outputs[0] if module.combine is Combine.SEQUENCE else _merge(module, outputs)
+        if module.resize_to_input:
+            output = self.resize(module, flow, output)
         if not module.functional:  # a failure leaves the walk, scopes and all
             self.scopes.pop()
         return output
 
-    def target(self, use: Reuse) -> Leaf:
-        """Return the layer a `use` runs: one its enclosing module registers."""
-        scope = self.scopes[-1]
-        names = self.registered.get(id(scope))
-        if names is None:
-            names = self.registered[id(scope)] = registered(scope)
-        leaf = names[use.target]
-        assert isinstance(leaf, Leaf)  # the expander checked it
-        return leaf
+    def reuse(self, use: Reuse, flow: _Flow) -> _Flow:
+        """Run what a `use` names: for the first time where it waits, else a layer again."""
+        target = self.target(use)
+        if id(target) in self.waiting:
+            return self.run(target, flow)
+        if isinstance(target, Container):
+            raise ShapeError(
+                use.path,
+                f"use: {quote(use.target)} has run already; only a layer runs again",
+                mark=use.mark,
+            )
+        return self.leaf(target, flow, again=True)
+
+    def target(self, use: Reuse) -> Registered:
+        """Return the module a `use` runs: one its enclosing module registers."""
+        scope: Registered = self.scopes[-1]
+        for name in use.target.split("."):
+            assert isinstance(scope, Container)  # the expander checked the path
+            names = self.registered.get(id(scope))
+            if names is None:
+                names = self.registered[id(scope)] = registered(scope)
+            scope = names[name]
+        return scope
+
+    def resize(self, module: Container, before: _Flow, output: _Flow) -> _Flow:
+        """Interpolate a container's output back to its input's spatial size."""
+        from shapecalc.layers.resample import Upsample  # only a few models need it
+
+        assert module.resize_to_input is not None
+        layer = Upsample(size=before.shape.spatial, mode=module.resize_to_input)
+        try:
+            after = layer.output(output.shape)
+        except LayerError as error:
+            raise ShapeError(
+                module.path, f"resize_to_input: {error.what}", mark=module.mark
+            ) from None
+        field = layer.field(output.field, output.shape, after) if output.field else None
+        return _Flow(after, field)
+
+    def idle(self) -> None:
+        """Give the modules that never ran their rows: parameters, and what ran within.
+
+        Parameters that nothing ran to count (a layer's own, a container's `own`) count
+        for every module around them, and in the total.
+        """
+        rows = {id(row.module): row for row in self.rows if isinstance(row, Row)}
+        for slot in sorted(self.waiting.values(), reverse=True):  # children before parents
+            module = self.rows[slot]
+            assert not isinstance(module, Row)
+            row, uncounted = _idle(module, rows)
+            self.rows[slot] = rows[id(module)] = row
+            if uncounted:
+                self.params += uncounted
+                self.enclosing(module.path, uncounted)
+        self.waiting.clear()
+
+    def enclosing(self, path: str, params: int) -> None:
+        """Add `params` to the rows of the modules around the one at `path`."""
+        slots = {row.path: slot for slot, row in enumerate(self.rows)}
+        while "." in path:
+            path = path.rpartition(".")[0]
+            slot = slots[path]
+            row = self.rows[slot]
+            if isinstance(row, Row):  # one still waiting counts its own when its turn comes
+                self.rows[slot] = replace(row, params=row.params + params)
+
+    def done(self) -> tuple[Row | Registered, ...]:
+        """Return the rows so far, without the places of modules still waiting to run."""
+        waiting = set(self.waiting.values())
+        return tuple(row for slot, row in enumerate(self.rows) if slot not in waiting)
 
     def dense(self, module: Container, flow: _Flow) -> _Flow:
         """Feed each child the concatenation of the input and every earlier child's output.
@@ -208,6 +294,32 @@ class _Walk:
         output = _Flow(after, field)
         self.first.setdefault(id(leaf), (before, output))
         return output
+
+
+def _idle(module: Registered, rows: dict[int, Row]) -> tuple[Row, int]:
+    """Return the row of a module that never ran, and the parameters nothing counted yet.
+
+    Its parameters are a layer's that need no input, or a container's own and its
+    children's; a container whose children ran (a ModuleList) shows the last one's output.
+    """
+    if isinstance(module, Leaf):
+        params = module.layer.fixed_params()
+        if params is None:
+            raise ShapeError(
+                module.path,
+                f"{module.type} never runs (run: false, and no use runs it), so no input says "
+                "how many parameters it has",
+                mark=module.mark,
+            )
+        return Row(module, None, None, params, 0, None), params
+    children = [rows[id(child)] for child in descendants(module)[1:]]
+    children = [row for row in children if row.depth == module.depth + 1]
+    ran = [row for row in children if row.ran]
+    params = module.own + sum(row.params for row in children)
+    macs = sum(row.macs for row in children)
+    if not ran:
+        return Row(module, None, None, params, macs, None), module.own
+    return Row(module, ran[0].input, ran[-1].shape, params, macs, ran[-1].field), module.own
 
 
 def _output(leaf: Leaf, shape: Shape) -> Shape:

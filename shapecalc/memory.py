@@ -51,7 +51,7 @@ def nbytes(shape: Shape, dtype: DType) -> int:
 
 def memory(result: Result, dtype: DType = DType.FLOAT32) -> Memory:
     """Add up the bytes of a result's input, layer outputs and parameters."""
-    outputs = sum(row.shape.numel for row in result.rows if row.is_leaf)
+    outputs = sum(row.shape.numel for row in result.rows if row.is_leaf and row.shape)
     return Memory(
         dtype,
         nbytes(result.input, dtype),

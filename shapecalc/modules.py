@@ -27,7 +27,8 @@ class Leaf:
     """A PyTorch layer at `path`, as `named_modules()` names it.
 
     `subclass` is the class the model makes of the layer's, where it is one of its own (as
-    torchvision's Conv3DSimple is of Conv3d): rows show it as the type.
+    torchvision's Conv3DSimple is of Conv3d): rows show it as the type. A layer that does not
+    `run` where it is registered runs only where a `Reuse` names it, if anywhere.
     """
 
     name: str
@@ -38,6 +39,7 @@ class Leaf:
     arg_marks: Mapping[str, Mark]
     functional: bool = False
     subclass: str | None = None
+    runs: bool = True
 
     @property
     def type(self) -> str:
@@ -55,6 +57,12 @@ class Container:
     concatenation of the container's input and all earlier children's outputs, and gives
     that of all of them. With `crop`, every branch is first cropped about its centre to the
     smallest spatial size among them, as U-Net crops a skip to the path it joins.
+
+    `own` counts the parameters the module holds itself rather than through a child (as
+    ConvNeXt's `layer_scale`). With `resize_to_input`, the output is interpolated back to
+    the input's spatial size in that mode (`F.interpolate(x, size=input.shape[-2:])`). A
+    module that does not `run` where it is registered runs where a `Reuse` names it, or its
+    children do (a ModuleList), if anywhere.
     """
 
     name: str
@@ -67,6 +75,9 @@ class Container:
     functional: bool = False
     dim: int = 1
     crop: bool = False
+    own: int = 0
+    resize_to_input: str | None = None
+    runs: bool = True
 
 
 @frozen
@@ -74,8 +85,10 @@ class Reuse:
     """A further run of a layer registered in the same module, as `forward()` may do.
 
     torchvision's Bottleneck registers one `relu` after `bn3` and runs it after `bn1`, `bn2`
-    and the addition. `target` names the layer among the enclosing module's registered
-    children (see `registered`); the expander checked that it is one. It has no row.
+    and the addition; its SqueezeExcitation registers `fc2` before `activation` and runs it
+    after. `target` names the module among the enclosing module's registered children (see
+    `registered`), dotted for one within them (`convs.0`): a layer, or a module registered
+    not to run there. The expander checked that it is one. It has no row.
     """
 
     name: str
@@ -117,6 +130,21 @@ def registered(module: Container) -> dict[str, Registered]:
             pending.extend(grandchild for branch in child.branches for grandchild in branch)
         elif not isinstance(child, Reuse):
             found[child.name] = child
+    return found
+
+
+def descendants(module: Registered) -> list[Registered]:
+    """Return `module` and the modules registered within it, in `named_modules()` order."""
+    found: list[Registered] = []
+    pending: list[Module] = [module]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, Reuse):
+            continue
+        if not current.functional:
+            found.append(current)
+        if isinstance(current, Container):
+            pending.extend(reversed([child for branch in current.branches for child in branch]))
     return found
 
 

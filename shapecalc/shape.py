@@ -18,9 +18,13 @@ class Shape:
     """Dimensions of one sample: `(C, *spatial)` for a feature map, `(F,)` for a vector.
 
     A map has channels and one spatial axis (a signal), two (an image) or three (a volume).
+    A map whose axes a Permute moved (ConvNeXt's channels-last H×W×C) says in `order` which
+    axis of the map each dimension holds (0 for the channels, 1… for the spatial axes); it
+    is shown as plain dimensions. Layers see `dims` as PyTorch does, whatever the order.
     """
 
     dims: tuple[int, ...]
+    order: tuple[int, ...] = ()  # empty: the map's own order
 
     @property
     def is_map(self) -> bool:
@@ -49,12 +53,16 @@ class Shape:
             count *= dim
         return count
 
+    def holds_spatial(self, index: int) -> bool:
+        """Whether dimension `index` holds one of the map's spatial axes."""
+        return (self.order[index] if self.order else index) != 0
+
     def with_spatial(self, sizes: tuple[int, ...]) -> Shape:
         """Return this map with other spatial sizes, its channels kept."""
         return Shape((self.dims[0], *sizes))
 
     def __str__(self) -> str:
         """Format as the document does: `64@56×56` for a map, `1000` for a vector."""
-        if self.is_map:
+        if self.is_map and not self.order:
             return f"{self.dims[0]}@" + "×".join(map(str, self.dims[1:]))
         return "×".join(map(str, self.dims))

@@ -43,8 +43,10 @@ def uneven(result: Result) -> list[Uneven]:
     found = []
     strided: dict[tuple[int, int], list[tuple[int, int]]] = {}  # rows share a few layers
     for row in result.rows:
-        layer, before = row.layer, row.input
-        if layer is None or not before.is_map or not row.shape.is_map:
+        layer, before, after = row.layer, row.input, row.shape
+        if layer is None or before is None or after is None or not before.is_map:
+            continue
+        if not after.is_map:
             continue
         key = id(layer), before.rank  # the rows keep their layers, and so their ids, alive
         steps = strided.get(key)
@@ -53,7 +55,7 @@ def uneven(result: Result) -> list[Uneven]:
         for axis, stride in steps:
             size = before.dims[1 + axis]
             if size % stride:
-                found.append(Uneven(row, axis, size, stride, row.shape.dims[1 + axis]))
+                found.append(Uneven(row, axis, size, stride, after.dims[1 + axis]))
     return found
 
 
@@ -159,12 +161,14 @@ def _samples(model: Model, sizes: range) -> Iterator[Sample]:
             yield Sample(size, outcome)
             continue
         stages = tuple(
-            Stage(row.path, row.input.spatial, row.shape.spatial)
+            Stage(row.path, before.spatial, after.spatial)
             for row in outcome.rows
             if row.depth == 1
-            and row.input.is_map
-            and row.shape.is_map
-            and row.input.rank == row.shape.rank
+            and (before := row.input) is not None
+            and (after := row.shape) is not None
+            and before.is_map
+            and after.is_map
+            and before.rank == after.rank
         )
         places = tuple(dict.fromkeys(item.row.path for item in uneven(outcome)))
         yield Sample(size, outcome.output, stages, places)

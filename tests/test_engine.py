@@ -27,7 +27,10 @@ def test_resnet18_matches_torchvision(resnet18: Model, case: dict[str, Any]) -> 
     """Every module torchvision's resnet18 has, in named_modules() order, with its shape,
     its parameters as module.parameters() counts them and its MACs from the real shapes."""
     result = infer(resnet18, Shape(tuple(case["input"])))
-    got = [(row.path, row.type, list(row.shape.dims), row.params, row.macs) for row in result.rows]
+    got = [
+        (row.path, row.type, row.shape and list(row.shape.dims), row.params, row.macs)
+        for row in result.rows
+    ]
     expected = [
         (row["path"], row["type"], row["shape"], row["params"], row["macs"]) for row in case["rows"]
     ]
@@ -82,7 +85,7 @@ def test_functional_work_changes_shapes_without_a_row() -> None:
             fc: {type: Linear, out_features: 3}
     """)
     result = infer(model, model.input)
-    assert [(row.path, row.shape.dims) for row in result.rows] == [("fc", (3,))]
+    assert [(row.path, row.shape) for row in result.rows] == [("fc", Shape((3,)))]
 
 
 def test_concatenation_adds_channels() -> None:
@@ -176,7 +179,7 @@ def test_constructs_match_pytorch() -> None:
             {
                 "path": row.path,
                 "type": row.type,
-                "shape": list(row.shape.dims),
+                "shape": row.shape and list(row.shape.dims),
                 "params": row.params,
                 "macs": row.macs,
                 "receptive_field": [axis.size for axis in axes],
@@ -322,3 +325,71 @@ def test_a_stopped_run_says_how_far_it_got() -> None:
     with pytest.raises(ShapeError) as raised:
         infer(model, model.input)
     assert str(raised.value) == str(stopped.error)
+
+
+# Registration order apart from run order: torchvision's SqueezeExcitation registers fc2
+# before activation; a ModuleList runs only through its children; a module may never run.
+REGISTERED = """
+    input: [8, 6, 6]
+    model:
+      children:
+        se:
+          type: SqueezeExcitation
+          mul:
+            - pool: {type: AdaptiveAvgPool2d, output_size: 1}
+              fc1: {type: Conv2d, out_channels: 2, kernel_size: 1}
+              fc2: {type: Conv2d, out_channels: 8, kernel_size: 1, run: false}
+              act: ReLU
+              fc2 after act: {use: fc2}
+            - identity
+        sd: {type: StochasticDepth, p: 0.1, mode: row, run: false}
+        convs:
+          type: ModuleList
+          run: false
+          children:
+            - {type: Conv2d, out_channels: 4, kernel_size: 3}
+            - {type: Conv2d, out_channels: 4, kernel_size: 1}
+        joined:
+          functional: true
+          cat: [[{use: convs.0}], [{use: convs.1}, {type: CenterCrop, size: 4, functional: true}]]
+        head:
+          type: Head
+          parameters: {scale: [8, 1, 1], shift: [8]}
+          resize_to_input: bilinear
+          children: [{type: AdaptiveAvgPool2d, output_size: 2}]
+"""
+
+
+def test_modules_run_where_a_use_runs_them_and_rows_keep_registration_order() -> None:
+    result = infer(spec(REGISTERED), Shape((8, 6, 6)))
+    rows = {row.path: row for row in result.rows}
+    assert [row.path for row in result.rows] == [
+        "se", "se.pool", "se.fc1", "se.fc2", "se.act", "sd",
+        "convs", "convs.0", "convs.1", "head", "head.0",
+    ]  # fmt: skip
+    assert (rows["se.fc2"].input, rows["se.fc2"].shape) == (Shape((2, 1, 1)), Shape((8, 1, 1)))
+    assert rows["se"].shape == Shape((8, 6, 6))
+
+
+def test_a_module_never_run_has_no_shape_and_a_module_list_its_last_childs() -> None:
+    result = infer(spec(REGISTERED), Shape((8, 6, 6)))
+    rows = {row.path: row for row in result.rows}
+    assert (rows["sd"].ran, rows["sd"].shape, rows["sd"].params) == (False, None, 0)
+    convs = rows["convs"]
+    assert (convs.shape, convs.params) == (Shape((4, 6, 6)), 8 * 4 * 9 + 4 + 8 * 4 + 4)
+    assert convs.macs == rows["convs.0"].macs + rows["convs.1"].macs
+
+
+def test_own_parameters_count_in_the_module_and_resize_to_input_restores_its_size() -> None:
+    result = infer(spec(REGISTERED), Shape((8, 6, 6)))
+    head = next(row for row in result.rows if row.path == "head")
+    assert (head.params, head.shape) == (16, Shape((8, 4, 4)))  # 4×4: the cat's size
+    assert result.total_params == sum(row.params for row in result.rows if row.depth == 1)
+
+
+def test_a_failure_leaves_out_modules_still_waiting_to_run() -> None:
+    stopped = attempt(spec(REGISTERED), Shape((8, 2, 2)))
+    assert isinstance(stopped, Stopped)
+    assert stopped.error.where.endswith(": convs.0")
+    done = [getattr(item, "path", None) for item in stopped.done]
+    assert "convs.1" not in done and "head" not in done

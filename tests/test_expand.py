@@ -27,7 +27,7 @@ def test_each_use_of_a_block_matches_pytorch(case: int) -> None:
         {
             "path": row.path,
             "type": row.type,
-            "shape": list(row.shape.dims),
+            "shape": row.shape and list(row.shape.dims),
             "params": row.params,
             "macs": row.macs,
         }

@@ -50,6 +50,7 @@ DIVERGES: dict[str, str] = {
     "GLU-batch-negative": BATCH,
     "Unflatten-batch": BATCH,
     "Unflatten-batch-negative": BATCH,
+    "Permute-batch": BATCH,
     "PixelShuffle-3d": "PyTorch shuffles D as if it were the channels of an H×W map",
     "PixelUnshuffle-3d": "PyTorch shuffles H and W into D as if it were the channels",
     **{
@@ -80,7 +81,16 @@ DIVERGES: dict[str, str] = {
 }
 
 # What shapecalc says for every case PyTorch refuses, and for every case in DIVERGES.
+_PERMUTATION = (
+    "dims: expected the dimensions 0, 1, …, n - 1 in a new order with the batch, 0, first"
+)
 MESSAGES: dict[str, str] = {
+    "Permute-short": "dims [0, 2, 1] must name every dimension of the batched input, 4 for 6@3×4",
+    "Permute-batch": f"{_PERMUTATION}, got [1, 0, 2, 3]",
+    "Permute-repeated": f"{_PERMUTATION}, got [0, 1, 1, 2]",
+    "Chunk-none-left": (
+        "torch.chunk makes 3 pieces of a size of 6 in 4 chunks: there is no piece 3"
+    ),
     # norm
     "BatchNorm1d-stated-wrong": "num_features is 4 but the input is 5@7 (C = 5)",
     "BatchNorm1d-stated-wrong-vector": "num_features is 4 but the input is 5 (C = 5)",
@@ -149,6 +159,8 @@ MESSAGES: dict[str, str] = {
     "RMSNorm-wrong": "normalized_shape [4] needs an input whose last dimensions are 4, got 6@3",
     "LocalResponseNorm-vector": "LocalResponseNorm needs a C×… input, got 5",
     "LocalResponseNorm-zero": "size: expected an integer ≥ 1, got 0",
+    "LayerNorm2d-wrong": "normalized_shape [4] needs a map of that many channels, got 6@3×4",
+    "LayerNorm2d-1d": "LayerNorm2d needs a C×H×W input, got 6@3",
     # elementwise
     "CELU-alpha-zero": "alpha must not be 0: CELU divides by it",
     "Hardtanh-equal": "max_val 1.0 must be greater than min_val 1.0",

@@ -134,6 +134,13 @@ def layer_norms() -> None:
     case("list", "RMSNorm", {"normalized_shape": [4, 5], "eps": 1e-6}, (3, 4, 5))
     case("not-affine", "RMSNorm", {"normalized_shape": [3], "elementwise_affine": False}, (6, 3))
     case("wrong", "RMSNorm", {"normalized_shape": [4]}, (6, 3))
+    case("map", "LayerNorm2d", {"normalized_shape": 6}, (6, 3, 4))
+    case("eps", "LayerNorm2d", {"normalized_shape": 6, "eps": 1e-6}, (6, 1, 1))
+    case(
+        "not-affine", "LayerNorm2d", {"normalized_shape": 6, "elementwise_affine": False}, (6, 3, 4)
+    )
+    case("wrong", "LayerNorm2d", {"normalized_shape": 4}, (6, 3, 4))
+    case("1d", "LayerNorm2d", {"normalized_shape": 6}, (6, 3))
     for label in ("1d", "2d", "3d"):
         case(label, "LocalResponseNorm", {"size": 2}, SHAPES[label])
     case("wide", "LocalResponseNorm", {"size": 9, "alpha": 0.001, "beta": 0.5, "k": 2.0}, (3, 4, 4))
@@ -172,6 +179,7 @@ KEEPING: list[tuple[str, dict[str, Any]]] = [
     ("GELU", {"approximate": "tanh"}),
     ("Dropout", {"p": 0.1}),
     ("Dropout2d", {"p": 0.1}),
+    ("StochasticDepth", {"p": 0.2, "mode": "row"}),
 ]
 
 
@@ -284,6 +292,30 @@ def reshapes() -> None:
     ]
     for label, dim, sizes, shape in unflatten:
         case(label, "Unflatten", {"dim": dim, "unflattened_size": sizes}, shape)
+    permutes = [
+        ("channels-last", [0, 2, 3, 1], (6, 3, 4)),
+        ("channels-first", [0, 3, 1, 2], (3, 4, 6)),
+        ("swap", [0, 1, 3, 2], (6, 3, 4)),
+        ("3d", [0, 2, 3, 4, 1], (2, 3, 4, 5)),
+        ("same", [0, 1], (5,)),
+        ("short", [0, 2, 1], (6, 3, 4)),
+        ("batch", [1, 0, 2, 3], (6, 3, 4)),
+        ("repeated", [0, 1, 1, 2], (6, 3, 4)),
+    ]
+    for label, dims, shape in permutes:
+        case(label, "Permute", {"dims": dims}, shape)
+    chunks = [
+        ("halves", {"chunks": 2, "index": 0}, (6, 3, 4)),
+        ("second-half", {"chunks": 2, "index": 1}, (6, 3, 4)),
+        ("uneven-last", {"chunks": 2, "index": 1}, (5, 3, 4)),
+        ("fewer", {"chunks": 4, "index": 2}, (6, 3)),
+        ("none-left", {"chunks": 4, "index": 3}, (6, 3)),
+        ("height", {"chunks": 3, "index": 2, "dim": 2}, (2, 7, 3)),
+        ("last", {"chunks": 2, "index": 0, "dim": -1}, (2, 3, 5)),
+        ("vector", {"chunks": 3, "index": 1}, (7,)),
+    ]
+    for label, args, shape in chunks:
+        case(label, "Chunk", args, shape)
 
 
 SIDES = {1: (3,), 2: (3, 4), 3: (2, 3, 4)}  # spatial sizes, one per rank
@@ -453,10 +485,26 @@ def torch_args(kind: str, args: dict[str, Any], shape: list[int]) -> dict[str, A
     return made
 
 
+class Chunk(nn.Module):  # type: ignore[misc]
+    """Piece `index` of torch.chunk, as shapecalc's functional Chunk."""
+
+    def __init__(self, chunks: int, index: int, dim: int = 1) -> None:
+        super().__init__()
+        self.chunks, self.index, self.dim = chunks, index, dim
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x.chunk(self.chunks, self.dim)[self.index]
+
+
 def construct(kind: str, args: dict[str, Any]) -> nn.Module:
-    if kind == "CenterCrop":
-        return torchvision.transforms.CenterCrop(**args)
-    return getattr(nn, kind)(**args)
+    made: dict[str, Any] = {
+        "CenterCrop": torchvision.transforms.CenterCrop,
+        "StochasticDepth": torchvision.ops.StochasticDepth,
+        "Permute": torchvision.ops.misc.Permute,
+        "LayerNorm2d": torchvision.models.convnext.LayerNorm2d,
+        "Chunk": Chunk,
+    }
+    return made[kind](**args) if kind in made else getattr(nn, kind)(**args)
 
 
 def first_line(error: BaseException) -> str:

@@ -121,10 +121,9 @@ def evaluation_size(name: str) -> tuple[int, ...]:
 
 def sizes(name: str) -> list[tuple[int, ...]]:
     """Return the sizes to record `name` at: its evaluation size first."""
+    others: list[tuple[int, ...]] = [(224, 224), (97, 131), (256, 192), (33, 33), (1, 1)]
     if name in VIDEO:
         others = [(16, 112, 112), (8, 97, 131), (5, 33, 47), (1, 1, 1)]
-    else:
-        others = [(224, 224), (97, 131), (256, 192), (33, 33), (1, 1)]
     default = evaluation_size(name)
     return [default, *(size for size in others if size != default)]
 

@@ -53,6 +53,7 @@ def _by_row(found: list[Uneven]) -> list[tuple[Row, list[Uneven]]]:
 
 def _rounding(row: Row, items: list[Uneven]) -> str:
     where = f"{row.path} ({row.type})"
+    assert row.input is not None  # a layer that rounded ran
     first, rank = items[0], row.input.rank
     if (
         rank > 1

@@ -12,7 +12,15 @@ from shapecalc.arith import Transposed, Window
 from shapecalc.engine import Result, Row
 from shapecalc.errors import did_you_mean, quote
 from shapecalc.field import Field
-from shapecalc.formats.text import alike, field, grouped, grouped_each, stride
+from shapecalc.formats.text import (
+    NOT_RUN,
+    alike,
+    field,
+    grouped,
+    grouped_each,
+    output_text,
+    stride,
+)
 from shapecalc.memory import DType, memory, nbytes
 from shapecalc.shape import Shape
 
@@ -126,7 +134,7 @@ def value(column: Column, row: Row, dtype: DType) -> int | str:
 def text(column: Column, row: Row, dtype: DType) -> str:
     """Return a cell as people read it: shapes as `64@56×56`, numbers with separators."""
     if column is Column.OUTPUT:
-        return str(row.shape)
+        return output_text(row.shape)
     if column.numeric:
         return grouped(_number(column, row, dtype))
     return _TEXTS[column](row)
@@ -170,13 +178,13 @@ class Sheet:
         if column.numeric:
             return grouped_each(self.numbers(column))
         if column is Column.OUTPUT:
-            return self._per_shape(str)
+            return self._per_shape(str, NOT_RUN)
         return self._strings(column)
 
     def numbers(self, column: Column) -> list[int]:
         """Return a numeric column's cells."""
         if column is Column.BYTES:
-            return self._per_shape(partial(nbytes, dtype=self.dtype))
+            return self._per_shape(partial(nbytes, dtype=self.dtype), 0)
         return list(map(_COUNTS[column], self.rows))
 
     def _strings(self, column: Column) -> list[str]:
@@ -184,7 +192,7 @@ class Sheet:
         if part is not None:
             return ["" if window is None else window[part] for window in self._windowed()]
         if column is Column.OUTPUT:
-            return self._per_shape(_dims)
+            return self._per_shape(_dims, "")
         if column is Column.FIELD:
             return self._per_field(field)
         if column is Column.FIELD_STRIDE:
@@ -197,17 +205,21 @@ class Sheet:
             windows = []
             for row in self.rows:
                 # The rows keep their layers, and so their ids, alive.
-                key = id(row.layer), row.input.dims
+                key = id(row.layer), row.input.dims if row.input else ()
                 if key not in made:
                     made[key] = _window(row)
                 windows.append(made[key])
             self._windows = windows
         return self._windows
 
-    def _per_shape(self, show: Callable[[Shape], T]) -> list[T]:
+    def _per_shape(self, show: Callable[[Shape], T], absent: T) -> list[T]:
+        """Return `show` of each row's shape, or `absent` for a row that never ran."""
         made: dict[tuple[int, ...], T] = {}
         cells = []
         for shape in map(_SHAPE, self.rows):
+            if shape is None:
+                cells.append(absent)
+                continue
             cell = made.get(shape.dims)
             if cell is None:
                 cell = made[shape.dims] = show(shape)
@@ -236,7 +248,7 @@ _FIELD = attrgetter("field")
 def _window(row: Row) -> _Window | None:
     """Return a row's kernel, stride, padding and all of them; None where none apply."""
     layer, before = row.layer, row.input
-    ops = layer.axes(before) if layer is not None and before.is_map else None
+    ops = layer.axes(before) if layer is not None and before and before.is_map else None
     if not ops or not all(isinstance(op, (Window, Transposed)) for op in ops):
         return None
     windows: list[Window | Transposed] = ops  # type: ignore[assignment]
@@ -250,8 +262,8 @@ def _window(row: Row) -> _Window | None:
     return kernel, step, padding, whole
 
 
-def _dims(shape: Shape) -> str:
-    return "×".join(map(str, shape.dims))
+def _dims(shape: Shape | None) -> str:
+    return "" if shape is None else "×".join(map(str, shape.dims))
 
 
 def _part(column: Column) -> Callable[[Row], str]:
@@ -264,7 +276,7 @@ def _part(column: Column) -> Callable[[Row], str]:
 
 def _number(column: Column, row: Row, dtype: DType) -> int:
     if column is Column.BYTES:
-        return nbytes(row.shape, dtype)
+        return 0 if row.shape is None else nbytes(row.shape, dtype)
     return _COUNTS[column](row)
 
 

@@ -15,7 +15,9 @@ def arithmetic(row: Row) -> str | None:
     """
     layer = row.layer
     before, after = row.input, row.shape
-    if layer is None or not before.is_map or not after.is_map or before.rank != after.rank:
+    if layer is None or before is None or after is None:
+        return None
+    if not before.is_map or not after.is_map or before.rank != after.rank:
         return None
     if before.spatial == after.spatial:
         return None

@@ -74,11 +74,14 @@ def _rows(rows: list[Row], dtype: DType) -> Iterator[str]:
     last: Field | None = None  # a row's field is often the row before's, passed on
     tail = "}"
     for row in rows:
-        module, dims, reach = row.module, row.shape.dims, row.field
-        made = shapes.get(dims)
-        if made is None:
-            made = shapes[dims] = (_list(dims), nbytes(row.shape, dtype))
-        shape, size = made
+        module, reach = row.module, row.field
+        if row.shape is None:
+            shape, size = "null", 0
+        else:
+            made = shapes.get(row.shape.dims)
+            if made is None:
+                made = shapes[row.shape.dims] = (_list(row.shape.dims), nbytes(row.shape, dtype))
+            shape, size = made
         if reach is not last:
             last, tail = reach, _field(reach) + "}"
         yield (

@@ -6,6 +6,7 @@ from shapecalc.engine import Result
 from shapecalc.formats import Options
 from shapecalc.formats.columns import visible
 from shapecalc.formats.explain import arithmetic
+from shapecalc.formats.text import NOT_RUN
 from shapecalc.shape import Shape
 
 
@@ -20,7 +21,9 @@ def render(result: Result, options: Options) -> str:
     for row in visible(result, options.depth):
         module = row.module
         text = ""
-        if row.is_leaf or module.depth == options.depth:  # a collapsed container shows its shape
+        if row.shape is None:
+            text = NOT_RUN
+        elif row.is_leaf or module.depth == options.depth:  # a collapsed container: its shape
             text = shapes.get(row.shape.dims, "")
             if not text:
                 text = shapes[row.shape.dims] = _shape(row.shape)

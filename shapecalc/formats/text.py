@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from shapecalc.field import Field, Reach
+from shapecalc.shape import Shape
 
 PREFIXES = "KMGTPEZYRQ"  # SI, for 10^3 to 10^30; larger counts are shown as `1.23e33`
 _STR_BELOW = 10**4000  # str() refuses ints of more than 4,300 digits
+NOT_RUN = "not run"  # the output of a module registered but never run
 
 
 def compact(count: int, *, space: str = "") -> str:
@@ -122,6 +124,11 @@ def stride(value: Field | None) -> str:
     if value is None:
         return ""
     return alike(["-" if axis.stride is None else str(axis.stride) for axis in value.axes])
+
+
+def output_text(shape: Shape | None) -> str:
+    """Return a row's output as people read it: `64@56×56`, or that it never ran."""
+    return NOT_RUN if shape is None else str(shape)
 
 
 def alike(cells: Sequence[object]) -> str:

@@ -18,7 +18,7 @@ from shapecalc.engine import Result, Row, Stopped
 from shapecalc.formats import Options, summary
 from shapecalc.formats.columns import visible
 from shapecalc.formats.explain import arithmetic
-from shapecalc.formats.text import compact, field, grouped
+from shapecalc.formats.text import compact, field, grouped, output_text
 from shapecalc.limits import MAX_DRAWN_ROWS
 from shapecalc.value import frozen
 
@@ -131,7 +131,7 @@ class _Cells:
         return _Cells(
             row.name,
             row.type,
-            str(row.shape),
+            output_text(row.shape),
             _count(row.params),
             _count(row.macs),
             field(row.field),

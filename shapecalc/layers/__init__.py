@@ -30,6 +30,7 @@ MODULES: dict[str, tuple[str, ...]] = {
         "InstanceNorm3d",
         "GroupNorm",
         "LayerNorm",
+        "LayerNorm2d",
         "RMSNorm",
         "LocalResponseNorm",
     ),
@@ -66,6 +67,8 @@ MODULES: dict[str, tuple[str, ...]] = {
         "PixelShuffle",
         "PixelUnshuffle",
         "ChannelShuffle",
+        "Permute",
+        "Chunk",
     ),
     "resample": (
         "Upsample",
@@ -121,6 +124,7 @@ MODULES: dict[str, tuple[str, ...]] = {
         "Dropout3d",
         "AlphaDropout",
         "FeatureAlphaDropout",
+        "StochasticDepth",
     ),
 }
 

@@ -30,6 +30,10 @@ class Layer(Protocol):
         """Count parameters as `module.parameters()` does, for input shape `before`."""
         ...
 
+    def fixed_params(self) -> int | None:
+        """Count parameters without an input, for a layer that never runs; None if it needs one."""
+        ...
+
     def macs(self, before: Shape, after: Shape) -> int:
         """Count multiply-accumulates for one sample: convolutions and linear layers only."""
         ...
@@ -66,6 +70,9 @@ class Base:
 
     def params(self, before: Shape) -> int:
         return 0
+
+    def fixed_params(self) -> int | None:
+        return 0 if type(self).params is Base.params else None
 
     def macs(self, before: Shape, after: Shape) -> int:
         return 0

@@ -43,6 +43,14 @@ class _Dropout(ShapeKeeping):
 
 
 @frozen(kw_only=True)
+class StochasticDepth(ShapeKeeping):
+    """torchvision.ops.StochasticDepth: drops whole samples or rows; the identity in eval mode."""
+
+    p: float = arg(args.probability)
+    mode: str = arg(args.choice("batch", "row"))
+
+
+@frozen(kw_only=True)
 class _Exponential(ShapeKeeping):
     """ELU and CELU: `alpha` and `inplace`."""
 

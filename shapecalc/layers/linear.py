@@ -29,11 +29,11 @@ class Linear(Base):
             what="last dimension",
             hint="; is a Flatten missing before it?" if shape.is_map else "",
         )
-        return Shape((*shape.dims[:-1], self.out_features))
+        return Shape((*shape.dims[:-1], self.out_features), shape.order)
 
     def axes(self, before: Shape) -> tuple[Axis, ...] | None:
-        """Say that a map's last axis becomes `out_features` long."""
-        if not before.is_map:
+        """Say that a map's last axis becomes `out_features` long (not for channels last)."""
+        if not before.is_map or not before.holds_spatial(-1):
             return None
         return (
             *(None,) * (before.rank - 1),

@@ -200,6 +200,29 @@ class LayerNorm(_Normalized):
 
 
 @frozen(kw_only=True)
+class LayerNorm2d(Base):
+    """torchvision's LayerNorm2d (ConvNeXt): LayerNorm over a C×H×W map's channels."""
+
+    normalized_shape: tuple[int, ...] = arg(normalized_shape)
+    eps: float = arg(args.positive_number, 1e-5)
+    elementwise_affine: bool = arg(args.boolean, True)
+    bias: bool = arg(args.boolean, True)
+
+    def output(self, shape: Shape) -> Shape:
+        channels = require_map(shape, "LayerNorm2d", 2)
+        if self.normalized_shape != (channels,):
+            raise LayerError(
+                f"normalized_shape {describe(self.normalized_shape)} needs a map of that many "
+                f"channels, got {shape}",
+                arg="normalized_shape",
+            )
+        return shape
+
+    def params(self, before: Shape) -> int:
+        return prod(self.normalized_shape) * (1 + self.bias) if self.elementwise_affine else 0
+
+
+@frozen(kw_only=True)
 class RMSNorm(_Normalized):
     """torch.nn.RMSNorm over the input's trailing dimensions: a weight, no bias."""
 

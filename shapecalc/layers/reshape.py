@@ -82,6 +82,75 @@ class ChannelShuffle(Base):
         return shape
 
 
+def permutation(value: Value) -> tuple[int, ...]:
+    """Accept a permutation of 0, 1, …, n - 1 (n ≥ 2) that keeps 0, the batch, first."""
+    ordered = isinstance(value, tuple) and sorted(value) == list(range(len(value)))  # type: ignore[type-var]
+    if ordered and len(value) >= 2 and value[0] == 0:  # type: ignore[arg-type,index]
+        return value  # type: ignore[return-value]
+    raise ValueError(
+        f"expected the dimensions 0, 1, …, n - 1 in a new order with the batch, 0, first, "
+        f"got {describe(value)}"
+    )
+
+
+@frozen(kw_only=True)
+class Permute(Base):
+    """torchvision.ops.misc.Permute, as torch.permute: `dims` count the batch, kept first.
+
+    A map's channels and spatial axes keep their meaning wherever they go (see Shape.order).
+    """
+
+    dims: tuple[int, ...] = arg(permutation)
+
+    def output(self, shape: Shape) -> Shape:
+        if len(self.dims) != len(shape.dims) + 1:
+            raise LayerError(
+                f"dims {describe(self.dims)} must name every dimension of the batched input, "
+                f"{len(shape.dims) + 1} for {shape}",
+                arg="dims",
+            )
+        moved = [index - 1 for index in self.dims[1:]]
+        order = shape.order or tuple(range(len(shape.dims)))
+        placed = tuple(order[index] for index in moved)
+        kept = placed == tuple(range(len(placed))) or not shape.is_map
+        return Shape(tuple(shape.dims[index] for index in moved), () if kept else placed)
+
+    def field(self, field: Field, before: Shape, after: Shape) -> Field:
+        holds = field.holds
+        return Field(field.axes, tuple(holds[index - 1] for index in self.dims[1:]))
+
+
+@frozen(kw_only=True)
+class Chunk(Base):
+    """One piece of torch.chunk(x, chunks, dim): piece `index` (from 0) of those it makes.
+
+    Each piece is ⌈size / chunks⌉ long but the last, which takes what remains, so that there
+    may be fewer pieces than `chunks`, as in PyTorch. Always work in forward(): functional.
+    """
+
+    chunks: int = arg(args.positive_int)
+    index: int = arg(args.non_negative_int)
+    dim: int = arg(args.integer, 1)
+
+    def output(self, shape: Shape) -> Shape:
+        dim = batched_dim(self.dim, shape, "dim")
+        if dim == 0:
+            raise LayerError("dim 0 would split the batch, which shapes here leave out", arg="dim")
+        size = shape.dims[dim - 1]
+        piece = -(-size // self.chunks)
+        count = -(-size // piece)
+        if self.index >= count:
+            raise LayerError(
+                f"torch.chunk makes {count} pieces of a size of {size} in {self.chunks} chunks: "
+                f"there is no piece {self.index}",
+                arg="index",
+            )
+        length = min(piece, size - self.index * piece)
+        dims = list(shape.dims)
+        dims[dim - 1] = length
+        return Shape(tuple(dims), shape.order)
+
+
 def unflattened_size(value: Value) -> tuple[int, ...]:
     """Accept a non-empty list of integers ≥ 1, of which one may be -1: inferred."""
     if isinstance(value, tuple) and value:

@@ -22,7 +22,7 @@ from shapecalc.errors import LayerError, Mark, SpecError, did_you_mean, quote
 from shapecalc.layers import KINDS, Builder, Layer
 from shapecalc.layers.args import describe
 from shapecalc.limits import MAX_BLOCK_USES, MAX_MODULES, MAX_NESTING
-from shapecalc.modules import Combine, Container, Leaf, Module, Reuse
+from shapecalc.modules import Combine, Container, Leaf, Module, Registered, Reuse, registered
 from shapecalc.spec.blocks import Block, bind
 from shapecalc.spec.expr import Env, is_literal, value_of
 from shapecalc.spec.names import join_path
@@ -33,12 +33,14 @@ from shapecalc.spec.nodes import (
     flag,
     join_options,
     module_name,
+    own_parameters,
     repeat_count,
+    resize_mode,
     type_of,
 )
 from shapecalc.spec.source import YList, YMap, YNode, YScalar
-from shapecalc.spec.syntax import INDEX, STRUCTURE
-from shapecalc.value import frozen
+from shapecalc.spec.syntax import ENTRY_KEYS, INDEX, STRUCTURE
+from shapecalc.value import frozen, replace
 
 M = TypeVar("M", Leaf, Container)
 _Built = tuple[YMap, Layer, dict[str, Mark]]  # a leaf node, its layer, its arguments' marks
@@ -55,22 +57,44 @@ class _Scope:
         self.names: dict[str, Mark] = {}
         self.counter = 0
         self.registered: dict[str, Leaf | Container] = {}
-        self.uses: list[tuple[str, Mark]] = []
+        self.uses: list[tuple[str, Mark, int]] = []  # and how many were registered before
 
     def record(self, name: str, module: Leaf | Container) -> None:
         """Keep a registered module by name, for `use` steps to find."""
         self.registered[name] = module
 
     def check_uses(self) -> None:
-        """Refuse a `use` of a name that no layer of this module has."""
-        for target, mark in self.uses:
-            found = self.registered.get(target)
-            where = self.path or "the model"
+        """Refuse a `use` of what this module does not register, or cannot run there.
+
+        A layer may run again anywhere; a module registered with `run: false` (or one
+        within it) runs where a `use` after it names it.
+        """
+        order = {name: index for index, name in enumerate(self.registered)}
+        for target, mark, before in self.uses:
+            first, *rest = target.split(".")
+            found: Registered | None = self.registered.get(first)
+            waits = found is not None and not found.runs
+            for name in rest:
+                inner = registered(found) if isinstance(found, Container) else {}
+                found = inner.get(name)
+                waits = waits or (found is not None and not found.runs)
             if found is None:
-                hint = did_you_mean(target, self.registered)
+                where = self.path or "the model"
+                hint = did_you_mean(target, self.registered) if not rest else ""
                 raise SpecError(mark, f"use: {where} has no module named {quote(target)}{hint}")
-            if not isinstance(found, Leaf):
-                raise SpecError(mark, f"use: '{target}' is a {found.type}; only a layer runs again")
+            if waits and order[first] >= before:
+                raise SpecError(
+                    mark,
+                    f"use: {quote(target)} is registered below, with run: false; a use runs "
+                    "such a module after it",
+                )
+            if not waits and not isinstance(found, Leaf):
+                raise SpecError(
+                    mark,
+                    f"use: {quote(target)} is a {found.type} that runs where it is registered; "
+                    "only a layer runs again (register a module with run: false to run it "
+                    "elsewhere)",
+                )
 
 
 @frozen
@@ -193,13 +217,20 @@ class Expander:
         if use is not None:
             return self._reuse(node, use, env=env, site=site)
         functional = functional or flag(node.get("functional"), env, "functional")
+        runs = _runs(node, env, functional=functional)
         structure = [key for key in node.index if key in STRUCTURE]
         if len(structure) > 1:
             raise SpecError(node.mark, "a module has only one of children, add, mul, cat and dense")
         kind = type_of(node, env)
         if structure:
             return self._container(
-                node, env, site, key=structure[0], kind=kind or label, functional=functional
+                node,
+                env,
+                site,
+                key=structure[0],
+                kind=kind or label,
+                functional=functional,
+                runs=runs,
             )
         if kind is None:
             what = "a module needs a type, or children, add or cat"
@@ -209,24 +240,34 @@ class Expander:
             raise SpecError(node.mark, what)
         block = self.blocks.get(kind)
         if block is not None:
-            return self._block(block, node, env=env, site=site, functional=functional)
-        return self._leaf(kind, node, env=env, site=site, functional=functional)
+            made = self._block(block, node, env=env, site=site, functional=functional)
+            return made if runs else _waiting(made, site)
+        return self._leaf(kind, node, env=env, site=site, functional=functional, runs=runs)
 
     def _reuse(self, node: YMap, use: YNode, *, env: Env, site: _Site) -> Reuse:
         """Build a step that runs a layer of the enclosing module again."""
-        for key, _ in [*args(node), *((k, v) for k, v in node.entries if k.value == "class")]:
-            raise SpecError(key.mark, f"a use step takes no argument {quote(str(key.value))}")
+        for key, _ in node.entries:
+            if key.value not in ENTRY_KEYS and key.value != "use":
+                raise SpecError(key.mark, f"a use step takes no argument {quote(str(key.value))}")
         if not isinstance(use, YScalar) or not _can_name(use.value) or site.scope is None:
             raise SpecError(use.mark, "use: expected the name of a layer of the enclosing module")
-        target = module_name(use, env)
-        site.scope.uses.append((target, use.mark))
+        target = _target(use, env)
+        site.scope.uses.append((target, use.mark, len(site.scope.registered)))
         label = "" if site.name is None else str(site.name.value)
         scope = site.scope
         path = join_path(scope.path, label, node.mark)
         return Reuse(label, path, scope.depth, target, node.mark)
 
     def _container(
-        self, node: YMap, env: Env, site: _Site, *, key: str, kind: str | None, functional: bool
+        self,
+        node: YMap,
+        env: Env,
+        site: _Site,
+        *,
+        key: str,
+        kind: str | None,
+        functional: bool,
+        runs: bool,
     ) -> Container:
         check_container_keys(node, key)
         combine = STRUCTURE[key]
@@ -248,10 +289,22 @@ class Expander:
         if len(branches) == 1 and combine in (Combine.ADD, Combine.MUL, Combine.CAT):
             combine = Combine.SEQUENCE  # the other branches were left out
         kind = kind or "Sequential"
+        own, resize = own_parameters(node, env), resize_mode(node, env)
         made = Container(
-            text, path, depth, kind, combine, branches, node.mark, functional, dim, crop
+            text,
+            path,
+            depth,
+            kind,
+            combine,
+            branches,
+            node.mark,
+            functional,
+            dim,
+            crop,
+            own,
+            resize,
         )
-        return self._record(site, made)
+        return self._record(site, made if runs else replace(made, runs=False))
 
     def _block(
         self, block: Block, call: YMap, *, env: Env, site: _Site, functional: bool
@@ -269,7 +322,9 @@ class Expander:
         finally:
             self.active.pop()
 
-    def _leaf(self, kind: str, node: YMap, *, env: Env, site: _Site, functional: bool) -> Leaf:
+    def _leaf(
+        self, kind: str, node: YMap, *, env: Env, site: _Site, functional: bool, runs: bool
+    ) -> Leaf:
         layer_kind = KINDS.get(kind)
         if layer_kind is None:
             hint = did_you_mean(kind, [*KINDS, *self.blocks])
@@ -280,7 +335,7 @@ class Expander:
         built = self.literal.get(literal_key(node, layer_kind))
         _, layer, marks = built or self._layer(layer_kind, node, env, path)
         subclass = type_of(node, env, "class")
-        leaf = Leaf(text, path, depth, layer, node.mark, marks, functional, subclass)
+        leaf = Leaf(text, path, depth, layer, node.mark, marks, functional, subclass, runs)
         return self._record(site, leaf)
 
     def _layer(self, kind: type[Layer], node: YMap, env: Env, path: str) -> _Built:
@@ -334,6 +389,32 @@ class Expander:
                 )
             scope.names[text] = site.name.mark
         return text, join_path(scope.path, text, mark), scope.depth
+
+
+def _runs(node: YMap, env: Env, *, functional: bool) -> bool:
+    """Return whether a module runs where it is registered (`run: false` says not)."""
+    given = node.get("run")
+    if given is None:
+        return True
+    runs = flag(given, env, "run")
+    if not runs and functional:
+        raise SpecError(given.mark, "run: false is for registered modules; this one is functional")
+    return runs
+
+
+def _waiting(module: Module, site: _Site) -> Module:
+    """Return a block's module registered not to run where it is, in its scope too."""
+    if isinstance(module, Reuse) or module.functional:
+        return module  # the block's body is a use or functional: _runs refused `run` there
+    made = replace(module, runs=False)
+    if site.scope is not None:
+        site.scope.record(made.name, made)
+    return made
+
+
+def _target(use: YScalar, env: Env) -> str:
+    """Return what a `use` names: a module, or one within modules, dotted (`convs.0`)."""
+    return ".".join(module_name(YScalar(part, use.mark), env) for part in str(use.value).split("."))
 
 
 def _can_name(value: object) -> bool:

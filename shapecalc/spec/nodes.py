@@ -11,7 +11,7 @@ from shapecalc.modules import Combine
 from shapecalc.spec.expr import Env, ExprError, evaluate, value_of
 from shapecalc.spec.names import check
 from shapecalc.spec.source import YList, YMap, YNode, YScalar
-from shapecalc.spec.syntax import ENTRY_KEYS, NODE_KEYS
+from shapecalc.spec.syntax import CONTAINER_KEYS, ENTRY_KEYS, NODE_KEYS
 
 # A pattern, compiled (and cached by re) when a name first uses it: most specs never do.
 # Its group makes re.split keep each ${…}, at the odd places of what it returns.
@@ -71,7 +71,7 @@ def check_container_keys(node: YMap, structure: str) -> None:
     for key, _ in node.entries:
         if key.value == "class":
             raise SpecError(key.mark, "class is for layers; a container's type is its class")
-        if key.value == structure or key.value in ENTRY_KEYS | NODE_KEYS:
+        if key.value == structure or key.value in ENTRY_KEYS | NODE_KEYS | CONTAINER_KEYS:
             continue
         joins = _JOINS.get(str(key.value), ())
         if joins and not any(combine.value == structure for combine in joins):
@@ -98,6 +98,52 @@ def join_options(node: YMap, env: Env) -> tuple[int, bool]:
             )
         crop = True
     return dim, crop
+
+
+def own_parameters(node: YMap, env: Env) -> int:
+    """Return how many parameters a container's `parameters:` declares: name → shape."""
+    declared = node.get("parameters")
+    if declared is None:
+        return 0
+    if not isinstance(declared, YMap):
+        raise SpecError(declared.mark, "parameters: expected a mapping of names to shapes")
+    total = 0
+    for key, shape_node in declared.entries:
+        module_name(key, env)  # a parameter is named as a module is
+        shape = value_of(shape_node, env)
+        if not isinstance(shape, tuple) or not all(_size(dim) for dim in shape):
+            raise SpecError(
+                shape_node.mark,
+                f"parameters: {key.value}: expected a shape, a list of sizes ≥ 1 such as "
+                f"[96, 1, 1], got {describe(shape)}",
+            )
+        count = 1
+        for dim in shape:
+            assert isinstance(dim, int)
+            count *= dim
+        total += count
+    return total
+
+
+def _size(value: Value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def resize_mode(node: YMap, env: Env) -> str | None:
+    """Return a container's `resize_to_input` mode, or None without one."""
+    given = node.get("resize_to_input")
+    if given is None:
+        return None
+    from shapecalc.layers.resample import MODES  # only a few models need it
+
+    mode = value_of(given, env)
+    if mode not in MODES:
+        raise SpecError(
+            given.mark,
+            f"resize_to_input: expected a mode of F.interpolate ({', '.join(MODES)}), "
+            f"got {describe(mode)}",
+        )
+    return str(mode)
 
 
 def type_of(node: YMap, env: Env, key: str = "type") -> str | None:

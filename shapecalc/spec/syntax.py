@@ -5,8 +5,11 @@ from __future__ import annotations
 from shapecalc.modules import Combine
 
 ENTRY_KEYS = frozenset({"when", "repeat"})  # decide whether and how often a child is made
-NODE_KEYS = frozenset({"type", "class", "functional", "use"})  # say what a module is
+NODE_KEYS = frozenset({"type", "class", "functional", "use", "run"})  # say what a module is
 STRUCTURE = {combine.value: combine for combine in Combine}  # children, add, mul, cat, dense
 JOIN_KEYS = frozenset({"dim", "crop"})  # how a container joins its branches
+# What a container holds or does besides its children: its own parameters (ConvNeXt's
+# layer_scale) and an interpolation of its output back to its input's size (DeepLab's).
+CONTAINER_KEYS = frozenset({"parameters", "resize_to_input"})
 INDEX = "i"  # within a repeated node, its index from 0
 RESERVED = frozenset({*ENTRY_KEYS, *NODE_KEYS, *STRUCTURE, "params", INDEX})
