@@ -29,6 +29,7 @@ from typing import TypeVar
 K = TypeVar("K")
 
 ROUNDS = 21
+LIST_LIMIT = 1.5  # --list, which reads every model's figures from an index
 ROWS = (1_000, 10_000, 100_000)
 FLOOR = "import click, rich.console, rich.tree, yaml"
 PEAK = """
@@ -116,6 +117,7 @@ def startup(report: Report, python: str, command: str) -> None:
             for name in limits
         },
     }
+    commands["list"] = [command, "--list"]  # 78 models' figures, from specs/index.json
     seconds = walls(commands)
     report("python -c pass", seconds["bare"], "s")
     report("dependency floor (click, rich, yaml)", seconds["floor"], "s")
@@ -124,6 +126,9 @@ def startup(report: Report, python: str, command: str) -> None:
         report(f"shapecalc resnet18 ({name})", seconds[name], "s")
         report(f"  ratio to the floor ({name})", ratio, "×", f"≤ {limit}", ratio <= limit)
         report(f"  ratio to python -c pass ({name})", seconds[name] / seconds["bare"], "×")
+    ratio = seconds["list"] / seconds["floor"]
+    report("shapecalc --list", seconds["list"], "s")
+    report("  ratio to the floor (--list)", ratio, "×", f"≤ {LIST_LIMIT}", ratio <= LIST_LIMIT)
 
 
 def scaling(report: Report, command: str) -> None:

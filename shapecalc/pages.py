@@ -1,10 +1,11 @@
 """Model pages: docs/models/<name>.md for every built-in model, and an index.
 
-Regenerate them all, from the repository's top folder, with:
+Regenerate them all, and specs/index.json, which `--list` reads, from the repository's top
+folder, with:
 
     python -m shapecalc.pages
 
-A test fails when a committed page differs from what this makes.
+A test fails when a committed page or the index differs from what this makes.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from shapecalc import api, catalog
 from shapecalc.files import write_output
+from shapecalc.formats import models as listing
 from shapecalc.formats.text import compact, grouped
 
 FOLDER = Path("docs") / "models"
@@ -69,6 +71,10 @@ def main(argv: list[str] | None = None) -> None:
     for file_name, text in pages().items():
         write_output(str(folder / file_name), text)
         print(f"wrote {folder / file_name}")
+    if not args:  # the index --list reads, beside the built-in specs
+        index = Path(catalog.builtin_dir()) / listing.INDEX
+        write_output(str(index), listing.index_text())
+        print(f"wrote {index}")
 
 
 if __name__ == "__main__":

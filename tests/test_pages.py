@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from shapecalc import catalog
+from shapecalc.formats import models as listing
 from shapecalc.pages import FOLDER, main, pages
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,3 +43,21 @@ def test_main_writes_every_page(tmp_path: Path, capsys: pytest.CaptureFixture[st
     main([str(tmp_path)])
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted(pages())
     assert f"wrote {tmp_path / 'resnet18.md'}" in capsys.readouterr().out
+
+
+def test_committed_index_is_fresh() -> None:
+    committed = Path(catalog.builtin_dir()) / listing.INDEX
+    assert committed.read_text(encoding="utf-8") == listing.index_text(), (
+        f"{committed} is stale: run python -m shapecalc.pages"
+    )
+
+
+def test_list_reads_the_index_and_works_out_figures_when_a_spec_changed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    indexed = listing.entries()
+    assert indexed == listing.computed()
+    monkeypatch.setattr(listing, "computed", lambda: [("changed", (1,), 0, 0, "")])
+    assert listing.entries() == indexed  # from the index: nothing recomputed
+    monkeypatch.setattr(listing, "checksum", lambda: -1)
+    assert listing.entries() == [("changed", (1,), 0, 0, "")]

@@ -1,15 +1,24 @@
-"""The built-in models as a text table: input, params, MACs and description."""
+"""The built-in models as a text table: input, params, MACs and description.
+
+Working these out parses and runs every built-in spec, which takes seconds for all of
+them; `--list` reads them from specs/index.json instead, which `python -m shapecalc.pages`
+writes with the model pages. The index names a checksum of every spec file it was made
+from: when a file has changed since, the figures are worked out afresh.
+"""
 
 from __future__ import annotations
 
+import os
+import zlib
+
 from shapecalc import catalog
-from shapecalc.engine import infer
 from shapecalc.formats import Format
 from shapecalc.formats.grid import Grid
 from shapecalc.formats.text import compact
-from shapecalc.modules import Model
 
 HEADINGS = ("model", "input", "params", "MACs", "description")
+INDEX = "index.json"
+_Entry = tuple[str, tuple[int, ...], int, int, str]  # name, input, params, MACs, description
 
 
 def render(fmt: Format = Format.TABLE) -> str:
@@ -17,22 +26,65 @@ def render(fmt: Format = Format.TABLE) -> str:
 
     The table and Markdown show counts in three figures (`11.7M`); CSV and JSON in full.
     """
-    items = []
-    for name in catalog.builtin_names():
-        model = catalog.load(name)
-        result = infer(model, model.input)
-        items.append((name, model.input.dims, result.total_params, result.total_macs, model))
+    items = entries()
     if fmt is Format.JSON:
         return _json(items)
     count = str if fmt is Format.CSV else compact
     rows = tuple(
-        (name, "×".join(map(str, dims)), count(params), count(macs), model.description)
-        for name, dims, params, macs, model in items
+        (name, "×".join(map(str, dims)), count(params), count(macs), description)
+        for name, dims, params, macs, description in items
     )
     return Grid(HEADINGS, rows, frozenset({2, 3}), frozenset({0, 4})).render(fmt)
 
 
-def _json(items: list[tuple[str, tuple[int, ...], int, int, Model]]) -> str:
+def entries() -> list[_Entry]:
+    """Return each built-in model's figures, from the index while it is fresh."""
+    import json
+
+    try:
+        with open(os.path.join(catalog.builtin_dir(), INDEX), encoding="utf-8") as file:
+            index = json.load(file)
+    except (OSError, ValueError):
+        index = None
+    if index is not None and index.get("checksum") == checksum():
+        return [
+            (item["model"], tuple(item["input"]), item["params"], item["macs"], item["description"])
+            for item in index["models"]
+        ]
+    return computed()
+
+
+def computed() -> list[_Entry]:
+    """Return each built-in model's figures, parsing and running its spec."""
+    from shapecalc.engine import infer
+
+    items = []
+    for name in catalog.builtin_names():
+        model = catalog.load(name)
+        result = infer(model, model.input, fields=False)
+        items.append(
+            (name, model.input.dims, result.total_params, result.total_macs, model.description)
+        )
+    return items
+
+
+def checksum() -> int:
+    """Return a checksum of every built-in spec file, libraries included, and their names."""
+    folder = catalog.builtin_dir()
+    total = 0
+    for name in sorted(os.listdir(folder)):
+        if name.endswith(catalog.SUFFIX):
+            with open(os.path.join(folder, name), "rb") as file:
+                total = zlib.crc32(name.encode() + b"\0" + file.read(), total)
+    return total
+
+
+def index_text() -> str:
+    """Return specs/index.json as it should be now."""
+    return _json(computed(), {"checksum": checksum(), "made_by": "python -m shapecalc.pages"})
+
+
+def _json(items: list[_Entry], header: dict[str, object] | None = None) -> str:
     from shapecalc.formats.json import dumps
 
     lines = (
@@ -43,9 +95,13 @@ def _json(items: list[tuple[str, tuple[int, ...], int, int, Model]]) -> str:
                 "input": list(dims),
                 "params": params,
                 "macs": macs,
-                "description": model.description,
+                "description": description,
             }
         )
-        for name, dims, params, macs, model in items
+        for name, dims, params, macs, description in items
     )
-    return "[\n" + ",\n".join(lines) + "\n]\n"
+    listed = "[\n" + ",\n".join(lines) + "\n]"
+    if header is None:
+        return listed + "\n"
+    fields = "".join(f"  {dumps(key)}: {dumps(value)},\n" for key, value in header.items())
+    return "{\n" + fields + '  "models": ' + listed.replace("\n", "\n  ") + "\n}\n"
