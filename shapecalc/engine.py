@@ -152,9 +152,10 @@ class _Walk:
         if module.functional:
             return self.body(module, flow)
         if not module.runs:  # its rows wait, in place, for a `use` to run it
-            for within in descendants(module):
-                self.waiting[id(within)] = len(self.rows)
-                self.rows.append(within)
+            if id(module) not in self.waiting:  # else a module around it made them wait
+                for within in descendants(module):
+                    self.waiting[id(within)] = len(self.rows)
+                    self.rows.append(within)
             return flow
         return self.run(module, flow)
 
@@ -166,6 +167,8 @@ class _Walk:
         output = self.body(module, flow)
         # A layer that a `use` ran earlier shows that first run, as PyTorch's hooks first see it.
         before, shown = self.first[id(module)] if isinstance(module, Leaf) else (flow.shape, output)
+        if isinstance(module, Container) and module.returns:  # a dict, shown by its first
+            shown = self.returned(module, slot) or shown
         self.rows[slot] = Row(
             module, before, shown.shape, self.params - params, self.macs - macs, shown.field
         )
@@ -190,6 +193,12 @@ class _Walk:
         if not module.functional:  # a failure leaves the walk, scopes and all
             self.scopes.pop()
         return output
+
+    def returned(self, module: Container, slot: int) -> _Flow | None:
+        """Return the output of the first child a module returns, from its row, if it ran."""
+        path = f"{module.path}.{module.returns[0]}" if module.path else module.returns[0]
+        row = next(row for row in self.rows[slot + 1 :] if row.path == path)
+        return _Flow(row.shape, row.field) if isinstance(row, Row) and row.shape else None
 
     def reuse(self, use: Reuse, flow: _Flow) -> _Flow:
         """Run what a `use` names: for the first time where it waits, else a layer again."""
@@ -317,9 +326,11 @@ def _idle(module: Registered, rows: dict[int, Row]) -> tuple[Row, int]:
     ran = [row for row in children if row.ran]
     params = module.own + sum(row.params for row in children)
     macs = sum(row.macs for row in children)
-    if not ran:
+    # A module returning a dict of its children's outputs shows the first.
+    shown = [row for row in ran if row.name == module.returns[0]] if module.returns else ran[-1:]
+    if not shown:
         return Row(module, None, None, params, macs, None), module.own
-    return Row(module, ran[0].input, ran[-1].shape, params, macs, ran[-1].field), module.own
+    return Row(module, ran[0].input, shown[0].shape, params, macs, shown[0].field), module.own
 
 
 def _output(leaf: Leaf, shape: Shape) -> Shape:

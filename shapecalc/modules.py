@@ -62,7 +62,8 @@ class Container:
     ConvNeXt's `layer_scale`). With `resize_to_input`, the output is interpolated back to
     the input's spatial size in that mode (`F.interpolate(x, size=input.shape[-2:])`). A
     module that does not `run` where it is registered runs where a `Reuse` names it, or its
-    children do (a ModuleList), if anywhere.
+    children do (a ModuleList), if anywhere; one that `returns` the outputs of some of its
+    children, in a dict (torchvision's IntermediateLayerGetter), shows the first one's.
     """
 
     name: str
@@ -78,6 +79,7 @@ class Container:
     own: int = 0
     resize_to_input: str | None = None
     runs: bool = True
+    returns: tuple[str, ...] = ()
 
 
 @frozen

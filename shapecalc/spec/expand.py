@@ -36,6 +36,7 @@ from shapecalc.spec.nodes import (
     own_parameters,
     repeat_count,
     resize_mode,
+    returned,
     type_of,
 )
 from shapecalc.spec.source import YList, YMap, YNode, YScalar
@@ -303,8 +304,10 @@ class Expander:
             crop,
             own,
             resize,
+            runs,
+            returned(node, env, branches),
         )
-        return self._record(site, made if runs else replace(made, runs=False))
+        return self._record(site, made)
 
     def _block(
         self, block: Block, call: YMap, *, env: Env, site: _Site, functional: bool

@@ -7,7 +7,7 @@ import re
 from shapecalc.errors import Mark, SpecError, quote
 from shapecalc.layers.args import Value, describe
 from shapecalc.limits import MAX_REPEAT
-from shapecalc.modules import Combine
+from shapecalc.modules import Combine, Container, Module
 from shapecalc.spec.expr import Env, ExprError, evaluate, value_of
 from shapecalc.spec.names import check
 from shapecalc.spec.source import YList, YMap, YNode, YScalar
@@ -144,6 +144,32 @@ def resize_mode(node: YMap, env: Env) -> str | None:
             f"got {describe(mode)}",
         )
     return str(mode)
+
+
+def returned(node: YMap, env: Env, branches: tuple[tuple[Module, ...], ...]) -> tuple[str, ...]:
+    """Return the children whose outputs a container's `returns:` says it gives, in a dict."""
+    given = node.get("returns")
+    if given is None:
+        return ()
+    names = value_of(given, env)
+    pending = [child for branch in branches for child in branch]
+    children = set()
+    while pending:  # the children of functional containers are the module's own
+        child = pending.pop()
+        if isinstance(child, Container) and child.functional:
+            pending.extend(inner for branch in child.branches for inner in branch)
+        else:
+            children.add(child.name)
+    if (
+        not isinstance(names, tuple)
+        or not names
+        or not all(isinstance(name, str) and name in children for name in names)
+    ):
+        raise SpecError(
+            given.mark,
+            f"returns: expected a list of the module's children's names, got {describe(names)}",
+        )
+    return names  # type: ignore[return-value]
 
 
 def type_of(node: YMap, env: Env, key: str = "type") -> str | None:

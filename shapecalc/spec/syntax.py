@@ -10,6 +10,6 @@ STRUCTURE = {combine.value: combine for combine in Combine}  # children, add, mu
 JOIN_KEYS = frozenset({"dim", "crop"})  # how a container joins its branches
 # What a container holds or does besides its children: its own parameters (ConvNeXt's
 # layer_scale) and an interpolation of its output back to its input's size (DeepLab's).
-CONTAINER_KEYS = frozenset({"parameters", "resize_to_input"})
+CONTAINER_KEYS = frozenset({"parameters", "resize_to_input", "returns"})
 INDEX = "i"  # within a repeated node, its index from 0
 RESERVED = frozenset({*ENTRY_KEYS, *NODE_KEYS, *STRUCTURE, "params", INDEX})
