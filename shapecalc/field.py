@@ -48,7 +48,9 @@ if TYPE_CHECKING:
 class Reach:
     """One axis of a receptive field: `size` positions seen, outputs `stride` apart.
 
-    `size` None means the whole input (after global pooling or a fully connected layer).
+    `size` None means the whole input (after global pooling or a fully connected layer, and
+    after a gate that scales a map by a pooled summary of it, as squeeze-and-excitation);
+    `stride` is then None, unless the outputs still stand `stride` apart, as after such a gate.
     `uniform` is False where fields differ by position (after an adaptive pool whose output
     size does not divide its input, a transposed convolution, an upsampling): `size` and
     `stride` are then the largest field and the largest step between neighbouring outputs.
@@ -87,7 +89,7 @@ class Reach:
         fields vary by position.
         """
         if self.size is None or self.stride is None:
-            return self
+            return self if self.stride is None else Reach(None, self.stride * stride, self.uniform)
         if self.period is not None:
             window = Period((-padding,), (extent - 1 - padding,), stride)
             return self.follow(window, outputs=outputs)
@@ -127,7 +129,11 @@ class Reach:
         its largest field and step are among those that exist.
         """
         if self.size is None or self.stride is None:
-            return self
+            if self.stride is None:
+                return self
+            return Reach(
+                None, self.stride * (step if layer is None else largest_step(layer)), False
+            )
         if layer is not None:
             mine = self.period or Period((0,), (self.size - 1,), self.stride)
             if self.uniform or self.period is not None:
@@ -166,8 +172,11 @@ def join(reaches: list[Reach]) -> Reach:
     Branches' fields are taken to nest, as they do about a common centre: a branch whose
     field and step are the largest is the join's, its pattern kept.
     """
-    if any(reach.whole for reach in reaches):
-        return WHOLE
+    if any(reach.whole for reach in reaches):  # a gate: the strides of what it scales remain
+        strides = [reach.stride for reach in reaches if reach.stride is not None]
+        if not strides:
+            return WHOLE
+        return Reach(None, max(strides), all(reach.uniform for reach in reaches))
     largest = max(reaches, key=lambda reach: (reach.size or 0, reach.stride or 0))
     if all((reach.stride or 0) <= (largest.stride or 0) for reach in reaches):
         return largest
@@ -269,8 +278,8 @@ def _scanned(reach: Reach, op: Interpolate, scale: float, size_in: int, size_out
 
     The field is exact for this layer, but holds no pattern for the layers that follow.
     """
-    if reach.size is None or reach.stride is None:
-        return reach
+    if reach.size is None or reach.stride is None:  # its step is no longer known exactly
+        return reach if reach.stride is None else Reach(None, reach.stride, uniform=False)
     mine = reach.period or Period((0,), (reach.size - 1,), reach.stride)
     span = span_monotone if monotone(mine) else span_scanned
     last_input = size_in - 1  # PyTorch clamps to the input

@@ -102,7 +102,8 @@ def compared(axis: Reach, row: dict[str, Any], index: int) -> tuple[Any, Any]:
 
     Where the engine gives bounds (a field that varies with no pattern kept, after an
     upsampling by 2.3, say, or an adaptive pool), the recorded figures must not exceed
-    them. Steps are measured only between fields inside the input: on an axis too short
+    them. Steps are measured only between fields inside the input (never between whole
+    ones, which the engine may still place a stride apart, after a gate): on an axis too short
     to hold two periods of a varying pattern inside, the engine's step, over every
     output, may be the larger.
     """
@@ -111,7 +112,9 @@ def compared(axis: Reach, row: dict[str, Any], index: int) -> tuple[Any, Any]:
     theirs: Any = (field, step)
     if field is not None and step is None:
         mine, theirs = axis.size, field
-    if axis.whole or field is None:
+    if axis.whole:  # every output reads every input: gradients show no step between them
+        return axis.size, field
+    if field is None:
         return mine, theirs
     if is_bound(axis):
         within = (axis.size or 0) >= field and (step is None or (axis.stride or 0) >= step)

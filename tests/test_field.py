@@ -75,7 +75,10 @@ def test_adapt(size_in: int, size_out: int, expected: Reach) -> None:
 
 def test_join_takes_the_largest() -> None:
     assert join([Reach(67, 8), Reach(43, 8)]) == Reach(67, 8)
-    assert join([Reach(67, 8), WHOLE]) == WHOLE
+    # A gate, the whole input scaling a map: the map's outputs stay 8 apart, and so on.
+    assert join([Reach(67, 8), WHOLE]) == Reach(None, 8)
+    assert Reach(None, 8).slide(3, 2) == Reach(None, 16)
+    assert join([WHOLE, WHOLE]) == WHOLE
     # The widest field holds the others, varying or not: it is the join, pattern and all.
     assert join([Reach(9, 2, uniform=False), Reach(11, 2)]) == Reach(11, 2)
     varying = Reach(13, 1, uniform=False, period=Period((0, 0), (12, 11), 1))
