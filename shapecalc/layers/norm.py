@@ -201,16 +201,19 @@ class LayerNorm(_Normalized):
 
 @frozen(kw_only=True)
 class LayerNorm2d(Base):
-    """torchvision's LayerNorm2d (ConvNeXt): LayerNorm over a C×H×W map's channels."""
+    """torchvision's LayerNorm2d (ConvNeXt): LayerNorm over a C×H×W map's channels.
 
-    normalized_shape: tuple[int, ...] = arg(normalized_shape)
+    `normalized_shape`, the channels, is taken from the input unless the spec states it.
+    """
+
+    normalized_shape: tuple[int, ...] | None = arg(args.optional(normalized_shape), None)
     eps: float = arg(args.positive_number, 1e-5)
     elementwise_affine: bool = arg(args.boolean, True)
     bias: bool = arg(args.boolean, True)
 
     def output(self, shape: Shape) -> Shape:
         channels = require_map(shape, "LayerNorm2d", 2)
-        if self.normalized_shape != (channels,):
+        if self.normalized_shape not in (None, (channels,)):
             raise LayerError(
                 f"normalized_shape {describe(self.normalized_shape)} needs a map of that many "
                 f"channels, got {shape}",
@@ -219,7 +222,7 @@ class LayerNorm2d(Base):
         return shape
 
     def params(self, before: Shape) -> int:
-        return prod(self.normalized_shape) * (1 + self.bias) if self.elementwise_affine else 0
+        return before.channels * (1 + self.bias) if self.elementwise_affine else 0
 
 
 @frozen(kw_only=True)
