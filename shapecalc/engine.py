@@ -5,7 +5,6 @@ from __future__ import annotations
 from shapecalc._joins import joined_field, joined_shape
 from shapecalc.errors import LayerError, Mark, ShapeError, quote
 from shapecalc.field import Field, start
-from shapecalc.layers import Layer
 from shapecalc.limits import MAX_INT_BITS
 from shapecalc.modules import (
     Combine,
@@ -18,86 +17,11 @@ from shapecalc.modules import (
     descendants,
     registered,
 )
+from shapecalc.rows import Result, Row, Stopped
 from shapecalc.shape import Shape
 from shapecalc.value import frozen, replace
 
-
-@frozen
-class Row:
-    """One module for one input: what it takes and gives, and what it costs.
-
-    `params` and `macs` count the module and all its descendants. `field` is the receptive
-    field of one output element, or None when the model's input is not a C×H×W map (or
-    fields were not asked for). A module registered but never run has no input or shape
-    (None); a ModuleList, which runs only through its children, shows its last child's
-    output that ran.
-    """
-
-    module: Registered
-    input: Shape | None
-    shape: Shape | None
-    params: int
-    macs: int
-    field: Field | None
-
-    @property
-    def path(self) -> str:
-        return self.module.path
-
-    @property
-    def name(self) -> str:
-        return self.module.name
-
-    @property
-    def type(self) -> str:
-        return self.module.type
-
-    @property
-    def depth(self) -> int:
-        return self.module.depth
-
-    @property
-    def ran(self) -> bool:
-        """Whether the module (or a module within it) ran: a row without it has no shape."""
-        return self.shape is not None
-
-    @property
-    def is_leaf(self) -> bool:
-        return isinstance(self.module, Leaf)
-
-    @property
-    def layer(self) -> Layer | None:
-        """The layer of a leaf's row; None for a container's."""
-        return self.module.layer if isinstance(self.module, Leaf) else None
-
-
-@frozen
-class Result:
-    """A model's rows for one input, in PyTorch's `named_modules()` order, root left out.
-
-    The totals count every layer, including work done in `forward()` that has no row.
-    """
-
-    model: Model
-    input: Shape
-    output: Shape
-    rows: tuple[Row, ...]
-    total_params: int
-    total_macs: int
-
-
-@frozen
-class Stopped:
-    """A model run for an input up to the layer that refused it, and why.
-
-    `done` is in row order: a finished module's row, or the module itself for one the
-    failure interrupted (the failing layer and the containers around it).
-    """
-
-    model: Model
-    input: Shape
-    done: tuple[Row | Registered, ...]
-    error: ShapeError
+__all__ = ["Result", "Row", "Stopped", "attempt", "infer"]
 
 
 @frozen
