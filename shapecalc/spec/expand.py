@@ -10,7 +10,8 @@ A module node is one of:
 
 `repeat: N` in a list stands for N consecutive children; `functional: true` marks work
 done in `forward()` rather than by a registered module: it has no row, and the children
-of a functional container belong to the enclosing module.
+of a functional container belong to the enclosing module; `run: false` registers a module
+that runs only where a `use` runs it (see _scope.py).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from shapecalc.errors import LayerError, Mark, SpecError, did_you_mean, quote
 from shapecalc.layers import KINDS, Builder, Layer
 from shapecalc.layers.args import describe
 from shapecalc.limits import MAX_BLOCK_USES, MAX_MODULES, MAX_NESTING
-from shapecalc.modules import Combine, Container, Leaf, Module, Registered, Reuse, registered
+from shapecalc.modules import Combine, Container, Leaf, Module, Reuse
+from shapecalc.spec._scope import Scope, Site, runs_here, use_target, waiting
 from shapecalc.spec.blocks import Block, bind
 from shapecalc.spec.expr import Env, is_literal, value_of
 from shapecalc.spec.names import join_path
@@ -32,7 +34,6 @@ from shapecalc.spec.nodes import (
     check_container_keys,
     flag,
     join_options,
-    module_name,
     own_parameters,
     repeat_count,
     resize_mode,
@@ -41,79 +42,9 @@ from shapecalc.spec.nodes import (
 )
 from shapecalc.spec.source import YList, YMap, YNode, YScalar
 from shapecalc.spec.syntax import ENTRY_KEYS, INDEX, STRUCTURE
-from shapecalc.value import frozen, replace
 
 M = TypeVar("M", Leaf, Container)
 _Built = tuple[YMap, Layer, dict[str, Mark]]  # a leaf node, its layer, its arguments' marks
-
-
-class _Scope:
-    """The module that registers children: where names are unique and numbers count."""
-
-    __slots__ = ("counter", "depth", "names", "path", "registered", "uses")
-
-    def __init__(self, path: str, depth: int) -> None:
-        self.path = path
-        self.depth = depth
-        self.names: dict[str, Mark] = {}
-        self.counter = 0
-        self.registered: dict[str, Leaf | Container] = {}
-        self.uses: list[tuple[str, Mark, int]] = []  # and how many were registered before
-
-    def record(self, name: str, module: Leaf | Container) -> None:
-        """Keep a registered module by name, for `use` steps to find."""
-        self.registered[name] = module
-
-    def check_uses(self) -> None:
-        """Refuse a `use` of what this module does not register, or cannot run there.
-
-        A layer may run again anywhere; a module registered with `run: false` (or one
-        within it) runs where a `use` after it names it.
-        """
-        order = {name: index for index, name in enumerate(self.registered)}
-        for target, mark, before in self.uses:
-            first, *rest = target.split(".")
-            found: Registered | None = self.registered.get(first)
-            waits = found is not None and not found.runs
-            for name in rest:
-                inner = registered(found) if isinstance(found, Container) else {}
-                found = inner.get(name)
-                waits = waits or (found is not None and not found.runs)
-            if found is None:
-                where = self.path or "the model"
-                hint = did_you_mean(target, self.registered) if not rest else ""
-                raise SpecError(mark, f"use: {where} has no module named {quote(target)}{hint}")
-            if waits and order[first] >= before:
-                raise SpecError(
-                    mark,
-                    f"use: {quote(target)} is registered below, with run: false; a use runs "
-                    "such a module after it",
-                )
-            if not waits and not isinstance(found, Leaf):
-                raise SpecError(
-                    mark,
-                    f"use: {quote(target)} is a {found.type} that runs where it is registered; "
-                    "only a layer runs again (register a module with run: false to run it "
-                    "elsewhere)",
-                )
-
-
-@frozen
-class _Site:
-    """Where a new module goes: its scope (none for the root) and its name (none: numbered).
-
-    The name is its key as written until `named` evaluates it for one use.
-    """
-
-    scope: _Scope | None
-    name: YScalar | None = None
-
-    def named(self, env: Env) -> _Site:
-        """Return this site with its name's `$` parts evaluated in `env`, and checked."""
-        if self.name is None:
-            return self
-        text = module_name(self.name, env)
-        return self if text == self.name.value else _Site(self.scope, YScalar(text, self.name.mark))
 
 
 class Expander:
@@ -131,25 +62,25 @@ class Expander:
 
     def root(self, node: YNode) -> Module:
         """Expand the model's root module, which has the empty path."""
-        modules = self._entry(node, {}, _Site(None))
+        modules = self._entry(node, {}, Site(None))
         if len(modules) != 1:
             raise SpecError(node.mark, "the model must be exactly one module")
         return modules[0]
 
-    def _children(self, node: YNode, env: Env, scope: _Scope) -> list[Module]:
+    def _children(self, node: YNode, env: Env, scope: Scope) -> list[Module]:
         """Expand a mapping of named children, or a list of numbered ones."""
         modules: list[Module] = []
         if isinstance(node, YMap):
             for key, value in node.entries:
-                modules.extend(self._entry(value, env, _Site(scope, key)))
+                modules.extend(self._entry(value, env, Site(scope, key)))
         elif isinstance(node, YList):
             for item in node.items:
-                modules.extend(self._entry(item, env, _Site(scope)))
+                modules.extend(self._entry(item, env, Site(scope)))
         elif not (isinstance(node, YScalar) and value_of(node, env) in (None, "identity")):
             raise SpecError(node.mark, "expected a mapping of named modules or a list of modules")
         return modules
 
-    def _entry(self, node: YNode, env: Env, site: _Site) -> list[Module]:
+    def _entry(self, node: YNode, env: Env, site: Site) -> list[Module]:
         """Expand one child: none when absent, several when repeated."""
         if isinstance(node, YList):
             node = YMap(((YScalar("children", node.mark), node),), node.mark)
@@ -183,7 +114,7 @@ class Expander:
         self,
         node: YMap,
         env: Env,
-        site: _Site,
+        site: Site,
         *,
         label: str | None = None,
         functional: bool = False,
@@ -198,7 +129,7 @@ class Expander:
         return self._within(node, env, site, label=label, functional=functional)
 
     def _within(
-        self, node: YMap, env: Env, site: _Site, *, label: str | None, functional: bool
+        self, node: YMap, env: Env, site: Site, *, label: str | None, functional: bool
     ) -> Module:
         """Build a module inside those being built, refusing to nest without bound."""
         if self.depth >= MAX_NESTING:
@@ -212,13 +143,13 @@ class Expander:
             self.depth -= 1
 
     def _made(
-        self, node: YMap, env: Env, site: _Site, *, label: str | None, functional: bool
+        self, node: YMap, env: Env, site: Site, *, label: str | None, functional: bool
     ) -> Module:
         use = node.get("use")
         if use is not None:
             return self._reuse(node, use, env=env, site=site)
         functional = functional or flag(node.get("functional"), env, "functional")
-        runs = _runs(node, env, functional=functional)
+        runs = runs_here(node, env, functional=functional)
         structure = [key for key in node.index if key in STRUCTURE]
         if len(structure) > 1:
             raise SpecError(node.mark, "a module has only one of children, add, mul, cat and dense")
@@ -242,17 +173,17 @@ class Expander:
         block = self.blocks.get(kind)
         if block is not None:
             made = self._block(block, node, env=env, site=site, functional=functional)
-            return made if runs else _waiting(made, site)
+            return made if runs else waiting(made, site)
         return self._leaf(kind, node, env=env, site=site, functional=functional, runs=runs)
 
-    def _reuse(self, node: YMap, use: YNode, *, env: Env, site: _Site) -> Reuse:
+    def _reuse(self, node: YMap, use: YNode, *, env: Env, site: Site) -> Reuse:
         """Build a step that runs a layer of the enclosing module again."""
         for key, _ in node.entries:
             if key.value not in ENTRY_KEYS and key.value != "use":
                 raise SpecError(key.mark, f"a use step takes no argument {quote(str(key.value))}")
         if not isinstance(use, YScalar) or not _can_name(use.value) or site.scope is None:
             raise SpecError(use.mark, "use: expected the name of a layer of the enclosing module")
-        target = _target(use, env)
+        target = use_target(use, env)
         site.scope.uses.append((target, use.mark, len(site.scope.registered)))
         label = "" if site.name is None else str(site.name.value)
         scope = site.scope
@@ -263,7 +194,7 @@ class Expander:
         self,
         node: YMap,
         env: Env,
-        site: _Site,
+        site: Site,
         *,
         key: str,
         kind: str | None,
@@ -277,7 +208,7 @@ class Expander:
         if kind is None and combine is not Combine.SEQUENCE and not functional:
             raise SpecError(node.mark, f"a module made by {key} needs a type (its class name)")
         text, path, depth = self._register(site, functional=functional, mark=node.mark)
-        inner = site.scope if functional and site.scope else _Scope(path, depth + 1)
+        inner = site.scope if functional and site.scope else Scope(path, depth + 1)
         body = node.get(key)
         assert body is not None
         try:
@@ -309,9 +240,7 @@ class Expander:
         )
         return self._record(site, made)
 
-    def _block(
-        self, block: Block, call: YMap, *, env: Env, site: _Site, functional: bool
-    ) -> Module:
+    def _block(self, block: Block, call: YMap, *, env: Env, site: Site, functional: bool) -> Module:
         if block.name in self.active:
             cycle = " → ".join([*self.active[self.active.index(block.name) :], block.name])
             raise SpecError(call.mark, f"block {block.name} uses itself ({cycle})")
@@ -326,7 +255,7 @@ class Expander:
             self.active.pop()
 
     def _leaf(
-        self, kind: str, node: YMap, *, env: Env, site: _Site, functional: bool, runs: bool
+        self, kind: str, node: YMap, *, env: Env, site: Site, functional: bool, runs: bool
     ) -> Leaf:
         layer_kind = KINDS.get(kind)
         if layer_kind is None:
@@ -364,13 +293,13 @@ class Expander:
             self.literal[literal_key(node, kind)] = built
         return built
 
-    def _record(self, site: _Site, module: M) -> M:
+    def _record(self, site: Site, module: M) -> M:
         """Let `use` steps of the enclosing module find a registered `module`."""
         if site.scope is not None and not module.functional:
             site.scope.record(module.name, module)
         return module
 
-    def _register(self, site: _Site, *, functional: bool, mark: Mark) -> tuple[str, str, int]:
+    def _register(self, site: Site, *, functional: bool, mark: Mark) -> tuple[str, str, int]:
         """Name a new module in its scope; return its name, path and depth."""
         scope = site.scope
         if scope is None:
@@ -392,32 +321,6 @@ class Expander:
                 )
             scope.names[text] = site.name.mark
         return text, join_path(scope.path, text, mark), scope.depth
-
-
-def _runs(node: YMap, env: Env, *, functional: bool) -> bool:
-    """Return whether a module runs where it is registered (`run: false` says not)."""
-    given = node.get("run")
-    if given is None:
-        return True
-    runs = flag(given, env, "run")
-    if not runs and functional:
-        raise SpecError(given.mark, "run: false is for registered modules; this one is functional")
-    return runs
-
-
-def _waiting(module: Module, site: _Site) -> Module:
-    """Return a block's module registered not to run where it is, in its scope too."""
-    if isinstance(module, Reuse) or module.functional:
-        return module  # the block's body is a use or functional: _runs refused `run` there
-    made = replace(module, runs=False)
-    if site.scope is not None:
-        site.scope.record(made.name, made)
-    return made
-
-
-def _target(use: YScalar, env: Env) -> str:
-    """Return what a `use` names: a module, or one within modules, dotted (`convs.0`)."""
-    return ".".join(module_name(YScalar(part, use.mark), env) for part in str(use.value).split("."))
 
 
 def _can_name(value: object) -> bool:
