@@ -18,7 +18,7 @@ from shapecalc.engine import Result, Row, Stopped
 from shapecalc.formats import Options, summary
 from shapecalc.formats.columns import visible
 from shapecalc.formats.explain import arithmetic
-from shapecalc.formats.text import compact, field, grouped, output_text
+from shapecalc.formats.text import NOT_RUN, compact, field, grouped, output_text
 from shapecalc.limits import MAX_DRAWN_ROWS
 from shapecalc.value import frozen
 
@@ -283,7 +283,7 @@ class _Layout:
         pieces: list[Piece] = [
             (ljust(cells.name, self.widths[0] - GUIDE * depth + GAP), BOLD if bold else PLAIN),
             (ljust(cells.type, self.widths[1] + GAP), BLUE),
-            (cells.shape.ljust(self.widths[2]), CYAN),
+            (cells.shape.ljust(self.widths[2]), DIM if cells.shape == NOT_RUN else CYAN),
         ]
         for value, width in zip(
             (cells.params, cells.macs, cells.field), self.widths[3:], strict=True
