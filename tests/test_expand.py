@@ -125,8 +125,8 @@ def test_types_and_use_targets_are_evaluated_too() -> None:
         ),
         pytest.param(
             "b${n / 2}",
-            "net.yaml:8:7: use // for division: sizes are whole numbers",
-            id="bad-expression",
+            "net.yaml:8:7: a name's ${…} must give text or a whole number, got 1.5",
+            id="float-in-name",
         ),
         pytest.param(
             "b${[n]}",

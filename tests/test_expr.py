@@ -61,10 +61,16 @@ def test_evaluate(text: str, value: Value) -> None:
             "here are: planes, layers, stride, wide",
             id="unknown-name",
         ),
-        pytest.param("${planes / 2}", "use // for division: sizes are whole numbers", id="div"),
+        pytest.param("${planes / 0}", "division by zero in 'planes / 0'", id="div-zero"),
         pytest.param("${planes // 0}", "division by zero in 'planes // 0'", id="zero"),
         pytest.param(
-            "${__import__('os')}", "'__import__': the functions are min, max and len", id="import"
+            "${__import__('os')}",
+            "'__import__': the functions are min, max, len, int and round",
+            id="import",
+        ),
+        pytest.param("${int('3')}", "\"int('3')\": int() takes a number, got '3'", id="int-text"),
+        pytest.param(
+            "${int(1e300)}", "'int(1e300)': the result has more than 256 bits", id="int-huge"
         ),
         pytest.param(
             "${planes.real}", "'planes.real' is not allowed in an expression", id="attribute"

@@ -43,6 +43,7 @@ _ARITHMETIC: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
     ast.Add: operator.add,
     ast.Sub: operator.sub,
     ast.Mult: operator.mul,
+    ast.Div: operator.truediv,  # a float, as in Python: int() or // make sizes whole
     ast.FloorDiv: operator.floordiv,
     ast.Mod: operator.mod,
     ast.Pow: operator.pow,
@@ -55,7 +56,32 @@ _COMPARISONS: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
     ast.Gt: operator.gt,
     ast.GtE: operator.ge,
 }
-_FUNCTIONS: dict[str, Callable[..., Any]] = {"min": min, "max": max, "len": len}
+
+
+def _whole(value: Value) -> int:
+    """int(x) of a number, toward zero, as torchvision turns a float size into channels."""
+    if not _number(value):
+        raise TypeError(f"int() takes a number, got {describe(value)}")
+    return int(value)  # type: ignore[arg-type]
+
+
+def _rounded(value: Value, digits: Value = None) -> float:
+    """round(x) or round(x, n), as Python: to the nearest, half to even."""
+    if not _number(value) or not (digits is None or isinstance(digits, int)):
+        raise TypeError(
+            f"round() takes a number and a whole number of digits, got {describe(value)}"
+        )
+    return round(value, digits)  # type: ignore[arg-type]
+
+
+_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "min": min,
+    "max": max,
+    "len": len,
+    "int": _whole,
+    "round": _rounded,
+}
+_NAMES = "min, max, len, int and round"
 
 
 class Evaluator:
@@ -92,8 +118,6 @@ class Evaluator:
         return lookup(node.id, self.env)
 
     def visit_BinOp(self, node: ast.BinOp) -> Value:
-        if isinstance(node.op, ast.Div):
-            raise ExprError("use // for division: sizes are whole numbers")
         apply = _ARITHMETIC.get(type(node.op))
         left, right = self.visit(node.left), self.visit(node.right)
         if apply is None or not (_number(left) and _number(right)):
@@ -190,14 +214,17 @@ class Evaluator:
         name = node.func.id if isinstance(node.func, ast.Name) else ""
         function = _FUNCTIONS.get(name)
         if function is None or node.keywords:
-            raise ExprError(f"{self.quoted(node.func)}: the functions are min, max and len")
+            raise ExprError(f"{self.quoted(node.func)}: the functions are {_NAMES}")
         arguments = [self.visit(argument) for argument in node.args]
         if function is not len:  # min and max compare each value they are given
             self.work.charge(sum(size(argument, self.work) for argument in arguments))
         try:
-            return function(*arguments)  # type: ignore[no-any-return]
+            result = function(*arguments)
         except (TypeError, ValueError) as error:
             raise ExprError(f"{self.quoted(node)}: {error}") from None
+        if isinstance(result, int) and not isinstance(result, bool):
+            return self.bounded(result, node)  # int() of a float of 10^300
+        return result  # type: ignore[no-any-return]
 
     def _truth(self, value: Value, node: ast.expr) -> bool:
         if isinstance(value, bool):
