@@ -276,7 +276,8 @@ def test_a_large_spec_uses_a_small_part_of_the_budget(monkeypatch: pytest.Monkey
 def test_built_in_specs_use_little_of_the_budget(
     path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Within a twentieth: EfficientNet-B7, 55 blocks of torchvision's channel arithmetic in
-    four Conv2dNormActivations each, takes the most, under 4.5%; ResNet-50 a quarter of 1%."""
-    monkeypatch.setattr(_work, "MAX_EXPRESSION_WORK", MAX_EXPRESSION_WORK // 20)
+    """Within a tenth: EfficientNetV2-L, 79 blocks of up to three Conv2dNormActivations, each
+    with torchvision's default padding and bias as expressions, takes the most, 5.5%;
+    ResNet-50 a quarter of 1%."""
+    monkeypatch.setattr(_work, "MAX_EXPRESSION_WORK", MAX_EXPRESSION_WORK // 10)
     assert load_spec(path, path.name).root is not None
