@@ -14,6 +14,7 @@ from conftest import DATA
 from shapecalc import catalog
 from shapecalc.engine import infer
 from shapecalc.errors import ShapeError
+from shapecalc.modules import Leaf, descendants
 from shapecalc.shape import Shape
 
 ZOO: dict[str, Any] = {
@@ -82,3 +83,20 @@ def test_published_figures(name: str) -> None:
         assert result.total_params == published["num_params"]
     places = len(repr(published["gmacs"]).partition(".")[2])
     assert round(result.total_macs / 1e9, places) == published["gmacs"]
+
+
+ARGUMENTS: dict[str, Any] = json.loads((DATA / "zoo_arguments.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", sorted(ARGUMENTS["models"]))
+def test_layer_arguments_match_torchvision(name: str) -> None:
+    """Dropouts' p, norms' eps and momentum, inplace, StochasticDepth's p and mode: what
+    changes no shape still says the layer is torchvision's, to the last bit of a float."""
+    keys = ("p", "eps", "momentum", "inplace", "mode")
+    ours = {}
+    for module in descendants(catalog.load(name).root):
+        if isinstance(module, Leaf):
+            given = {key: getattr(module.layer, key) for key in keys if hasattr(module.layer, key)}
+            if given:
+                ours[module.path] = given
+    assert ours == ARGUMENTS["models"][name]

@@ -14,6 +14,12 @@ evaluation size), read without downloading anything.
 
 A module that never runs has no shape (null); one that returns a dict or a tuple (the
 segmentation backbones) shows its first tensor's. MACs are FlopCounterMode's count ÷ 2.
+
+    /tmp/tv/bin/python tools/record_zoo.py --arguments
+
+writes tests/data/zoo_arguments.json instead: for every model, each layer's arguments that
+change no shape but say what the layer is (`ARGUMENTS`: a dropout's p, a norm's eps and
+momentum, inplace, StochasticDepth's mode), so that the tests check those too.
 """
 
 from __future__ import annotations
@@ -167,10 +173,31 @@ def record(name: str) -> dict[str, Any]:
     }
 
 
+ARGUMENTS = ("p", "eps", "momentum", "inplace", "mode")
+
+
+def arguments() -> dict[str, Any]:
+    """Every model's layers' ARGUMENTS, by path, where a layer has any."""
+    models = {}
+    for name in ZOO:
+        found = {}
+        for path, module in build(name).named_modules():
+            given = {key: getattr(module, key) for key in ARGUMENTS if hasattr(module, key)}
+            if path and not list(module.children()) and given:
+                found[path] = given
+        models[name] = found
+    return {"recorded_with": versions() | {"script": "tools/record_zoo.py"}, "models": models}
+
+
 def main() -> None:
-    """Record the models named as arguments, else all."""
+    """Record the models named as arguments, else all; or, with --arguments, their layers'."""
     FOLDER.mkdir(parents=True, exist_ok=True)
     torch.set_num_threads(1)  # leave the other cores to whatever else the machine runs
+    if sys.argv[1:] == ["--arguments"]:
+        path = FOLDER.parent / "zoo_arguments.json"
+        path.write_text(json.dumps(arguments(), separators=(",", ":")) + "\n", encoding="utf-8")
+        print(f"wrote {path}")
+        return
     for name in sys.argv[1:] or ZOO:
         if name not in ZOO:
             sys.exit(f"no model {name!r} in ZOO")
