@@ -162,7 +162,7 @@ def test_the_smallest_input_as_json(run: Run) -> None:
         "height": 1,
         "width": 1,
         "square": 1,
-        "searched_up_to": 476,
+        "searched_up_to": 483,
     }
 
 
