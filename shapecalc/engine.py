@@ -85,8 +85,10 @@ class _Walk:
 
     def run(self, module: Registered, flow: _Flow) -> _Flow:
         """Run a registered module, in the place its row has or takes."""
-        slot, params, macs = self.waiting.pop(id(module), len(self.rows)), self.params, self.macs
-        if slot == len(self.rows):
+        slot, params, macs = len(self.rows), self.params, self.macs
+        if self.waiting and id(module) in self.waiting:  # most models have none waiting
+            slot = self.waiting.pop(id(module))
+        else:
             self.rows.append(module)
         output = self.body(module, flow)
         # A layer that a `use` ran earlier shows that first run, as PyTorch's hooks first see it.
@@ -169,6 +171,8 @@ class _Walk:
         Parameters that nothing ran to count (a layer's own, a container's `own`) count
         for every module around them, and in the total.
         """
+        if not self.waiting:
+            return
         rows = {id(row.module): row for row in self.rows if isinstance(row, Row)}
         for slot in sorted(self.waiting.values(), reverse=True):  # children before parents
             module = self.rows[slot]

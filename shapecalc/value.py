@@ -318,10 +318,20 @@ def _initializer(kind: type, every: tuple[Attribute, ...]) -> Callable[..., None
     )
     post_init = getattr(kind, "__post_init__", None)
     count = positional if positional == len(taken) else -1
+    # The defaults of the last fields, which a call by position may leave out: Shape(dims).
+    trailing: tuple[object, ...] = ()
+    for f in reversed(taken[:count] if count >= 0 else ()):
+        if f.default is MISSING:
+            break
+        trailing = (f.default, *trailing)
+    fewest = count - len(trailing)
 
     def plain(self: object, *args: object, **kwargs: object) -> None:
         if kwargs or len(args) != count:
-            args = _bind(kind, taken, positional, args, kwargs)
+            if not kwargs and fewest <= len(args) < count:
+                args = (*args, *trailing[len(args) - fewest :])
+            else:
+                args = _bind(kind, taken, positional, args, kwargs)
         # As many of each, bound above; strict= is a keyword argument, which slows zip.
         for assign, item in zip(setters, args):  # noqa: B905
             assign(self, item)
