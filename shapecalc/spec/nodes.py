@@ -6,7 +6,7 @@ import re
 
 from shapecalc.errors import Mark, SpecError, quote
 from shapecalc.layers.args import Value, describe
-from shapecalc.limits import MAX_REPEAT
+from shapecalc.limits import MAX_INT_BITS, MAX_REPEAT
 from shapecalc.modules import Combine, Container, Module
 from shapecalc.spec.expr import Env, ExprError, evaluate, value_of
 from shapecalc.spec.names import check
@@ -121,6 +121,11 @@ def own_parameters(node: YMap, env: Env) -> int:
         for dim in shape:
             assert isinstance(dim, int)
             count *= dim
+            if count.bit_length() > MAX_INT_BITS:
+                raise SpecError(
+                    shape_node.mark,
+                    f"parameters: {key.value}: more than 2^{MAX_INT_BITS} elements",
+                )
         total += count
     return total
 
