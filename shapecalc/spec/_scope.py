@@ -98,7 +98,7 @@ def runs_here(node: YMap, env: Env, *, functional: bool) -> bool:
 def waiting(module: Module, site: Site) -> Module:
     """Return a block's module registered not to run where it is, in its scope too."""
     if isinstance(module, Reuse) or module.functional:
-        return module  # the block's body is a use or functional: _runs refused `run` there
+        return module  # the block's body is a use or functional: runs_here refused `run` there
     made = replace(module, runs=False)
     if site.scope is not None:
         site.scope.record(made.name, made)

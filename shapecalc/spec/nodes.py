@@ -109,12 +109,12 @@ def own_parameters(node: YMap, env: Env) -> int:
         raise SpecError(declared.mark, "parameters: expected a mapping of names to shapes")
     total = 0
     for key, shape_node in declared.entries:
-        module_name(key, env)  # a parameter is named as a module is
+        name = quote(module_name(key, env))  # a parameter is named as a module is
         shape = value_of(shape_node, env)
         if not isinstance(shape, tuple) or not all(_size(dim) for dim in shape):
             raise SpecError(
                 shape_node.mark,
-                f"parameters: {key.value}: expected a shape, a list of sizes ≥ 1 such as "
+                f"parameters: {name}: expected a shape, a list of sizes ≥ 1 such as "
                 f"[96, 1, 1], got {describe(shape)}",
             )
         count = 1
@@ -124,7 +124,7 @@ def own_parameters(node: YMap, env: Env) -> int:
             if count.bit_length() > MAX_INT_BITS:
                 raise SpecError(
                     shape_node.mark,
-                    f"parameters: {key.value}: more than 2^{MAX_INT_BITS} elements",
+                    f"parameters: {name}: more than 2^{MAX_INT_BITS} elements",
                 )
         total += count
     return total
