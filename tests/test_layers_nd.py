@@ -879,3 +879,13 @@ def test_a_run_imports_only_the_layers_it_uses() -> None:
         "pool",
         "spatial",
     ]
+
+
+@pytest.mark.parametrize(
+    "dims",
+    [(0, "a", 1), (0, True, 2, 3), (0, (1,), 2), (0,)],
+    ids=["text", "bool", "list", "batch-alone"],
+)
+def test_permute_refuses_what_is_not_a_permutation(dims: tuple[Any, ...]) -> None:
+    with pytest.raises(LayerError, match=r"^dims: expected the dimensions 0, 1, …, n - 1"):
+        build(KINDS["Permute"], {"dims": dims})

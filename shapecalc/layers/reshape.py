@@ -84,8 +84,8 @@ class ChannelShuffle(Base):
 
 def permutation(value: Value) -> tuple[int, ...]:
     """Accept a permutation of 0, 1, …, n - 1 (n ≥ 2) that keeps 0, the batch, first."""
-    ordered = isinstance(value, tuple) and sorted(value) == list(range(len(value)))  # type: ignore[type-var]
-    if ordered and len(value) >= 2 and value[0] == 0:  # type: ignore[arg-type,index]
+    whole = isinstance(value, tuple) and all(type(item) is int for item in value)
+    if whole and sorted(value) == list(range(len(value))) and len(value) >= 2 and value[0] == 0:  # type: ignore[arg-type,index,type-var]
         return value  # type: ignore[return-value]
     raise ValueError(
         f"expected the dimensions 0, 1, …, n - 1 in a new order with the batch, 0, first, "
