@@ -127,8 +127,9 @@ class Command(click.Command):
     "size",
     callback=_reader(inputs.parse_size, "a size"),
     metavar="SIZE",
-    help="Input size: 224 (every spatial size), 224x320 (H×W), 3x224x224 (C×H×W); for a "
-    "1-D model 16000 or 1x16000, for a 3-D one 3x16x112x112. Default: the spec's input.",
+    help="Input size: 224 (every spatial size), 224x320 (H×W: height first, where PIL writes "
+    "W×H), 3x224x224 (C×H×W), 1x3x224x224 or (1, 3, 224, 224) as torchinfo; for a 1-D model "
+    "16000 or 1x16000, for a 3-D one 3x16x112x112. Default: the spec's input.",
 )
 @click.option(
     "-f",

@@ -1,4 +1,8 @@
-"""Input sizes as people write them: `224`, `224x320`, `3x224x224`, `1x16000`, sweeps `1:1024`."""
+"""Input sizes as people write them: `224`, `224x320`, `3x224x224`, `1x16000`, sweeps `1:1024`.
+
+Also as torchinfo's `input_size` and Python write them: `1x3x224x224` (a batch of one),
+`224,224`, `(3, 224, 224)`, `[1, 3, 224, 224]`.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,14 @@ from shapecalc.errors import UsageError
 from shapecalc.limits import MAX_SIZE_DIGITS, MAX_SWEEP
 from shapecalc.shape import Shape, axis_names
 
-SEPARATORS = "xX×*"
+SEPARATORS = "xX×*,"
+BRACKETS = {"(": ")", "[": "]"}
 SIZE_FORMS = (
-    "use 224 (every spatial size), 224x320 (H×W), 3x224x224 (C×H×W), 1x16000 (C×L) or "
-    "3x16x112x112 (C×D×H×W), each a whole number ≥ 1"
+    "use 224 (every spatial size), 224x320 (H×W), 3x224x224 (C×H×W), 1x3x224x224 (a batch "
+    "of one), 1x16000 (C×L) or 3x16x112x112 (C×D×H×W), each a whole number ≥ 1, separated "
+    "by x or commas, in brackets or not"
 )
-MAX_DIMS = 4  # C and three spatial axes
+MAX_DIMS = 5  # a batch of one, C and three spatial axes
 
 
 def natural(text: str) -> int | None:
@@ -27,6 +33,10 @@ def parse_size(text: str) -> tuple[int, ...]:
 
     What they mean depends on the model (see `apply`).
     """
+    text = text.strip()
+    closing = BRACKETS.get(text[:1])
+    if closing and text.endswith(closing):  # (3, 224, 224), or (224,) as Python writes it
+        text = text[1:-1].strip().removesuffix(",")
     for separator in SEPARATORS:
         text = text.replace(separator, "x")
     parts = text.split("x")
@@ -54,7 +64,8 @@ def apply(default: Shape, size: int | tuple[int, ...] | None) -> Shape:
     """Return the input shape: `size` over the spec's default, whose rank it keeps.
 
     One number is every spatial size; as many numbers as spatial axes are those sizes; one
-    more is the channels too. A model whose input is a vector takes no size.
+    more is the channels too, and one more again a batch, which must be of one: shapes here
+    are one sample's. A model whose input is a vector takes no size.
     """
     if size is None:
         return default
@@ -63,6 +74,14 @@ def apply(default: Shape, size: int | tuple[int, ...] | None) -> Shape:
     if not default.is_map:
         raise UsageError("--input", f"the model takes a {default} input, not a map")
     rank = default.rank
+    if len(size) == rank + 2:
+        if size[0] != 1:
+            raise UsageError(
+                "--input",
+                f"a batch of {size[0]}: shapes here are one sample's; give the sizes without "
+                f"it, or a batch of 1",
+            )
+        return Shape(size[1:])
     if len(size) == rank + 1:
         return Shape(size)
     if len(size) == rank:
@@ -72,6 +91,6 @@ def apply(default: Shape, size: int | tuple[int, ...] | None) -> Shape:
     names = "×".join(axis_names(rank))
     raise UsageError(
         "--input",
-        f"the model takes a C×{names} input ({default}): give one size, {rank} ({names}) "
-        f"or {rank + 1} (C×{names}), not {len(size)}",
+        f"the model takes a C×{names} input ({default}): give one size, {rank} ({names}), "
+        f"{rank + 1} (C×{names}) or {rank + 2} (1×C×{names}), not {len(size)}",
     )

@@ -147,15 +147,16 @@ def test_an_input_of_any_rank(
     [
         pytest.param(
             SIGNAL,
-            "2x3x4",
-            "--input: the model takes a C×L input (1@400): give one size, 1 (L) or 2 (C×L), not 3",
+            "1x2x3x4",
+            "--input: the model takes a C×L input (1@400): give one size, 1 (L), 2 (C×L) or 3 "
+            "(1×C×L), not 4",
             id="1d",
         ),
         pytest.param(
             VOLUME,
             (16, 16),
-            "--input: the model takes a C×D×H×W input (3@8×32×32): give one size, 3 (D×H×W) or 4 "
-            "(C×D×H×W), not 2",
+            "--input: the model takes a C×D×H×W input (3@8×32×32): give one size, 3 (D×H×W), 4 "
+            "(C×D×H×W) or 5 (1×C×D×H×W), not 2",
             id="3d",
         ),
     ],

@@ -19,8 +19,9 @@ SWEEP = (
     "use START:STOP or START:STOP:STEP with 1 ≤ START ≤ STOP, STEP ≥ 1 and at most 100,000 sizes"
 )
 BAD_SIZE = (
-    "is not a size; use 224 (every spatial size), 224x320 (H×W), 3x224x224 (C×H×W), "
-    "1x16000 (C×L) or 3x16x112x112 (C×D×H×W), each a whole number ≥ 1"
+    "is not a size; use 224 (every spatial size), 224x320 (H×W), 3x224x224 (C×H×W), 1x3x224x224 "
+    "(a batch of one), 1x16000 (C×L) or 3x16x112x112 (C×D×H×W), each a whole number ≥ 1, "
+    "separated by x or commas, in brackets or not"
 )
 
 
@@ -223,12 +224,18 @@ USAGE_ERRORS = [
     pytest.param(["resnet18", "-i", "-3"], f"--input: '-3' {BAD_SIZE}", id="negative"),
     pytest.param(["resnet18", "-i", "abc"], f"--input: 'abc' {BAD_SIZE}", id="letters"),
     pytest.param(["resnet18", "-i", "224x"], f"--input: '224x' {BAD_SIZE}", id="trailing-x"),
-    pytest.param(["resnet18", "-i", "1x2x3x4x5"], f"--input: '1x2x3x4x5' {BAD_SIZE}", id="five"),
+    pytest.param(["resnet18", "-i", "1x2x3x4x5x6"], f"--input: '1x2x3x4x5x6' {BAD_SIZE}", id="six"),
     pytest.param(
-        ["resnet18", "-i", "1x2x3x4"],
-        "--input: the model takes a C×H×W input (3@224×224): give one size, 2 (H×W) or 3 "
-        "(C×H×W), not 4",
-        id="four-for-two-axes",
+        ["resnet18", "-i", "1x2x3x4x5"],
+        "--input: the model takes a C×H×W input (3@224×224): give one size, 2 (H×W), 3 "
+        "(C×H×W) or 4 (1×C×H×W), not 5",
+        id="five-for-two-axes",
+    ),
+    pytest.param(
+        ["resnet18", "-i", "8x3x224x224"],
+        "--input: a batch of 8: shapes here are one sample's; give the sizes without it, or a "
+        "batch of 1",
+        id="batch-of-eight",
     ),
     pytest.param(["resnet18", "-i", "²"], f"--input: '²' {BAD_SIZE}", id="superscript-digit"),
     pytest.param(
