@@ -139,6 +139,14 @@ def test_hostile_names_are_text_in_html(
     shown = "".join(page.data)
     for name in HOSTILE:
         assert name in shown
+    assert shown.count(f"{TITLE} · 3@8×8") == 2  # the page's title and the caption
+
+
+@pytest.mark.parametrize("view", [View.TABLE, View.TREE], ids=["table", "tree"])
+def test_a_name_with_braces_is_not_a_template_in_html(view: View) -> None:
+    model = spec("name: '{code}{stylesheet}'\ninput: [3, 8, 8]\nmodel: [ReLU]\n")
+    page = Page(text(infer(model, model.input), Format.HTML, Options(view=view)))
+    assert "".join(page.data).count("{code}{stylesheet} · 3@8×8") == 2
 
 
 @pytest.mark.parametrize(("fmt", "view"), SVG)
@@ -152,7 +160,7 @@ def test_hostile_names_are_text_in_svg(
     assert not any("javascript:" in value for _, value in attributes)
     for name in HOSTILE:
         assert name in shown
-    assert f"shapecalc {TITLE}" in shown
+    assert f"shapecalc {TITLE} · 3@8×8" in shown
 
 
 @pytest.mark.parametrize(("fmt", "view"), DRAWN)

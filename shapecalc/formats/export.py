@@ -20,6 +20,29 @@ from shapecalc.limits import MAX_DRAWN_ROWS
 if TYPE_CHECKING:  # the table is imported only when drawn
     from shapecalc.formats.table import ShapeTable
 
+# rich's page, with a title and a caption that say which model and input it shows. The
+# caption is formatted in before rich fills in the rest: its braces are doubled then.
+_PAGE = """<!DOCTYPE html>
+<html>
+<head>
+<meta charset="UTF-8">
+<title>{caption}</title>
+<style>
+{{stylesheet}}
+body {{{{
+    color: {{foreground}};
+    background-color: {{background}};
+}}}}
+</style>
+</head>
+<body>
+    <p style="font-family:{font}">{caption}</p>
+    <pre style="font-family:{font}"><code style="font-family:inherit">{{code}}</code></pre>
+</body>
+</html>
+"""
+_FONT = "Menlo,'DejaVu Sans Mono',consolas,'Courier New',monospace"
+
 
 def show(result: Result, fmt: Format, stream: TextIO, options: Options) -> None:
     """Print the tree or the table, in colour on a terminal; lines are never wrapped or cut."""
@@ -65,13 +88,22 @@ def document(result: Result, fmt: Format, options: Options) -> str:
     )
     console.print(view, crop=False)
     if fmt is Format.HTML:
-        return console.export_html(inline_styles=True)
+        from html import escape
+
+        shown = escape(caption(result)).replace("{", "{{").replace("}", "}}")
+        page = _PAGE.format(caption=shown, font=_FONT)
+        return console.export_html(inline_styles=True, code_format=page)
     import zlib
 
-    title = f"shapecalc {result.model.name}"
+    title = f"shapecalc {caption(result)}"
     # rich would name the drawing's styles after a hash of every segment's repr: slow.
     unique = zlib.adler32(f"{title}\n{view.plain()}".encode("utf-8", "surrogatepass"))
     return console.export_svg(title=title, unique_id=f"terminal-{unique}")
+
+
+def caption(result: Result) -> str:
+    """Say which model and input a drawing shows: `resnet18 · 3@224×224`."""
+    return f"{result.model.name} · {result.input}"
 
 
 def _view(result: Result, fmt: Format, options: Options) -> ShapeTree | ShapeTable:
