@@ -85,7 +85,7 @@ def test_list(run: Run) -> None:
 @pytest.mark.parametrize(
     ("name", "start"),
     [
-        pytest.param("r18.md", "| layer ", id="markdown"),
+        pytest.param("r18.md", "**resnet18** · 3@224×224\n\n| layer ", id="markdown"),
         pytest.param("r18.csv", "path,name,type,depth,", id="csv"),
         pytest.param("r18.json", '{\n  "model": "resnet18"', id="json"),
         pytest.param("r18.html", "<!DOCTYPE html>", id="html"),

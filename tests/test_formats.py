@@ -79,9 +79,20 @@ def test_table_rows_agree_with_json(result: Result, layers: list[dict[str, objec
     assert max(len(line) for line in output.splitlines()) <= 100
 
 
+def table_lines(markdown: str) -> list[str]:
+    """Return a Markdown output's lines after its caption and the blank line below it."""
+    caption, blank, *lines = markdown.splitlines()
+    assert caption.startswith("**") and blank == ""
+    return lines
+
+
+def test_markdown_says_which_model_and_input_it_shows(result: Result) -> None:
+    assert text(result, Format.MARKDOWN, Options()).startswith("**resnet18** · 3@224×224\n\n|")
+
+
 def test_markdown_rows_agree_with_json(result: Result, layers: list[dict[str, object]]) -> None:
     output = text(result, Format.MARKDOWN, Options())
-    lines = output.splitlines()
+    lines = table_lines(output)
     assert lines[0].split("|")[1:-1] == [
         " layer          ",
         " type              ",
@@ -146,8 +157,8 @@ def test_columns(result: Result) -> None:
     output = text(result, Format.CSV, Options(columns=picked, depth=1))
     assert output.splitlines()[:2] == ["path,output,params", "conv1,64×112×112,9408"]
     markdown = text(result, Format.MARKDOWN, Options(columns=(Column.LAYER, Column.WINDOW)))
-    assert markdown.splitlines()[0].split() == ["|", "layer", "|", "window", "|"]
-    assert markdown.splitlines()[2].split() == ["|", "conv1", "|", "7", "s2", "p3", "|"]
+    assert table_lines(markdown)[0].split() == ["|", "layer", "|", "window", "|"]
+    assert table_lines(markdown)[2].split() == ["|", "conv1", "|", "7", "s2", "p3", "|"]
     assert TABLE[0] is Column.LAYER
 
 
@@ -293,7 +304,7 @@ def markdown_text(cell: str) -> str:
 
 
 def _read_markdown(output: str) -> list[dict[str, str]]:
-    lines = [markdown_cells(line) for line in output.split("\n\n", maxsplit=1)[0].splitlines()]
+    lines = [markdown_cells(line) for line in output.split("\n\n")[1].splitlines()]
     assert {len(cells) for cells in lines} == {4}  # every line keeps its shape
     keys = ["layer", "path", "name", "type"]
     rows = [dict(zip(keys, map(markdown_text, cells), strict=True)) for cells in lines[2:-1]]
@@ -407,7 +418,7 @@ def test_the_arithmetic_column_is_appended_once(
 
 
 def test_markdown_escapes_the_arithmetic(result: Result) -> None:
-    lines = text(result, Format.MARKDOWN, Options(depth=1, explain=True)).splitlines()
+    lines = table_lines(text(result, Format.MARKDOWN, Options(depth=1, explain=True)))
     cells = {markdown_cells(line)[0]: markdown_cells(line)[-1] for line in lines[2:12]}
     assert cells["conv1"] == CONV1
     assert cells["avgpool"] == "1 = output\\_size, pooled from 7"
@@ -459,6 +470,6 @@ def test_huge_figures_are_exact_in_every_format() -> None:
     assert int(records[0]["macs"]) == macs
     assert json.loads(text(result, Format.JSON, Options()))["total_macs"] == macs
     markdown = text(result, Format.MARKDOWN, Options(explain=True))
-    assert markdown_cells(markdown.splitlines()[2])[5] == f"{macs:,}"
+    assert markdown_cells(table_lines(markdown)[2])[5] == f"{macs:,}"
     assert f"- **MACs**: {macs:,} (4.00e420; FLOPs = 2 × MACs = 8.00e420)" in markdown
     assert f"{2 * big + 1}*{2 * big + 1}" in text(result, Format.LISTING, Options())

@@ -19,7 +19,7 @@ _EDGES = re.compile(r"^ +| +$")
 
 
 def render(result: Result, options: Options) -> str:
-    """Return the table, then the summary as a list."""
+    """Return a caption saying which model and input, the table, then the summary as a list."""
     columns = shown(options, TABLE)
     cells = _columns(columns, visible(result, options.depth), options)
     headings = [column.heading for column in columns]
@@ -39,7 +39,8 @@ def render(result: Result, options: Options) -> str:
     notes = [
         f"- **{label}**: {escape(value)}" for label, value in summary.entries(result, options.dtype)
     ]
-    return "\n".join([*lines, "", *notes, ""])
+    caption = f"**{escape_name(result.model.name)}** · {escape(str(result.input))}"
+    return "\n".join([caption, "", *lines, "", *notes, ""])
 
 
 def _template(columns: tuple[Column, ...], widths: list[int]) -> str:
