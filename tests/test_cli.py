@@ -28,9 +28,10 @@ BAD_SIZE = (
 def test_tree_by_default(run: Run) -> None:
     result = run("resnet18", "--input", "224")
     assert result.exit_code == 0, result.stderr
-    lines = result.stdout.splitlines()
+    lines = result.stdout.splitlines()[1:]
+    assert result.stdout.startswith("input 3@224×224\n")  # the root row shows the output
     assert lines[0].split() == ["output", "params", "MACs", "field"]
-    assert lines[1].split() == ["resnet18", "ResNet", "3@224×224", "11.7M", "1.81G"]
+    assert lines[1].split() == ["resnet18", "ResNet", "1000", "11.7M", "1.81G"]
     assert lines[2].split() == ["├──", "conv1", "Conv2d", "64@112×112", "9.41K", "118M", "7"]
     assert lines[68].split() == ["└──", "fc", "Linear", "1000", "513K", "512K", "all"]
     assert lines[69:] == [
@@ -90,7 +91,7 @@ def test_list(run: Run) -> None:
         pytest.param("r18.json", '{\n  "model": "resnet18"', id="json"),
         pytest.param("r18.html", "<!DOCTYPE html>", id="html"),
         pytest.param("r18.svg", "<svg", id="svg"),
-        pytest.param("r18.txt", "                ", id="text-tree"),
+        pytest.param("r18.txt", "input 3@224×224\n         ", id="text-tree"),
     ],
 )
 def test_output_file_format_follows_its_extension(
@@ -142,8 +143,9 @@ def test_depth_and_columns(run: Run) -> None:
         "fc,1000,512000",
     ]
     table = run("resnet18", "-f", "table", "-d", "1").stdout.splitlines()
-    assert table[0].split() == ["layer", "type", "window", "output", "params", "MACs", "field"]
-    assert len(table) == 2 + 10 + 2 + 5
+    assert table[0] == "resnet18 · 3@224×224"
+    assert table[1].split() == ["layer", "type", "window", "output", "params", "MACs", "field"]
+    assert len(table) == 1 + 2 + 10 + 2 + 5
 
 
 def test_version_and_help(run: Run) -> None:
@@ -372,9 +374,10 @@ def test_a_collapse_shows_the_tree_up_to_the_failing_layer(run: Run) -> None:
     result = run("alexnet", "--input", "40")
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    assert lines[1].split() == ["alexnet", "AlexNet", "3@40×40"]
-    assert lines[2].split() == ["└──", "features", "Sequential", "…"]
-    assert lines[3].split() == ["├──", "0", "Conv2d", "64@9×9", "23.3K", "1.88M", "11"]
+    assert lines[0] == "input 3@40×40"
+    assert lines[2].split() == ["alexnet", "AlexNet", "…"]
+    assert lines[3].split() == ["└──", "features", "Sequential", "…"]
+    assert lines[4].split() == ["├──", "0", "Conv2d", "64@9×9", "23.3K", "1.88M", "11"]
     assert lines[-2].split() == ["└──", "12", "MaxPool2d", "…"]
     assert lines[-1] == "✗ stopped at features.12: see the error below"
     assert result.stderr.startswith(

@@ -375,8 +375,8 @@ def show_literally(fmt: str, text: str, name: str) -> None:
         record = next(csv.DictReader(io.StringIO(text)))
         assert record["name"] == ("'" + name if name.startswith(tuple("=+-@")) else name)
     elif fmt == "markdown":
-        row = text.splitlines()[2]
-        assert len(re.findall(r"(?<!\\)\|", row)) == len(re.findall(r"\|", text.splitlines()[0]))
+        heading, _, row = text.splitlines()[2:5]  # under the caption and a blank line
+        assert len(re.findall(r"(?<!\\)\|", row)) == len(re.findall(r"\|", heading))
     elif fmt in ("html", "svg"):
         assert "<script" not in text.replace("&lt;script", "")
         assert "javascript:" not in text.replace("link=javascript:", "")

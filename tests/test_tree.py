@@ -36,9 +36,10 @@ def test_tree_explain_golden(
 def test_tree_shows_every_module_with_its_figures(resnet18: Model, console: Console) -> None:
     result = infer(resnet18, Shape((3, 97, 131)))
     console.print(ShapeTree.of(result, Options()))
-    lines = text_of(console).splitlines()
+    caption, *lines = text_of(console).splitlines()
+    assert caption == "input 3@97×131"
     assert lines[0].split() == ["output", "params", "MACs", "field"]
-    assert lines[1].split() == ["resnet18", "ResNet", "3@97×131", "11.7M", "568M"]
+    assert lines[1].split() == ["resnet18", "ResNet", "1000", "11.7M", "568M"]
     body = lines[2 : 2 + len(result.rows)]
     assert len(body) == 67
     for line, row in zip(body, result.rows, strict=True):

@@ -20,8 +20,8 @@ from shapecalc.limits import MAX_DRAWN_ROWS
 if TYPE_CHECKING:  # the table is imported only when drawn
     from shapecalc.formats.table import ShapeTable
 
-# rich's page, with a title and a caption that say which model and input it shows. The
-# caption is formatted in before rich fills in the rest: its braces are doubled then.
+# rich's page, with a title that says which model and input it shows (the drawing says it
+# too). The title is formatted in before rich fills in the rest: its braces are doubled then.
 _PAGE = """<!DOCTYPE html>
 <html>
 <head>
@@ -36,7 +36,6 @@ body {{{{
 </style>
 </head>
 <body>
-    <p style="font-family:{font}">{caption}</p>
     <pre style="font-family:{font}"><code style="font-family:inherit">{{code}}</code></pre>
 </body>
 </html>

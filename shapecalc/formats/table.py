@@ -28,8 +28,9 @@ RULE = "─"
 class ShapeTable(Drawing):
     """The table of a result; it fits in 100 columns with the default columns.
 
-    Laid out as rich's simple box table was: a bold heading, a rule, a row per module (a
-    container's in bold), a rule, the totals in bold, and the summary after a blank line.
+    Laid out as rich's simple box table was, under a caption naming the model and input: a
+    bold heading, a rule, a row per module (a container's in bold), a rule, the totals in
+    bold, and the summary after a blank line.
     """
 
     __slots__ = ()
@@ -49,7 +50,9 @@ class ShapeTable(Drawing):
         totals = [total(column, result, options.dtype) for column in columns]
         layout = _Layout.of(columns, [headings, totals, *body])
         rule = RULE * layout.width
-        lines: list[Line] = [("", layout.line(headings, BOLD)), (rule, [])]
+        caption = f"{result.model.name} · {result.input}"  # which model, for which input
+        lines: list[Line] = [("", [Segment(caption, PLAIN)]), ("", layout.line(headings, BOLD))]
+        lines.append((rule, []))
         lines += [
             ("", layout.line(cells, PLAIN if row.is_leaf else BOLD))
             for cells, row in zip(body, rows, strict=True)

@@ -142,7 +142,8 @@ _Entry = tuple[int, bool, "_Cells", str | None]  # depth, bold, cells, a note af
 
 
 class ShapeTree(Drawing):
-    """The tree: a heading, the root, a line per module under guides, and text under it.
+    """The tree: the input, a heading, the root, a line per module under guides, and text
+    under it.
 
     Built by `of` for a result (its summary under it) or by `partial` for a failure (the
     modules done so far, and where it stopped). The lines are laid out once.
@@ -151,10 +152,13 @@ class ShapeTree(Drawing):
     __slots__ = ()
 
     @staticmethod
-    def build(root: _Cells, entries: list[_Entry], footer: list[list[Segment]]) -> ShapeTree:
-        """Lay out the heading, the root's line, a line per entry, then the footer."""
+    def build(
+        caption: str, root: _Cells, entries: list[_Entry], footer: list[list[Segment]]
+    ) -> ShapeTree:
+        """Lay out the caption, the heading, the root's line, a line per entry, the footer."""
         layout = _Layout.of([(depth, cells) for depth, _, cells, _ in entries] + [(0, root)])
         lines: list[Line] = [
+            ("", [Segment(caption, PLAIN)]),
             ("", [Segment(layout.heading(), BOLD)]),
             ("", layout.line(root, depth=0, bold=True)),
         ]
@@ -179,7 +183,8 @@ class ShapeTree(Drawing):
             )
             for row in visible(result, options.depth)
         ]
-        return ShapeTree.build(_root(result), entries, summary_lines(result, options))
+        caption = f"input {result.input}"
+        return ShapeTree.build(caption, _root(result), entries, summary_lines(result, options))
 
     @staticmethod
     def partial(stopped: Stopped) -> ShapeTree:
@@ -198,7 +203,7 @@ class ShapeTree(Drawing):
             else:
                 cells = _Cells(item.name, item.type, "…", "", "", "")
                 entries.append((item.depth, True, cells, None))
-        root = _Cells(model.name, model.type, str(stopped.input), "", "", "")
+        root = _Cells(model.name, model.type, "…", "", "", "")
         footer = []
         if capped:
             done = grouped(sum(isinstance(item, Row) for item in items))
@@ -210,7 +215,7 @@ class ShapeTree(Drawing):
             Segment(error.path or model.type, BOLD),
             Segment(": see the error below", PLAIN),
         ]
-        return ShapeTree.build(root, entries, [*footer, stop])
+        return ShapeTree.build(f"input {stopped.input}", root, entries, [*footer, stop])
 
 
 def _guides(depths: list[int]) -> list[str]:
@@ -241,11 +246,11 @@ def summary_lines(result: Result, options: Options) -> list[list[Segment]]:
 
 
 def _root(result: Result) -> _Cells:
-    """The root's line: the input, and the model's totals."""
+    """The root's line: the model's output and totals (its input is the caption's)."""
     return _Cells(
         result.model.name,
         result.model.type,
-        str(result.input),
+        str(result.output),
         _count(result.total_params),
         _count(result.total_macs),
         "",
