@@ -90,7 +90,11 @@ def test_compact_is_exact(count: int, text: str) -> None:
         pytest.param(15_000, "0.02 MB", id="tie-to-even-up"),
         pytest.param(5_001, "0.01 MB", id="above-a-tie"),
         pytest.param(999_995_000, "1,000.00 MB", id="carries"),
-        pytest.param(10**320 + 5 * 10**3, f"{10**314:,}.00 MB", id="beyond-a-float"),
+        pytest.param(9_999_994_999, "9,999.99 MB", id="megabytes-up-to-10-gb"),
+        pytest.param(10**10, "10.00 GB", id="then-gigabytes"),
+        pytest.param(5_480_000_000_046_760_000, "5.48 EB", id="exabytes"),
+        pytest.param(10**30 - 1, "1,000.00 RB", id="just-below-a-quettabyte"),
+        pytest.param(10**320 + 5 * 10**27, f"{10**290:,}.00 QB", id="beyond-a-float"),
     ],
 )
 def test_megabytes_is_exact(count: int, text: str) -> None:
@@ -105,7 +109,7 @@ def test_numbers_beyond_strs_limit_are_written_whole() -> None:
     assert grouped(-count) == "-" + text
     assert grouped_each([1234, count, -count]) == ["1,234", text, "-" + text]
     assert grouped_each([]) == []
-    assert megabytes(count).endswith(",000.00 MB")
+    assert megabytes(count).endswith(",000.00 QB")
 
 
 def _decimal_compact(count: int) -> str:
@@ -121,8 +125,12 @@ def _decimal_compact(count: int) -> str:
 
 
 def _decimal_megabytes(count: int) -> str:
+    """`megabytes` by the decimal module: MB below 10^10 bytes, then the largest unit of
+    which there is at least one, up to QB."""
+    units = ["MB", "GB", "TB", "PB", "EB", "ZB", "YB", "RB", "QB"]
+    power = 0 if count < 10**10 else max(p for p in range(1, 9) if count >= 10 ** (6 + 3 * p))
     with localcontext(Context(prec=len(str(count)) + 10, rounding=ROUND_HALF_EVEN)):
-        return f"{Decimal(count).scaleb(-6):,.2f} MB"
+        return f"{Decimal(count).scaleb(-6 - 3 * power):,.2f} {units[power]}"
 
 
 def _counts() -> st.SearchStrategy[int]:

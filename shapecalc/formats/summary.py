@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from shapecalc.engine import Result
-from shapecalc.formats.text import compact, grouped, megabytes
+from shapecalc.formats.text import BYTE_UNITS, byte_unit, compact, grouped, in_unit, megabytes
 from shapecalc.memory import DType, memory
-
-
-def _mb(count: int) -> str:
-    return megabytes(count).removesuffix(" MB")
 
 
 def entries(result: Result, dtype: DType) -> list[tuple[str, str]]:
     """Return the summary's lines as (label, text) pairs."""
     used = memory(result, dtype)
+    power = byte_unit(used.total)  # one unit for the sum and its terms
+    unit = BYTE_UNITS[power]
     macs = result.total_macs
     return [
         ("output", str(result.output)),
@@ -25,7 +23,8 @@ def entries(result: Result, dtype: DType) -> list[tuple[str, str]]:
         ),
         (
             "memory",
-            f"input {_mb(used.input)} + activations {_mb(used.activations)} + params "
-            f"{_mb(used.params)} = {megabytes(used.total)} ({dtype.value}; 1 MB = 10^6 B)",
+            f"input {in_unit(used.input, power)} + activations "
+            f"{in_unit(used.activations, power)} + params {in_unit(used.params, power)} = "
+            f"{in_unit(used.total, power)} {unit} ({dtype.value}; 1 {unit} = 10^{6 + 3 * power} B)",
         ),
     ]

@@ -98,10 +98,32 @@ def grouped_each(counts: list[int]) -> list[str]:
     return list(map(grouped, counts))
 
 
+BYTE_UNITS = ("MB", "GB", "TB", "PB", "EB", "ZB", "YB", "RB", "QB")  # 10^6, 10^9, … 10^30
+
+
+def byte_unit(count: int) -> int:
+    """Pick the unit to show `count` bytes in: megabytes, as torchinfo, below 10,000 MB;
+    above, the largest unit (up to QB) of which there is at least one, so that huge figures
+    keep a unit rather than grow digits. Returns the unit's power of 1,000 over a megabyte."""
+    if count < 10**10:
+        return 0
+    power = 1
+    while power + 1 < len(BYTE_UNITS) and count >= 10 ** (6 + 3 * (power + 1)):
+        power += 1
+    return power
+
+
+def in_unit(count: int, power: int) -> str:
+    """Show `count` bytes in BYTE_UNITS[power], to two places, without the unit."""
+    whole, hundredths = divmod(divide(count, 10 ** (4 + 3 * power)), 100)
+    return f"{grouped(whole)}.{hundredths:02d}"
+
+
 def megabytes(count: int) -> str:
-    """Show bytes in decimal megabytes to two places, as torchinfo does: `46.76 MB`."""
-    whole, hundredths = divmod(divide(count, 10**4), 100)
-    return f"{grouped(whole)}.{hundredths:02d} MB"
+    """Show bytes as torchinfo does, in decimal megabytes to two places (`46.76 MB`), or in a
+    larger unit for a huge count (`5.48 EB`)."""
+    power = byte_unit(count)
+    return f"{in_unit(count, power)} {BYTE_UNITS[power]}"
 
 
 def reach(value: Reach) -> str:
