@@ -17,21 +17,48 @@ from shapecalc.sizes import Smallest, smallest, sweep
 
 def test_warnings_at_225(resnet18: Model) -> None:
     lines = warnings(resnet18, infer(resnet18, Shape((3, 225, 225))))
-    assert lines[0] == (
+    assert lines[0] == "note: the total stride is 32; clean input sizes near 225: 224 or 256"
+    assert lines[1] == (
         "warning: conv1 (Conv2d): input 225×225 is not a multiple of its stride 2; "
         "the output 113×113 is rounded"
     )
-    assert len(lines) == 9
-    assert lines[-1] == "note: the total stride is 32; clean input sizes near 225: 224 or 256"
+    # A block's convolution and its shortcut round alike: one line for both.
+    assert lines[3] == (
+        "warning: layer2.0.conv1 (Conv2d) and layer2.0.downsample.0 (Conv2d): input 57×57 is "
+        "not a multiple of their stride 2; each output 29×29 is rounded"
+    )
+    assert len(lines) == 6
+
+
+def test_layers_that_round_alike_share_a_line_that_names_a_few() -> None:
+    model = spec("""
+        input: [3, 9, 9]
+        model:
+          children:
+            split:
+              type: Branches
+              cat:
+                - [{type: Conv2d, out_channels: 2, kernel_size: 1, stride: 2}]
+                - [{type: Conv2d, out_channels: 2, kernel_size: 1, stride: 2}]
+                - [{type: MaxPool2d, kernel_size: 1, stride: 2}]
+                - [{type: Conv2d, out_channels: 2, kernel_size: 3, stride: 2, padding: 1}]
+            last: {type: Conv2d, out_channels: 2, kernel_size: 1, stride: 2}
+    """)
+    assert warnings(model, infer(model, model.input))[1:] == [
+        "warning: split.0 (Conv2d), split.1 (Conv2d), split.2 (MaxPool2d) and 1 more: input "
+        "9×9 is not a multiple of their stride 2; each output 5×5 is rounded",
+        "warning: last (Conv2d): input 5×5 is not a multiple of its stride 2; the output 3×3 is "
+        "rounded",
+    ]
 
 
 def test_warnings_on_one_axis(resnet18: Model) -> None:
     lines = warnings(resnet18, infer(resnet18, Shape((3, 224, 230))))
-    assert lines[0] == (
+    assert lines[1] == (
         "warning: maxpool (MaxPool2d): input W 115 is not a multiple of its stride 2, "
         "output W 58 is rounded"
     )
-    assert lines[-1] == (
+    assert lines[0] == (
         "note: the total stride is 32; clean input sizes near 224×230: H 192 or 256, W 224 or 256"
     )
 
@@ -129,8 +156,8 @@ def test_checks_of_a_signal_name_its_one_axis() -> None:
     model = spec(SIGNAL_NET)
     result = infer(model, Shape((1, 99)))
     assert warnings(model, result) == [
-        "warning: 0 (Conv1d): input L 99 is not a multiple of its stride 2, output L 50 is rounded",
         "note: the total stride is 4; clean input sizes near 99: 96 or 100",
+        "warning: 0 (Conv1d): input L 99 is not a multiple of its stride 2, output L 50 is rounded",
     ]
     assert smallest_text(model, model.input, smallest(model, model.input), Format.TABLE) == (
         "smallest input for net:\n  L: 1\n"

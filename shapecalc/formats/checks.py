@@ -17,21 +17,22 @@ from shapecalc.sizes import (
     uneven,
 )
 
-MAX_PLACES = 3  # uneven layers named in a sweep's status before "and N more"
+MAX_PLACES = 3  # uneven layers named in a sweep's status, or in one warning, before "and N more"
 
 
 def warnings(model: Model, result: Result) -> list[str]:
-    """Return a `warning:` line per strided layer that rounds, and a `note:` with clean sizes."""
+    """Return a `note:` with the total stride and clean sizes, then a `warning:` line for the
+    strided layers that round, one for each input and stride they have alike (a block's
+    convolution and its shortcut's)."""
     found = uneven(result)
     if not found:
         return []
-    lines = [f"warning: {_rounding(row, items)}" for row, items in _by_row(found)]
     strides = total_stride(result)
     note = f"note: the total stride is {alike([stride or 0 for stride in strides])}"
     within = reach(model, 2 * result.input.rank)  # each axis, each way
     if within:
         note += f"; clean input sizes near {alike(result.input.spatial)}: {_clean(result, within)}"
-    return [*lines, note]
+    return [note, *(f"warning: {_rounding(rows, items)}" for rows, items in _alike(found))]
 
 
 def _clean(result: Result, within: int) -> str:
@@ -44,15 +45,31 @@ def _clean(result: Result, within: int) -> str:
     return ", ".join(f"{name} {_either(pair, within)}" for name, pair in pairs)
 
 
-def _by_row(found: list[Uneven]) -> list[tuple[Row, list[Uneven]]]:
-    groups: dict[str, tuple[Row, list[Uneven]]] = {}
+def _alike(found: list[Uneven]) -> list[tuple[list[Row], list[Uneven]]]:
+    """Group the rounding by layer, then the layers that round alike: the same sizes in, the
+    same strides, the same sizes out; in row order."""
+    by_row: dict[str, tuple[Row, list[Uneven]]] = {}
     for item in found:
-        groups.setdefault(item.row.path, (item.row, []))[1].append(item)
+        by_row.setdefault(item.row.path, (item.row, []))[1].append(item)
+    groups: dict[tuple[object, ...], tuple[list[Row], list[Uneven]]] = {}
+    for row, items in by_row.values():
+        key = tuple((item.axis, item.size, item.stride, item.output) for item in items)
+        groups.setdefault(key, ([], items))[0].append(row)
     return list(groups.values())
 
 
-def _rounding(row: Row, items: list[Uneven]) -> str:
-    where = f"{row.path} ({row.type})"
+def _where(rows: list[Row]) -> str:
+    """Name the layers: `a (Conv2d)`, `a (Conv2d) and b (Conv2d)`, `a, b, c and 4 more`."""
+    names = [f"{row.path} ({row.type})" for row in rows[:MAX_PLACES]]
+    if len(rows) > MAX_PLACES:
+        names.append(f"{len(rows) - MAX_PLACES} more")
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _rounding(rows: list[Row], items: list[Uneven]) -> str:
+    where = _where(rows)
+    its, output = ("its", "the output") if len(rows) == 1 else ("their", "each output")
+    row = rows[0]
     assert row.input is not None  # a layer that rounded ran
     first, rank = items[0], row.input.rank
     if (
@@ -61,12 +78,12 @@ def _rounding(row: Row, items: list[Uneven]) -> str:
         and all((item.size, item.stride) == (first.size, first.stride) for item in items)
     ):
         return (
-            f"{where}: input {_all(first.size, rank)} is not a multiple of its stride "
-            f"{first.stride}; the output {_all(first.output, rank)} is rounded"
+            f"{where}: input {_all(first.size, rank)} is not a multiple of {its} stride "
+            f"{first.stride}; {output} {_all(first.output, rank)} is rounded"
         )
     names = axis_names(rank)
     return f"{where}: " + "; ".join(
-        f"input {names[item.axis]} {item.size} is not a multiple of its stride {item.stride}, "
+        f"input {names[item.axis]} {item.size} is not a multiple of {its} stride {item.stride}, "
         f"output {names[item.axis]} {item.output} is rounded"
         for item in items
     )
