@@ -45,7 +45,9 @@ def test_tree_shows_every_module_with_its_figures(resnet18: Model, console: Cons
     for line, row in zip(body, result.rows, strict=True):
         assert row.name in line.split()
         assert str(row.shape) in line.split()
-    assert body[0].split() == ["├──", "conv1", "Conv2d", "64@49×66", "9.41K", "30.4M", "7"]
+    assert body[0].split() == [
+        *("├──", "conv1", "Conv2d", "64@49×66", "9.41K", "30.4M", "7", "rounded")
+    ]
     assert body[1].split() == ["├──", "bn1", "BatchNorm2d", "64@49×66", "128", "–", "7"]
     assert body[-1].split() == ["└──", "fc", "Linear", "1000", "513K", "512K", "all"]
     assert [line.split()[0] for line in lines[-4:]] == ["output", "params", "MACs", "memory"]
@@ -96,3 +98,20 @@ def test_guides_are_the_ones_rich_draws(depths: list[int]) -> None:
     expected = [line.rstrip() for line in text_of(console).splitlines()[1:]]
     drawn = [guide + str(index) for index, guide in enumerate(_guides(depths))]
     assert drawn == expected
+
+
+def test_layers_that_round_are_marked(resnet18: Model) -> None:
+    result = infer(resnet18, Shape((3, 225, 225)))
+    lines = ShapeTree.of(result, Options(depth=1)).plain().splitlines()
+    marked = {line.split()[1]: line.split("  ")[-1] for line in lines if "rounded" in line}
+    assert marked == {
+        "conv1": "rounded",
+        "maxpool": "rounded",
+        "layer2": "rounded within",
+        "layer3": "rounded within",
+        "layer4": "rounded within",
+    }
+    full = ShapeTree.of(result, Options(explain=True)).plain()
+    assert "├── conv1               Conv2d" in full
+    assert "rounded: 113 = ⌊(225 + 2·3 − 1·(7 − 1) − 1) / 2⌋ + 1" in full
+    assert "rounded" not in ShapeTree.of(infer(resnet18, resnet18.input), Options()).plain()

@@ -173,13 +173,19 @@ class ShapeTree(Drawing):
 
     @staticmethod
     def of(result: Result, options: Options) -> ShapeTree:
-        """The tree of a result, each change of a spatial size explained if `options.explain`."""
+        """The tree of a result: a layer that rounds its output is marked `rounded`, and each
+        change of a spatial size explained if `options.explain`."""
+        from shapecalc.sizes import uneven
+
+        rounding = {item.row.path for item in uneven(result)}
+        if options.depth is not None:  # a collapsed container says a layer within it rounds
+            rounding |= {".".join(path.split(".")[: options.depth]) + "." for path in rounding}
         entries = [
             (
                 row.depth,
                 not row.is_leaf,
                 _Cells.of(row),
-                arithmetic(row) if options.explain else None,
+                _note(row, rounding, explain=options.explain),
             )
             for row in visible(result, options.depth)
         ]
@@ -216,6 +222,16 @@ class ShapeTree(Drawing):
             Segment(": see the error below", PLAIN),
         ]
         return ShapeTree.build(f"input {stopped.input}", root, entries, [*footer, stop])
+
+
+def _note(row: Row, rounding: set[str], *, explain: bool) -> str | None:
+    """Return what follows a row: that it rounds its output, and its arithmetic."""
+    explained = arithmetic(row) if explain else None
+    if row.path in rounding:
+        return "rounded" if explained is None else f"rounded: {explained}"
+    if row.path + "." in rounding:
+        return "rounded within"
+    return explained
 
 
 def _guides(depths: list[int]) -> list[str]:
