@@ -166,6 +166,26 @@ def say(text: str) -> bool:
     return True
 
 
+# The labels of advice on standard error, coloured where it is a terminal that shows colour.
+LABEL_COLOURS = {"warning:": "\x1b[33m", "note:": "\x1b[36m"}  # yellow, cyan
+RESET = "\x1b[0m"
+
+
+def coloured(line: str) -> str:
+    """Return `line` with its `warning:` or `note:` label in colour, where standard error is
+    a terminal and colour is not turned off (NO_COLOR set, TERM=dumb), else as it is."""
+    stream = sys.stderr
+    if stream is None or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return line
+    try:
+        terminal = stream.isatty()
+    except (AttributeError, ValueError):  # a replaced or closed stream
+        return line
+    label, space, rest = line.partition(" ")
+    colour = LABEL_COLOURS.get(label) if terminal else None
+    return f"{colour}{label}{RESET}{space}{rest}" if colour else line
+
+
 def one_line(message: str) -> str:
     """Return `message` as one line that prints as it reads, whatever it quotes.
 

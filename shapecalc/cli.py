@@ -306,7 +306,7 @@ def _report(
         _deliver(render(outcome), output, outcome.model)
     if not quiet:
         for line in api.warnings(outcome):
-            if not _streams.say(f"{line}\n"):
+            if not _streams.say(f"{_streams.coloured(line)}\n"):
                 raise OutputClosedError  # nobody is left to tell
 
 

@@ -355,3 +355,29 @@ def test_a_stream_with_a_descriptor_is_written_whole(tmp_path: Path) -> None:
 )
 def test_one_line_escapes_what_is_not_printable(message: str, line: str) -> None:
     assert _streams.one_line(message) == line
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(
+    ("environment", "terminal", "shown"),
+    [
+        pytest.param({}, True, "\x1b[33mwarning:\x1b[0m conv1 rounds", id="terminal"),
+        pytest.param({}, False, "warning: conv1 rounds", id="pipe"),
+        pytest.param({"NO_COLOR": "1"}, True, "warning: conv1 rounds", id="no-color"),
+        pytest.param({"TERM": "dumb"}, True, "warning: conv1 rounds", id="dumb-terminal"),
+    ],
+)
+def test_advice_is_coloured_on_a_terminal_only(
+    monkeypatch: pytest.MonkeyPatch, environment: dict[str, str], terminal: bool, shown: str
+) -> None:
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    for key, value in environment.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setattr(sys, "stderr", _Terminal() if terminal else io.StringIO())
+    assert _streams.coloured("warning: conv1 rounds") == shown
+    assert _streams.coloured("error: x") == "error: x"  # errors stay one plain line
