@@ -124,8 +124,13 @@ class Model:
 def registered(module: Container) -> dict[str, Registered]:
     """Return the modules `module` registers, by name: its children, and those of the
     functional containers among them, which belong to it."""
+    return registered_among(module.branches)
+
+
+def registered_among(branches: tuple[tuple[Module, ...], ...]) -> dict[str, Registered]:
+    """Return the modules a container of these branches registers, by name."""
     found: dict[str, Registered] = {}
-    pending = [child for branch in module.branches for child in branch]
+    pending = [child for branch in branches for child in branch]
     while pending:
         child = pending.pop()
         if isinstance(child, Container) and child.functional:

@@ -198,6 +198,18 @@ def batched_dim(dim: int, shape: Shape, name: str) -> int:
     return dim % rank
 
 
+def sample_dim(dim: int, shape: Shape, doing: str) -> int:
+    """Return PyTorch's `dim` as an index into `shape`, refusing the batch: a layer that
+    would be `doing` it ("halve", "split") would work on what shapes here leave out."""
+    index = batched_dim(dim, shape, "dim")
+    if index == 0:
+        raise LayerError(
+            f"dim {dim} would {doing} the batch dimension, which shapes here leave out",
+            arg="dim",
+        )
+    return index - 1
+
+
 def check_stated(
     stated: int | None,
     actual: int,

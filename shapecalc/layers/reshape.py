@@ -9,7 +9,7 @@ from shapecalc.errors import LayerError
 from shapecalc.field import Field
 from shapecalc.layers import args
 from shapecalc.layers.args import Value, describe
-from shapecalc.layers.base import Base, arg, batched_dim, require_map
+from shapecalc.layers.base import Base, arg, require_map, sample_dim
 from shapecalc.layers.spatial import Spatial, computed, resize
 from shapecalc.shape import Shape, axis_names
 from shapecalc.value import frozen
@@ -133,10 +133,8 @@ class Chunk(Base):
     dim: int = arg(args.integer, 1)
 
     def output(self, shape: Shape) -> Shape:
-        dim = batched_dim(self.dim, shape, "dim")
-        if dim == 0:
-            raise LayerError("dim 0 would split the batch, which shapes here leave out", arg="dim")
-        size = shape.dims[dim - 1]
+        index = sample_dim(self.dim, shape, "split")
+        size = shape.dims[index]
         piece = -(-size // self.chunks)
         count = -(-size // piece)
         if self.index >= count:
@@ -147,7 +145,7 @@ class Chunk(Base):
             )
         length = min(piece, size - self.index * piece)
         dims = list(shape.dims)
-        dims[dim - 1] = length
+        dims[index] = length
         return Shape(tuple(dims), shape.order)
 
 
@@ -195,13 +193,7 @@ class Unflatten(Base):
 
     def index(self, shape: Shape) -> int:
         """Return the split dimension as an index into `shape`, which has no batch."""
-        dim = batched_dim(self.dim, shape, "dim")
-        if dim == 0:
-            raise LayerError(
-                f"dim {self.dim} would unflatten the batch dimension, which shapes here leave out",
-                arg="dim",
-            )
-        return dim - 1
+        return sample_dim(self.dim, shape, "unflatten")
 
     def field(self, field: Field, before: Shape, after: Shape) -> Field:
         return field.split(self.index(before), len(self.unflattened_size))

@@ -6,7 +6,7 @@ from shapecalc.arith import Axis, Window
 from shapecalc.errors import LayerError
 from shapecalc.field import Field, map_holds
 from shapecalc.layers import args
-from shapecalc.layers.base import Base, arg, batched_dim, require_rank
+from shapecalc.layers.base import Base, arg, batched_dim, require_rank, sample_dim
 from shapecalc.layers.elementwise import ShapeKeeping, _Stateless
 from shapecalc.shape import Shape
 from shapecalc.value import frozen
@@ -92,13 +92,7 @@ class GLU(Base):
 
     def index(self, shape: Shape) -> int:
         """Return the halved dimension as an index into `shape`, which has no batch."""
-        dim = batched_dim(self.dim, shape, "dim")
-        if dim == 0:
-            raise LayerError(
-                f"dim {self.dim} would halve the batch dimension, which shapes here leave out",
-                arg="dim",
-            )
-        return dim - 1
+        return sample_dim(self.dim, shape, "halve")
 
     def field(self, field: Field, before: Shape, after: Shape) -> Field:
         index = self.index(before)

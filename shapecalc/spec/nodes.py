@@ -7,7 +7,7 @@ import re
 from shapecalc.errors import Mark, SpecError, quote
 from shapecalc.layers.args import Value, describe
 from shapecalc.limits import MAX_INT_BITS, MAX_REPEAT
-from shapecalc.modules import Combine, Container, Module
+from shapecalc.modules import Combine, Module, registered_among
 from shapecalc.spec.expr import Env, ExprError, evaluate, value_of
 from shapecalc.spec.names import check
 from shapecalc.spec.source import YList, YMap, YNode, YScalar
@@ -157,14 +157,7 @@ def returned(node: YMap, env: Env, branches: tuple[tuple[Module, ...], ...]) -> 
     if given is None:
         return ()
     names = value_of(given, env)
-    pending = [child for branch in branches for child in branch]
-    children = set()
-    while pending:  # the children of functional containers are the module's own
-        child = pending.pop()
-        if isinstance(child, Container) and child.functional:
-            pending.extend(inner for branch in child.branches for inner in branch)
-        else:
-            children.add(child.name)
+    children = registered_among(branches)
     if (
         not isinstance(names, tuple)
         or not names
