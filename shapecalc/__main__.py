@@ -25,6 +25,7 @@ def run() -> NoReturn:
     about 11 ms of a 79 ms `--format json` run (issue 7); mypy leaves the same way.
     """
     gc.disable()
+    sys.unraisablehook = _unraisable
     status = 1
     try:
         try:
@@ -36,6 +37,17 @@ def run() -> NoReturn:
     except BaseException:  # no memory left to report the first, say
         status = 1
     os._exit(status)
+
+
+def _unraisable(unraisable: sys.UnraisableHookArgs) -> None:
+    """Leave at once on an interrupt Python would only print and ignore.
+
+    Ctrl-C landing in code whose exceptions Python cannot raise (a weakref callback while
+    a module loads, a __del__) is otherwise printed with its traceback and lost.
+    """
+    if isinstance(unraisable.exc_value, KeyboardInterrupt):
+        os._exit(_last_words(unraisable.exc_value))
+    sys.__unraisablehook__(unraisable)
 
 
 def _main() -> int:

@@ -253,6 +253,31 @@ def test_ctrl_c_at_any_moment_is_one_line(delay: int) -> None:
         assert (process.returncode, errors.split()) == (130, ["error:", "interrupted"])
 
 
+# Python prints and ignores an exception raised where it cannot raise one (a __del__, a
+# weakref callback while a module loads): Ctrl-C landing there must still end the command.
+SWALLOWED = """\
+import shapecalc.__main__, shapecalc.cli
+
+class Dying:
+    def __del__(self):
+        raise KeyboardInterrupt
+
+def main():
+    Dying()
+    print("went on")
+
+shapecalc.cli.main = main
+shapecalc.__main__.run()
+"""
+
+
+def test_an_interrupt_python_would_ignore_still_ends_the_command() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", SWALLOWED], capture_output=True, env=environment(), check=False
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (130, b"", b"error: interrupted\n")
+
+
 @pytest.mark.parametrize(
     ("args", "escaped"),
     [
