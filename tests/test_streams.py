@@ -302,10 +302,10 @@ def test_an_error_line_holds_nothing_a_terminal_acts_on(
 
 INTERNAL = """\
 import sys
-import shapecalc.cli
+import shapecalc.cli._main
 def fail(*args, **kwargs):
     raise {error}
-shapecalc.cli._report = fail
+shapecalc.cli._main._report = fail
 sys.argv[1:] = ["resnet18"]
 from shapecalc.__main__ import run
 run()

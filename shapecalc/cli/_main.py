@@ -1,24 +1,31 @@
-"""The `shapecalc` command: a thin click layer over the API, sizes and formats."""
+"""The main command: a model's rows, its sweep, its smallest input, or the built-in list."""
 
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable
-from enum import Enum
 from functools import partial
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
+from typing import TYPE_CHECKING, TextIO, TypeVar
 
 import click
 
 from shapecalc import __version__, _streams, inputs
 from shapecalc._modes import Mode, check_format, check_mode, check_options, default
-from shapecalc.errors import ShapecalcError, UsageError, quote
+from shapecalc.cli._base import (
+    OutputClosedError,
+    OutputFile,
+    Root,
+    choice,
+    deliver,
+    exit_with,
+    guard,
+    reader,
+)
+from shapecalc.errors import UsageError, quote
 from shapecalc.formats import EXTENSIONS, Format, View
 from shapecalc.formats.columns import Column
 from shapecalc.formats.columns import parse as parse_columns
 from shapecalc.memory import DType
-from shapecalc.modules import Model
 
 if TYPE_CHECKING:
     from shapecalc.api import Result, Stopped
@@ -39,81 +46,9 @@ Examples:
 """
 
 
-def _reader(
-    parse: Callable[[str], T], what: str = ""
-) -> Callable[[click.Context, click.Parameter, str | None], T | None]:
-    """Return an option callback that reads a value with `parse`, or says what it takes."""
-
-    def read(ctx: click.Context, param: click.Parameter, value: str | None) -> T | None:
-        try:
-            return None if value is None else parse(value)
-        except ValueError as error:
-            message = f"{quote(str(value))} is not {what}; {error}" if what else str(error)
-            raise click.BadParameter(message, ctx, param) from None
-
-    return read
-
-
-def _exit_with(
-    text: Callable[[click.Context], str], *names: str, help: str
-) -> Callable[[Any], Any]:
-    """Declare a flag that prints `text` and exits, as --help and --version do."""
-
-    def show(ctx: click.Context, _: click.Parameter, value: bool) -> None:
-        if value:
-            _deliver(text(ctx) + "\n", None)
-            ctx.exit()
-
-    return click.option(
-        *names, is_flag=True, expose_value=False, is_eager=True, callback=show, help=help
-    )
-
-
-class OutputFile(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.2
-    """A file to write: anything but a directory."""
-
-    name = "file"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        if os.path.isdir(value):
-            self.fail(f"{quote(str(value))} is a directory", param, ctx)
-        return str(value)
-
-
-def _choice(name: str, *, default: Enum, help: str) -> Callable[[Any], Any]:
-    """Declare an option that takes one of an enum's values, `default` unless given."""
-    values = [member.value for member in type(default)]
-    return click.option(
-        name, type=click.Choice(values), default=default.value, show_default=True, help=help
-    )
-
-
-class Command(click.Command):
-    """A command that reports every failure as one `error:` line on stderr and an exit status."""
-
-    def main(  # type: ignore[override]
-        self, args: list[str] | None = None, prog_name: str | None = None, **extra: Any
-    ) -> NoReturn:
-        extra["standalone_mode"] = False
-        try:
-            status = super().main(args, prog_name or "shapecalc", **extra)
-        except click.UsageError as error:
-            status = _fail(_usage_message(error), 2)
-        except ShapecalcError as error:
-            status = _fail(str(error), error.exit_code)
-        except click.Abort:
-            status = _fail("interrupted", 130)
-        except OutputClosedError:
-            # Stop quietly, as Python's docs advise, but never report the output complete.
-            if sys.stdout is not None:
-                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            status = 1
-        sys.exit(status if isinstance(status, int) else 0)
-
-
 @click.command(
     "shapecalc",
-    cls=Command,
+    cls=Root,
     epilog=EXAMPLES,
     # Help, --version and --output are declared here rather than with click's own helpers,
     # which translate their text through gettext as the command is built: that imports
@@ -125,7 +60,7 @@ class Command(click.Command):
     "-i",
     "--input",
     "size",
-    callback=_reader(inputs.parse_size, "a size"),
+    callback=reader(inputs.parse_size, "a size"),
     metavar="SIZE",
     help="Input size: 224 (every spatial size), 224x320 (H×W: height first, where PIL writes "
     "W×H), 3x224x224 (C×H×W), 1x3x224x224 or (1, 3, 224, 224) as torchinfo; for a 1-D model "
@@ -151,21 +86,21 @@ class Command(click.Command):
 @click.option(
     "-c",
     "--columns",
-    callback=_reader(parse_columns),
+    callback=reader(parse_columns),
     metavar="NAMES",
     help="Columns of the table, markdown, csv, html and svg formats, comma-separated, from: "
     + ", ".join(column.value for column in Column)
     + ".",
 )
-@_choice("--view", default=View.TABLE, help="What the html and svg formats show.")
-@_choice("--dtype", default=DType.FLOAT32, help="Element type for the memory figures.")
+@choice("--view", default=View.TABLE, help="What the html and svg formats show.")
+@choice("--dtype", default=DType.FLOAT32, help="Element type for the memory figures.")
 @click.option(
     "-e", "--explain", is_flag=True, help="Show the arithmetic of each change of a spatial size."
 )
 @click.option(
     "--sweep",
     metavar="START:STOP[:STEP]",
-    callback=_reader(inputs.parse_sweep, "a sweep"),
+    callback=reader(inputs.parse_sweep, "a sweep"),
     help="Try each input size from START to STOP (inclusive) on every spatial axis: the size "
     "after each stage, and whether it is clean, uneven or invalid.",
 )
@@ -176,10 +111,10 @@ class Command(click.Command):
 )
 @click.option("-q", "--quiet", is_flag=True, help="Leave out the warnings about uneven strides.")
 @click.option("-l", "--list", "list_models", is_flag=True, help="List the built-in models.")
-@_exit_with(
+@exit_with(
     lambda _: f"shapecalc {__version__}", "-V", "--version", help="Show the version and exit."
 )
-@_exit_with(click.Context.get_help, "-h", "--help", help="Show this message and exit.")
+@exit_with(click.Context.get_help, "-h", "--help", help="Show this message and exit.")
 def main(  # noqa: PLR0917 - click passes every option positionally
     model: str | None,
     size: tuple[int, ...] | None,
@@ -216,15 +151,15 @@ def main(  # noqa: PLR0917 - click passes every option positionally
     from shapecalc import api
 
     if mode is Mode.LIST:
-        _deliver(api.models(chosen), output)
+        deliver(api.models(chosen), output)
         return
     if model is None:
         raise click.UsageError("missing MODEL: a built-in name (see --list) or a spec file")
     network = api.load(model)
     if sweep is not None:
-        _deliver(api.sweep(network, sweep, chosen), output, network)
+        deliver(api.sweep(network, sweep, chosen), output, network)
     elif smallest:
-        _deliver(api.smallest(network, size, chosen), output, network)
+        deliver(api.smallest(network, size, chosen), output, network)
     else:
         check_options(chosen, given, View(view))
 
@@ -298,66 +233,13 @@ def _report(
 
     if isinstance(outcome, api.Stopped):
         if output is None:
-            _guard(partial(show, outcome))
+            guard(partial(show, outcome))
         raise outcome.error
     if output is None:
-        _guard(partial(show, outcome))
+        guard(partial(show, outcome))
     else:
-        _deliver(render(outcome), output, outcome.model)
+        deliver(render(outcome), output, outcome.model)
     if not quiet:
         for line in api.warnings(outcome):
             if not _streams.say(f"{_streams.coloured(line)}\n"):
                 raise OutputClosedError  # nobody is left to tell
-
-
-def _deliver(text: str, output: str | None, network: Model | None = None) -> None:
-    """Write `text` to the --output file, whole, or to standard output.
-
-    The files `network` was read from are never written over.
-    """
-    if output is not None:
-        from shapecalc.files import write_output
-
-        write_output(output, text, protect=network.files if network else ())
-    else:
-        _guard(lambda stdout: stdout.write(text))
-
-
-def _guard(write: Callable[[TextIO], object]) -> None:
-    """Call `write` with standard output, which writes whole or raises (see _streams).
-
-    A reader that has gone, or was never there, stops the command quietly; a full disk
-    and other failures are an error.
-    """
-    if sys.stdout is None:  # started with standard output closed, as `>&-` does
-        raise OutputClosedError
-    try:
-        write(_streams.whole(sys.stdout))
-    except BrokenPipeError:
-        raise OutputClosedError from None  # past click, which would otherwise report success
-    except OSError as error:  # a full disk, say
-        raise _streams.cannot_write(error) from None
-
-
-class OutputClosedError(Exception):
-    """Standard output or error was closed before the output was complete, as `| head` does."""
-
-
-def _fail(message: str, status: int) -> int:
-    _streams.error_line(message)  # nothing if standard error cannot take it: the status says
-    return status
-
-
-def _usage_message(error: click.UsageError) -> str:
-    """Say a usage error in one line: the option at fault, then what is wrong with it."""
-    if isinstance(error, click.BadParameter) and error.param is not None:
-        name = (
-            max(error.param.opts, key=len)
-            if error.param.param_type_name == "option"
-            else (error.param.human_readable_name)
-        )
-        return f"{name}: {error.message}"
-    if isinstance(error, click.NoSuchOption):
-        hint = f" (did you mean {error.possibilities[0]}?)" if error.possibilities else ""
-        return f"{error.option_name}: no such option{hint}; see shapecalc --help"
-    return f"{error.format_message()}; see shapecalc --help"
