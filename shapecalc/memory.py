@@ -32,16 +32,24 @@ class Memory:
 
     `activations` is every layer's output (each module that has a row and no children),
     counted once, as a forward pass that keeps them for the backward pass stores them.
+    `forward_backward` is torchinfo's "forward/backward pass size": the outputs of the layers
+    with parameters only, twice (for their gradients); with the input and the parameters it
+    makes torchinfo's "estimated total size".
     """
 
     dtype: DType
     input: int
     activations: int
     params: int
+    forward_backward: int
 
     @property
     def total(self) -> int:
         return self.input + self.activations + self.params
+
+    @property
+    def torchinfo_total(self) -> int:
+        return self.input + self.forward_backward + self.params
 
 
 def nbytes(shape: Shape, dtype: DType) -> int:
@@ -51,10 +59,15 @@ def nbytes(shape: Shape, dtype: DType) -> int:
 
 def memory(result: Result, dtype: DType = DType.FLOAT32) -> Memory:
     """Add up the bytes of a result's input, layer outputs and parameters."""
-    outputs = sum(row.shape.numel for row in result.rows if row.is_leaf and row.shape)
+    outputs = weighted = 0
+    for row in result.rows:
+        if row.is_leaf and row.shape:
+            outputs += row.shape.numel
+            weighted += row.shape.numel if row.params else 0
     return Memory(
         dtype,
         nbytes(result.input, dtype),
         outputs * dtype.size,
         result.total_params * dtype.size,
+        2 * weighted * dtype.size,
     )

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
+from shapecalc.api import load
 from shapecalc.engine import infer
 from shapecalc.memory import DType, memory, nbytes
 from shapecalc.modules import Model
@@ -35,3 +39,20 @@ def test_resnet18_memory(resnet18: Model) -> None:
     assert used.params == 11_689_512 * 4 == 46_758_048
     assert used.activations == 26_900_384
     assert used.total == used.input + used.activations + used.params
+
+
+TORCHINFO = json.loads((Path(__file__).parent / "data" / "torchinfo_memory.json").read_text())
+
+
+@pytest.mark.parametrize("name", sorted(TORCHINFO), ids=str)
+def test_torchinfo_forward_backward_as_torchinfo_reports_it(name: str) -> None:
+    """tools/record_torchinfo.py's figures: its forward/backward pass size.
+
+    Its input bytes are 64 more (it sizes the input tensor as a Python object), and its
+    parameter bytes miss
+    ConvNeXt's layer scales: neither is ours to copy.
+    """
+    recorded = TORCHINFO[name]
+    used = memory(infer(load(name), Shape(tuple(recorded["input"]))))
+    assert used.forward_backward == recorded["forward_backward_bytes"]
+    assert used.input == recorded["input_bytes"] - 64
