@@ -295,7 +295,7 @@ USAGE_ERRORS = [
     pytest.param(
         ["resnet18", "--columns", "layer,flops"],
         "--columns: no column 'flops'; the "
-        "columns are layer, path, name, type, depth, kernel, stride, padding, window, "
+        "columns are layer, path, name, type, depth, kernel, stride, padding, window, input, "
         "output, params, macs, bytes, field, field_stride, arithmetic",
         id="unknown-column",
     ),

@@ -162,6 +162,23 @@ def test_columns(result: Result) -> None:
     assert TABLE[0] is Column.LAYER
 
 
+@pytest.mark.parametrize("fmt", [Format.TABLE, Format.CSV, Format.MARKDOWN], ids=str)
+def test_the_input_column_is_what_each_module_takes(result: Result, fmt: Format) -> None:
+    """As torchinfo's input_size column: a block's first conv takes the block's input."""
+    output = text(result, fmt, Options(columns=parse("path,input,output")))
+    cells = {line[0]: line[1:] for line in map(cells_of, output.splitlines()) if line}
+    image = "3×224×224" if fmt is Format.CSV else "3@224×224"
+    assert cells["conv1"] == [image, cells["bn1"][0]]
+    assert cells["layer2.0.conv1"][0] == cells["layer1"][1]
+    assert cells["layer2.0.downsample.0"][0] == cells["layer1"][1]
+
+
+def cells_of(line: str) -> list[str]:
+    """Return a line's cells, whatever the format's separators."""
+    cells = re.split(r"[|,]| {2,}", line.replace("\\.", "."))  # Markdown escapes dots
+    return [cell.strip() for cell in cells if cell.strip()]
+
+
 @pytest.mark.parametrize(
     ("names", "message"),
     [

@@ -42,6 +42,7 @@ class Column(Enum):
     STRIDE = "stride"
     PADDING = "padding"
     WINDOW = "window"  # kernel, stride, padding and dilation in one: `7 s2 p3`
+    INPUT = "input"  # what the module takes, as torchinfo's input_size column
     OUTPUT = "output"
     PARAMS = "params"
     MACS = "macs"
@@ -133,8 +134,8 @@ def value(column: Column, row: Row, dtype: DType) -> int | str:
 
 def text(column: Column, row: Row, dtype: DType) -> str:
     """Return a cell as people read it: shapes as `64@56×56`, numbers with separators."""
-    if column is Column.OUTPUT:
-        return output_text(row.shape)
+    if column in _SHAPES:
+        return output_text(_SHAPES[column](row))
     if column.numeric:
         return grouped(_number(column, row, dtype))
     return _TEXTS[column](row)
@@ -145,8 +146,8 @@ def total(column: Column, result: Result, dtype: DType) -> str:
     match column:
         case Column.LAYER | Column.PATH | Column.NAME:
             return "total"
-        case Column.OUTPUT:
-            return str(result.output)
+        case Column.INPUT | Column.OUTPUT:
+            return str(result.input if column is Column.INPUT else result.output)
         case Column.PARAMS:
             return grouped(result.total_params)
         case Column.MACS:
@@ -177,22 +178,22 @@ class Sheet:
         """Return the column's cells as `text` does."""
         if column.numeric:
             return grouped_each(self.numbers(column))
-        if column is Column.OUTPUT:
-            return self._per_shape(str, NOT_RUN)
+        if column in _SHAPES:
+            return self._per_shape(_SHAPES[column], str, NOT_RUN)
         return self._strings(column)
 
     def numbers(self, column: Column) -> list[int]:
         """Return a numeric column's cells."""
         if column is Column.BYTES:
-            return self._per_shape(partial(nbytes, dtype=self.dtype), 0)
+            return self._per_shape(_SHAPE, partial(nbytes, dtype=self.dtype), 0)
         return list(map(_COUNTS[column], self.rows))
 
     def _strings(self, column: Column) -> list[str]:
         part = _PARTS.get(column)
         if part is not None:
             return ["" if window is None else window[part] for window in self._windowed()]
-        if column is Column.OUTPUT:
-            return self._per_shape(_dims, "")
+        if column in _SHAPES:
+            return self._per_shape(_SHAPES[column], _dims, "")
         if column is Column.FIELD:
             return self._per_field(field)
         if column is Column.FIELD_STRIDE:
@@ -212,11 +213,13 @@ class Sheet:
             self._windows = windows
         return self._windows
 
-    def _per_shape(self, show: Callable[[Shape], T], absent: T) -> list[T]:
-        """Return `show` of each row's shape, or `absent` for a row that never ran."""
+    def _per_shape(
+        self, which: Callable[[Row], Shape | None], show: Callable[[Shape], T], absent: T
+    ) -> list[T]:
+        """Return `show` of each row's `which` shape, or `absent` for a row that never ran."""
         made: dict[tuple[int, ...], T] = {}
         cells = []
-        for shape in map(_SHAPE, self.rows):
+        for shape in map(which, self.rows):
             if shape is None:
                 cells.append(absent)
                 continue
@@ -242,6 +245,10 @@ class Sheet:
 _Window = tuple[str, str, str, str]  # kernel, stride, padding, and all of them: `7 s2 p3`
 _PARTS = {Column.KERNEL: 0, Column.STRIDE: 1, Column.PADDING: 2, Column.WINDOW: 3}
 _SHAPE = attrgetter("shape")
+_SHAPES: dict[Column, Callable[[Row], Shape | None]] = {
+    Column.INPUT: attrgetter("input"),
+    Column.OUTPUT: _SHAPE,
+}
 _FIELD = attrgetter("field")
 
 
@@ -297,6 +304,7 @@ _TEXTS: dict[Column, Callable[[Row], str]] = {
     Column.PATH: attrgetter("module.path"),
     Column.TYPE: attrgetter("module.type"),
     **{column: _part(column) for column in _PARTS},
+    Column.INPUT: lambda row: _dims(row.input),
     Column.OUTPUT: lambda row: _dims(row.shape),
     Column.FIELD: lambda row: field(row.field),
     Column.FIELD_STRIDE: lambda row: stride(row.field),
