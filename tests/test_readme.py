@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Iterable, Iterator
+from itertools import pairwise
 from pathlib import Path
 from textwrap import dedent
 from typing import NamedTuple
@@ -42,7 +43,7 @@ def samples_in(path: Path) -> Iterator[Sample]:
         first = text.count("\n", 0, match.start(2)) + 1
         lines = dedent(match.group(2)).splitlines()
         starts = [number for number, line in enumerate(lines) if line.startswith("$ ")]
-        for start, end in zip(starts, [*starts[1:], len(lines)], strict=True):
+        for start, end in pairwise([*starts, len(lines)]):
             command = lines[start][2:]
             if command.startswith("shapecalc "):
                 where = f"{relative(path)}:{first + start}"
