@@ -1,7 +1,7 @@
 """Every limit shapecalc sets on what it reads, so that no input can exhaust the machine.
 
 Each is checked where its input arrives and refused, when crossed, with an error line that
-names it. The README's "Limits" table lists them all; a test checks that it does. Together
+names it. The "Limits" table of docs/errors.md lists them all; a test checks that it does. Together
 they keep any spec or command line of a few kilobytes under 2 s and 200 MB.
 """
 

@@ -466,3 +466,41 @@ def test_output_never_writes_over_a_file_the_run_reads(
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr.startswith(f"error: --output: '{target}' is a spec this run reads")
     assert Path(target).read_text(encoding="utf-8") == before
+
+
+def help_examples() -> list[list[str]]:
+    """Return the words of each example that the real --help output shows."""
+    import re
+    import shlex
+
+    from click.testing import CliRunner
+
+    from shapecalc.cli import main
+
+    shown = CliRunner().invoke(main, ["--help"], catch_exceptions=False).stdout
+    examples = shown.partition("\n  Examples:\n")[2].splitlines()
+    return [shlex.split(re.split(r"\s{2,}", line.strip())[0]) for line in examples if line.strip()]
+
+
+def test_help_shows_its_examples() -> None:
+    examples = help_examples()
+    assert len(examples) >= 8
+    assert all(words[0] == "shapecalc" for words in examples)
+    assert ["shapecalc", "--list"] in examples
+
+
+@pytest.mark.parametrize("words", help_examples(), ids=" ".join)
+def test_every_help_example_runs(
+    run: Run, words: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each example runs as written, in a fresh folder: a spec it names is one of your own."""
+    monkeypatch.chdir(tmp_path)
+    own = (Path(__file__).parent.parent / "examples" / "tinyvgg.yaml").read_text("utf-8")
+    for word in words:
+        if word.endswith(".yaml"):
+            Path(word).write_text(own, encoding="utf-8")
+    result = run(*words[1:])
+    assert result.exit_code == 0, result.stderr
+    written = [Path(words[at + 1]) for at, word in enumerate(words) if word in ("-o", "--output")]
+    assert all(path.read_text(encoding="utf-8").strip() for path in written)
+    assert result.stdout.strip() or written
