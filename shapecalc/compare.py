@@ -23,24 +23,26 @@ Cell: TypeAlias = "Row | Registered | None"
 
 @frozen
 class Across:
-    """One module at each input: its cells, in the order of the inputs."""
+    """One module at each input: its cells, in the order of the inputs.
+
+    `in_step` tells whether every input's output is its own input scaled alike, or the same
+    for all; False marks where the inputs' sizes part ways beyond scaling: a layer that
+    rounds, crops or pads one input differently from another. A module that only some
+    inputs reached, or that has no shape, is in step: there is nothing to compare.
+    """
 
     module: Registered
     cells: tuple[Cell, ...]
+    in_step: bool = True
 
-    @property
-    def in_step(self) -> bool:
-        """Whether every input's output is its own input scaled alike, or the same for all.
 
-        False marks where the inputs' sizes part ways beyond scaling: a layer that rounds,
-        crops or pads differently for one input than for another. Rows that only some
-        inputs reached, or that have no shape, are in step (there is nothing to compare).
-        """
-        rows = [cell for cell in self.cells if isinstance(cell, Row) and cell.shape and cell.input]
-        if len(rows) < 2 or all(row.shape == rows[0].shape for row in rows):
-            return True
-        first = rows[0]
-        return all(_scaled_alike(first, row) for row in rows[1:])
+def in_step(cells: tuple[Cell, ...]) -> bool:
+    """Tell whether the finished cells' outputs are their inputs scaled alike (see Across)."""
+    rows = [cell for cell in cells if isinstance(cell, Row) and cell.shape and cell.input]
+    if len(rows) < 2 or all(row.shape == rows[0].shape for row in rows):
+        return True
+    first = rows[0]
+    return all(_scaled_alike(first, row) for row in rows[1:])
 
 
 def _scaled_alike(first: Row, other: Row) -> bool:
@@ -79,14 +81,36 @@ class Sides:
 
         The order is a finished input's; when every input stopped, the one that got furthest.
         """
-        lookups = [_by_path(outcome) for outcome in self.outcomes]
         spine = max(self.outcomes, key=_reach)
         modules = [_module(item) for item in _items(spine)]
-        return [
-            Across(module, tuple(lookup.get(module.path) for lookup in lookups))
-            for module in modules
-            if depth is None or module.depth <= depth
-        ]
+        columns = [_aligned(outcome, spine, modules) for outcome in self.outcomes]
+        # Most rows repeat a few sizes; the engine shares its shapes between rows, so an
+        # identity key finds them (an equal shape that is another object is only a miss).
+        known: dict[tuple[object, ...], bool] = {}
+        lines = []
+        for module, cells in zip(modules, zip(*columns, strict=True), strict=True):
+            if depth is not None and module.depth > depth:
+                continue
+            key = tuple(
+                (id(cell.input), id(cell.shape)) if isinstance(cell, Row) else cell is None
+                for cell in cells
+            )
+            step = known.get(key)
+            if step is None:
+                step = known[key] = in_step(cells)
+            lines.append(Across(module, cells, step))
+        return lines
+
+
+def _aligned(outcome: Outcome, spine: Outcome, modules: list[Registered]) -> Sequence[Cell]:
+    """Return the outcome's cell for each of the spine's modules, in order.
+
+    A finished result of the same model has the spine's rows in the spine's order.
+    """
+    if isinstance(outcome, Result) and isinstance(spine, Result):
+        return outcome.rows
+    lookup = _by_path(outcome)
+    return [lookup.get(module.path) for module in modules]
 
 
 def _items(outcome: Outcome) -> Sequence[Row | Registered]:

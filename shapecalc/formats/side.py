@@ -68,8 +68,9 @@ def _grid(sides: Sides, rows: list[Across], *, tree: bool, indent: str = "  ") -
         names = [guide + row.module.name for guide, row in zip(guides(rows), rows, strict=True)]
     else:
         names = [indent * (row.module.depth - 1) + row.module.name for row in rows]
+    output = _Outputs()
     lines = [
-        (name, row.module.type, *map(_output, row.cells), _params(row.cells), _mark(row))
+        (name, row.module.type, *map(output, row.cells), _params(row.cells), _mark(row))
         for name, row in zip(names, rows, strict=True)
     ]
     results = sides.results
@@ -108,10 +109,24 @@ def guides(rows: list[Across]) -> list[str]:
     return made
 
 
-def _output(cell: Cell) -> str:
-    if cell is None:
-        return ""
-    return output_text(cell.shape) if isinstance(cell, Row) else UNFINISHED
+class _Outputs:
+    """Cells' outputs as text; most rows share a few shapes, which str() makes slowly."""
+
+    def __init__(self) -> None:
+        self.made: dict[int, tuple[Shape, str]] = {}  # by id, the shape kept so none reuses it
+
+    def __call__(self, cell: Cell) -> str:
+        if cell is None:
+            return ""
+        if not isinstance(cell, Row):
+            return UNFINISHED
+        shape = cell.shape
+        if shape is None:
+            return output_text(shape)
+        made = self.made.get(id(shape))
+        if made is None:
+            made = self.made[id(shape)] = (shape, str(shape))
+        return made[1]
 
 
 def _params(cells: tuple[Cell, ...]) -> str:
