@@ -10,9 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import Result
+from click.testing import CliRunner, Result
 
 from shapecalc import api
+from shapecalc.cli._diff import EXAMPLES, command
 from shapecalc.formats import Format
 from shapecalc.formats.diff import render
 
@@ -177,3 +178,13 @@ def test_a_revision_through_the_shell(specs: tuple[Path, Path]) -> None:
     done = subprocess.run(["bash", "-c", command], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert "-  pool" in done.stdout
+
+
+def test_every_help_example_that_names_built_ins_runs() -> None:
+    """The others name the reader's own files, as the process substitution does."""
+    lines = [line.strip().split("  ")[0] for line in EXAMPLES.splitlines()]
+    runnable = [line.split()[2:] for line in lines if line.startswith("shapecalc diff resnet")]
+    assert len(runnable) == 2
+    for args in runnable:
+        result = CliRunner().invoke(command, args, catch_exceptions=False)
+        assert result.exit_code == 0, result.stderr

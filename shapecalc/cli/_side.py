@@ -28,8 +28,9 @@ def report_sides(
 ) -> None:
     """Write the sizes side by side, then each one's warnings, labelled with its input.
 
-    An input the model cannot take shows its column up to the failure; once everything is
-    written, its error ends the command (exit 1), after the others' errors as lines.
+    An input the model cannot take shows its column up to the failure, and the output says
+    where each stopped; once everything is written, the first one's error ends the command
+    (exit 1) as one line, as every error does.
     """
     from shapecalc import api
 
@@ -43,17 +44,15 @@ def report_sides(
             for line in api.warnings(result):
                 _say(line, str(result.input))
     stopped = [each for each in sides.outcomes if isinstance(each, api.Stopped)]
-    errors = [ShapecalcError(f"input {each.input}", str(each.error)) for each in stopped]
-    for error in errors[:-1]:
-        _say(f"error: {error}")
-    if errors:
-        raise errors[-1]
+    if stopped:
+        first, more = stopped[0], len(stopped) - 1
+        also = f" ({more} more stopped, as the output says)" if more else ""
+        raise ShapecalcError(f"input {first.input}{also}", str(first.error))
 
 
-def _say(line: str, label: str = "") -> None:
-    """Write a line to standard error, its label coloured, `label` after it."""
-    if label:
-        kind, _, rest = line.partition(" ")
-        line = f"{kind} {label}: {rest}"
+def _say(line: str, label: str) -> None:
+    """Write a warning to standard error, its kind coloured, `label` after it."""
+    kind, _, rest = line.partition(" ")
+    line = f"{kind} {label}: {rest}"
     if not _streams.say(f"{_streams.coloured(line)}\n"):
         raise OutputClosedError  # nobody is left to tell

@@ -20,7 +20,7 @@ from shapecalc.shape import Shape
 
 FORMATS = (Format.TREE, Format.TABLE, Format.MARKDOWN, Format.CSV, Format.JSON)
 MARK = "≠"
-LEGEND = "not its input scaled alike at every size: the layer rounds, crops or pads differently"
+LEGEND = "where the sizes part: the output is not the input scaled alike"
 UNFINISHED = "…"  # a module the input's failure interrupted
 # Guides as the tree draws them: before a child, before a last child, under each.
 FORK, END, DOWN, SPACE = "├── ", "└── ", "│   ", "    "
