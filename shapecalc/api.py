@@ -19,6 +19,7 @@ from typing import TextIO
 
 from shapecalc import catalog, engine, inputs
 from shapecalc._modes import check_options
+from shapecalc.compare import Diff, Sides
 from shapecalc.engine import Result, Stopped
 from shapecalc.formats import Format, Options, View, text
 from shapecalc.formats.columns import Column
@@ -33,12 +34,16 @@ __all__ = [
     "Shape",
     "Stopped",
     "attempt",
+    "compare",
     "infer",
     "input_shape",
     "load",
     "models",
     "render",
+    "render_diff",
+    "render_sides",
     "show",
+    "side_by_side",
     "smallest",
     "sweep",
     "warnings",
@@ -194,3 +199,53 @@ def models(format: Format | str = Format.TABLE) -> str:
     from shapecalc.formats import models as listing
 
     return listing.render(Format(format))
+
+
+def side_by_side(model: Model, inputs: Sequence[Size | None]) -> Sides:
+    """Attempt `model` at each of `inputs`, to show them side by side (see render_sides)."""
+    return Sides(model, tuple(attempt(model, size) for size in inputs))
+
+
+def render_sides(
+    sides: Sides,
+    format: Format | str = Format.TABLE,
+    *,
+    depth: int | None = None,
+    dtype: DType | str = DType.FLOAT32,
+) -> str:
+    """Return one output column per input in `format`: tree, table, markdown, csv or json.
+
+    Rows whose output is not their input scaled alike at every input are marked `≠`.
+    """
+    from shapecalc.formats import side
+
+    return side.render(sides, Format(format), DType(dtype), depth)
+
+
+def compare(
+    a: Model | str | os.PathLike[str],
+    b: Model | str | os.PathLike[str],
+    input: Size | None = None,
+) -> Diff:
+    """Infer two models at `input` (each its spec's own when None), to compare row by row.
+
+    Raises ShapeError, as `infer`, when a model cannot take the input.
+    """
+    return Diff(infer(a, input), infer(b, input))
+
+
+def render_diff(
+    diff: Diff,
+    format: Format | str = Format.TABLE,
+    *,
+    depth: int | None = None,
+    dtype: DType | str = DType.FLOAT32,
+    all: bool = False,
+) -> str:
+    """Return the added, removed and changed rows and the totals' deltas in `format`.
+
+    `format` is table, markdown, csv or json; unchanged rows are counted, or shown if `all`.
+    """
+    from shapecalc.formats import diff as shown
+
+    return shown.render(diff, Format(format), DType(dtype), depth, every=all)

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 # The commands besides the main one, by the word that names them first on the command line:
 # each module's `command` runs it. A spec file of that name is read as ./NAME.
-SUBCOMMANDS: dict[str, str] = {}
+SUBCOMMANDS: dict[str, str] = {"diff": "shapecalc.cli._diff"}
 
 
 def reader(
@@ -36,6 +36,22 @@ def reader(
             raise click.BadParameter(message, ctx, param) from None
 
     return read
+
+
+def readers(
+    parse: Callable[[str], T], what: str = ""
+) -> Callable[[click.Context, click.Parameter, tuple[str, ...]], tuple[T, ...]]:
+    """Return the callback of an option given many times, reading each value with `parse`."""
+    read = reader(parse, what)
+
+    def read_each(
+        ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+    ) -> tuple[T, ...]:
+        return tuple(
+            value for value in (read(ctx, param, each) for each in values) if value is not None
+        )
+
+    return read_each
 
 
 def exit_with(text: Callable[[click.Context], str], *names: str, help: str) -> Callable[[Any], Any]:

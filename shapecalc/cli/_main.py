@@ -20,6 +20,7 @@ from shapecalc.cli._base import (
     exit_with,
     guard,
     reader,
+    readers,
 )
 from shapecalc.errors import UsageError, quote
 from shapecalc.formats import EXTENSIONS, Format, View
@@ -38,6 +39,7 @@ Examples:
   shapecalc vgg11 -i 1x64x64             C×H×W: one channel, a grey image
   shapecalc resnet18 --format listing    the blog's listing, name:C@H*W
   shapecalc resnet18 -i 225 --explain    each size's arithmetic, and why 225 rounds
+  shapecalc resnet18 -i 224 -i 225       two sizes side by side: where they part
   shapecalc resnet18 --sweep 1:1024      which input sizes are clean, uneven or invalid
   shapecalc resnet18 --smallest          the smallest input it accepts
   shapecalc resnet18 -d 1 -o r18.md      a Markdown table of the top modules, to a file
@@ -59,12 +61,14 @@ Examples:
 @click.option(
     "-i",
     "--input",
-    "size",
-    callback=reader(inputs.parse_size, "a size"),
+    "sizes",
+    multiple=True,
+    callback=readers(inputs.parse_size, "a size"),
     metavar="SIZE",
     help="Input size: 224 (every spatial size), 224x320 (H×W: height first, where PIL writes "
     "W×H), 3x224x224 (C×H×W), 1x3x224x224 or (1, 3, 224, 224) as torchinfo; for a 1-D model "
-    "16000 or 1x16000, for a 3-D one 3x16x112x112. Default: the spec's input.",
+    "16000 or 1x16000, for a 3-D one 3x16x112x112. Default: the spec's input. Give it "
+    "again for more sizes side by side: -i 224 -i 320.",
 )
 @click.option(
     "-f",
@@ -117,7 +121,7 @@ Examples:
 @exit_with(click.Context.get_help, "-h", "--help", help="Show this message and exit.")
 def main(  # noqa: PLR0917 - click passes every option positionally
     model: str | None,
-    size: tuple[int, ...] | None,
+    sizes: tuple[tuple[int, ...], ...],
     fmt: str | None,
     output: str | None,
     depth: int | None,
@@ -156,6 +160,23 @@ def main(  # noqa: PLR0917 - click passes every option positionally
     if model is None:
         raise click.UsageError("missing MODEL: a built-in name (see --list) or a spec file")
     network = api.load(model)
+    if len(sizes) > 1:
+        if mode is not Mode.REPORT:
+            raise UsageError("--input", f"{mode.value} takes one size; give --input once")
+        from shapecalc.cli._side import report_sides
+
+        report_sides(
+            network,
+            sizes,
+            chosen,
+            given=given,
+            depth=depth,
+            dtype=DType(dtype),
+            output=output,
+            quiet=quiet,
+        )
+        return
+    size = sizes[0] if sizes else None
     if sweep is not None:
         deliver(api.sweep(network, sweep, chosen), output, network)
     elif smallest:
