@@ -11,6 +11,7 @@ import click
 
 from shapecalc import __version__, _streams, inputs
 from shapecalc._modes import Mode, check_format, check_mode, check_options, default
+from shapecalc.cli import _set
 from shapecalc.cli._base import (
     OutputClosedError,
     OutputFile,
@@ -109,6 +110,14 @@ Examples:
     is_flag=True,
     help="Find the smallest input accepted: along each spatial axis, and on all at once.",
 )
+@click.option(
+    "--set",
+    "values",
+    multiple=True,
+    metavar="NAME=VALUE",
+    callback=_set.settings,
+    help=_set.HELP,
+)
 @click.option("-q", "--quiet", is_flag=True, help="Leave out the warnings about uneven strides.")
 @click.option("-l", "--list", "list_models", is_flag=True, help="List the built-in models.")
 @exit_with(
@@ -127,6 +136,7 @@ def main(  # noqa: PLR0917 - click passes every option positionally
     explain: bool,
     sweep: range | None,
     smallest: bool,
+    values: dict[str, str],
     quiet: bool,
     list_models: bool,
 ) -> None:
@@ -155,7 +165,7 @@ def main(  # noqa: PLR0917 - click passes every option positionally
         return
     if model is None:
         raise click.UsageError("missing MODEL: a built-in name (see --list) or a spec file")
-    network = api.load(model)
+    network = api.load(model, set=values)
     if sweep is not None:
         deliver(api.sweep(network, sweep, chosen), output, network)
     elif smallest:
