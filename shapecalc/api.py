@@ -35,6 +35,7 @@ __all__ = [
     "Stopped",
     "attempt",
     "infer",
+    "info",
     "input_shape",
     "load",
     "models",
@@ -212,6 +213,14 @@ def smallest(model: Model, input: Size | None = None, format: Format | str = For
 
         raise UsageError("--smallest", f"the model takes a {shape} input, not a map")
     return checks.smallest_text(model, shape, search(model, shape), Format(format))
+
+
+def info(model: Model) -> str:
+    """Say what `model` is: its description, input, output, totals, and its parameters with
+    their defaults and values (which `load(..., set=...)` and `--set` change)."""
+    from shapecalc.formats import info as glance
+
+    return glance.render(engine.infer(model, model.input, fields=False))
 
 
 def models(format: Format | str = Format.TABLE) -> str:

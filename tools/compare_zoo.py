@@ -42,8 +42,11 @@ def built(name: str, kwargs: dict[str, object]) -> torch.nn.Module:
     return with_channels(model, channels) if channels != 3 else model  # type: ignore[arg-type]
 
 
-def differs(name: str, size: tuple[int, ...], kwargs: dict[str, object]) -> str | None:
+def differs(
+    name: str, size: tuple[int, ...], kwargs: dict[str, object] | None = None
+) -> str | None:
     """Return how shapecalc and torchvision differ on `name` at `size`, or None."""
+    kwargs = kwargs or {}
     channels = kwargs.get("in_channels", 3)
     assert isinstance(channels, int)
     ours = attempt(catalog.load(name, kwargs), Shape((channels, *size)))

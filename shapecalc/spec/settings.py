@@ -63,7 +63,7 @@ def environment(arguments: tuple[Argument, ...]) -> Env:
 
 def _unknown(name: str, names: list[str], model: str) -> str:
     if not names:
-        return f"{quote(name)}: {model} declares no parameters to set"
+        return f"{model} declares no parameters, so {quote(name)} cannot be set"
     return (
         f"{model} has no parameter {quote(name)}{did_you_mean(name, names)}; "
         f"it has {', '.join(names)}"
