@@ -101,3 +101,12 @@ def test_api_info_is_the_commands_text() -> None:
 )
 def test_values_are_shown_as_a_spec_writes_them(value: object, shown: str) -> None:
     assert written(value) == shown
+
+
+def test_a_long_description_wraps_at_80_columns_under_itself() -> None:
+    lines = run("info", "deeplabv3_mobilenet_v3_large").stdout.splitlines()
+    assert lines[1:3] == [
+        "about   DeepLabV3 with a MobileNetV3-Large backbone (torchvision,",
+        "        aux_loss=False)",
+    ]
+    assert max(map(len, lines)) <= 80

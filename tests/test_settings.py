@@ -149,6 +149,7 @@ def test_a_value_set_replaces_the_default(
             "--set classes: expected a number, bool, None, text or a list of them, got set",
         ),
         ({"classes": 0}, None),
+        ({"label": "x\udcff"}, "--set label: 'x\\udcff' is not UTF-8 text"),
     ],
     ids=[
         "unknown-name",
@@ -169,6 +170,7 @@ def test_a_value_set_replaces_the_default(
         "python-inf",
         "python-set",
         "bad-for-the-layer",
+        "not-utf-8",
     ],
 )
 def test_a_bad_value_names_the_option(net: Path, values: dict[str, Any], error: str | None) -> None:

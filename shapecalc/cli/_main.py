@@ -43,6 +43,8 @@ Examples:
   shapecalc resnet18 --smallest          the smallest input it accepts
   shapecalc resnet18 -d 1 -o r18.md      a Markdown table of the top modules, to a file
   shapecalc my_net.yaml --format json    a spec file of your own, as JSON
+  shapecalc resnet18 --set num_classes=10 --set in_channels=1 -i 28
+                                         torchvision's arguments; `info resnet18` lists them
   shapecalc --list                       the built-in models
 """
 

@@ -25,6 +25,12 @@ def render(result: Result) -> str:
     if model.description:
         head.insert(1, ("about", model.description))
     lines = _aligned(head)
+    if model.description:  # wrapped at 80 columns under itself, as the other lines fit
+        from textwrap import wrap
+
+        indent = " " * (lines[0].index(model.name))
+        about = wrap(lines[1], 80, subsequent_indent=indent, break_on_hyphens=False)
+        lines[1:2] = about
     if not model.arguments:
         return "\n".join([*lines, "", "parameters: none declared", ""])
     rows = [("parameter", "value", SET_HINT)]

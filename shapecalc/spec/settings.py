@@ -81,7 +81,10 @@ def _argument(param: Param, settings: Mapping[str, object], budget: loader.Budge
 
 def _read(text: str, where: str, budget: loader.Budget) -> Value:
     """Read a value as written in a spec, taking its bytes and YAML values from `budget`."""
-    size = len(text.encode("utf-8", "surrogatepass"))
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError:  # bytes a UTF-8 locale could not decode, as a surrogate each
+        raise UsageError(where, f"{quote(text)} is not UTF-8 text") from None
     if size > budget.bytes:
         raise UsageError(where, "the value is longer than what a spec may still hold")
     budget.bytes -= size
