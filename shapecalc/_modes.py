@@ -31,6 +31,8 @@ TAKES = {
     Mode.SWEEP: _ANY | {"MODEL"},
     Mode.SMALLEST: _ANY | {"MODEL", "--input"},
 }
+for _mode in (Mode.REPORT, Mode.SWEEP, Mode.SMALLEST):  # the model's own parameters
+    TAKES[_mode] = TAKES[_mode] | {"--set"}
 _SUMMARIES = (Format.TABLE, Format.JSON, Format.CSV, Format.MARKDOWN)
 FORMATS = {
     Mode.REPORT: tuple(Format),

@@ -14,7 +14,7 @@ The command line is a thin layer over these functions and the others here: `atte
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TextIO
 
 from shapecalc import catalog, engine, inputs
@@ -24,6 +24,7 @@ from shapecalc.engine import Result, Stopped
 from shapecalc.formats import Format, Options, View, text
 from shapecalc.formats.columns import Column
 from shapecalc.formats.columns import parse as parse_columns
+from shapecalc.layers.args import describe
 from shapecalc.memory import DType
 from shapecalc.modules import Model
 from shapecalc.shape import Shape
@@ -36,6 +37,7 @@ __all__ = [
     "attempt",
     "compare",
     "infer",
+    "info",
     "input_shape",
     "load",
     "models",
@@ -53,12 +55,16 @@ Size = int | tuple[int, ...] | str
 Columns = Sequence[str | Column] | str | None
 
 
-def load(model: str | os.PathLike[str]) -> Model:
+def load(model: str | os.PathLike[str], *, set: Mapping[str, object] | None = None) -> Model:
     """Load a built-in model by name, or a spec file by path.
 
-    Raises SpecError (a ShapecalcError) for a spec that cannot be read or is invalid.
+    `set` gives the spec's top-level parameters values, as `--set` does: {"num_classes": 10};
+    a value is a number, bool, None or a list of them, or text read as YAML as `--set`'s
+    (`"[2, 2, 2, 2]"`). `model.arguments` lists the parameters, defaults and values.
+    Raises SpecError (a ShapecalcError) for a spec that cannot be read or is invalid,
+    UsageError for a parameter it does not declare or a value of the wrong kind.
     """
-    return catalog.load(os.fspath(model))
+    return catalog.load(os.fspath(model), set)
 
 
 def input_shape(model: Model, input: Size | None = None) -> Shape:
@@ -69,7 +75,27 @@ def input_shape(model: Model, input: Size | None = None) -> Shape:
     ValueError for a malformed string, UsageError for sizes the model cannot take.
     """
     size = inputs.parse_size(input) if isinstance(input, str) else input
-    return inputs.apply(model.input, size)
+    shape = inputs.apply(model.input, size)
+    _check_channels(model, shape)
+    return shape
+
+
+def _check_channels(model: Model, shape: Shape) -> None:
+    """Refuse other input channels than a spec's `in_channels` parameter, and say how to set it.
+
+    The spec's first layer takes that many, as torchvision's do; the error would name it.
+    """
+    declared = next((item for item in model.arguments if item.name == "in_channels"), None)
+    if declared is None or not shape.is_map or shape.dims[0] == declared.value:
+        return
+    from shapecalc.errors import UsageError
+
+    channels = shape.dims[0]
+    raise UsageError(
+        "--input",
+        f"the model is built for {describe(declared.value)} input channels (its in_channels "
+        f"parameter): add --set in_channels={channels} to build it for {channels}",
+    )
 
 
 def infer(model: Model | str | os.PathLike[str], input: Size | None = None) -> Result:
@@ -192,6 +218,14 @@ def smallest(model: Model, input: Size | None = None, format: Format | str = For
 
         raise UsageError("--smallest", f"the model takes a {shape} input, not a map")
     return checks.smallest_text(model, shape, search(model, shape), Format(format))
+
+
+def info(model: Model) -> str:
+    """Say what `model` is: its description, input, output, totals, and its parameters with
+    their defaults and values (which `load(..., set=...)` and `--set` change)."""
+    from shapecalc.formats import info as glance
+
+    return glance.render(engine.infer(model, model.input, fields=False))
 
 
 def models(format: Format | str = Format.TABLE) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 
 from shapecalc.errors import ShapecalcError, did_you_mean
 from shapecalc.modules import Model
@@ -44,12 +45,15 @@ def locate(model: str) -> tuple[str, str]:
     )
 
 
-def load(model: str) -> Model:
-    """Load a built-in model by name, or a spec file by path."""
+def load(model: str, values: Mapping[str, object] | None = None) -> Model:
+    """Load a built-in model by name, or a spec file by path.
+
+    `values` sets its top-level parameters (see `shapecalc.api.load`).
+    """
     from shapecalc.spec import load_spec
 
     path, source = locate(model)
-    return load_spec(path, source)
+    return load_spec(path, source, values)
 
 
 def _looks_like_path(model: str) -> bool:

@@ -8,6 +8,7 @@ from typing import TypeAlias
 
 from shapecalc.errors import Mark
 from shapecalc.layers import Layer
+from shapecalc.layers.args import Value
 from shapecalc.shape import Shape
 from shapecalc.value import frozen
 
@@ -106,6 +107,19 @@ Registered: TypeAlias = "Leaf | Container"  # a module with a row: a `use` is a 
 
 
 @frozen
+class Argument:
+    """A top-level parameter of a spec, as its constructor's: its default and its value.
+
+    `given` when the value was set (`--set NAME=VALUE`), even to the default.
+    """
+
+    name: str
+    default: Value
+    value: Value
+    given: bool = False
+
+
+@frozen
 class Model:
     """A network from a spec: its root module and the input it takes by default."""
 
@@ -115,6 +129,7 @@ class Model:
     source: str
     description: str = ""
     files: tuple[str, ...] = ()  # the real paths of the spec file and of what it includes
+    arguments: tuple[Argument, ...] = ()  # its top-level parameters, as declared
 
     @property
     def type(self) -> str:

@@ -381,7 +381,7 @@ def test_a_collapse_shows_the_tree_up_to_the_failing_layer(run: Run) -> None:
     assert lines[-2].split() == ["└──", "12", "MaxPool2d", "…"]
     assert lines[-1] == "✗ stopped at features.12: see the error below"
     assert result.stderr.startswith(
-        "error: alexnet.yaml:20:9: features.12: MaxPool2d: input 256@1×1 is too small"
+        "error: alexnet.yaml:21:9: features.12: MaxPool2d: input 256@1×1 is too small"
     )
 
 

@@ -143,7 +143,7 @@ def test_a_bad_spec_in_b_points_at_b(run: Run, specs: tuple[Path, Path]) -> None
 def test_an_input_one_model_cannot_take_names_its_file(run: Run) -> None:
     result = run("diff", "resnet18", "alexnet", "-i", "30")
     assert result.exit_code == 1
-    assert result.stderr.startswith("error: alexnet.yaml:13:9: features.5: MaxPool2d: ")
+    assert result.stderr.startswith("error: alexnet.yaml:14:9: features.5: MaxPool2d: ")
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from shapecalc import catalog
+from shapecalc.formats import Format
 from shapecalc.formats import models as listing
 from shapecalc.pages import FOLDER, main, pages
 
@@ -57,7 +58,50 @@ def test_list_reads_the_index_and_works_out_figures_when_a_spec_changed(
 ) -> None:
     indexed = listing.entries()
     assert indexed == listing.computed()
-    monkeypatch.setattr(listing, "computed", lambda: [("changed", (1,), 0, 0, "")])
+    monkeypatch.setattr(listing, "computed", lambda: [("changed", (1,), 0, 0, "", {})])
     assert listing.entries() == indexed  # from the index: nothing recomputed
     monkeypatch.setattr(listing, "checksum", lambda: -1)
-    assert listing.entries() == [("changed", (1,), 0, 0, "")]
+    assert listing.entries() == [("changed", (1,), 0, 0, "", {})]
+
+
+def test_the_list_names_the_parameters_under_its_rows() -> None:
+    assert listing.render().endswith(
+        "\nEvery model takes --set num_classes. `shapecalc info MODEL` shows a model's\n"
+        "parameters; some also take dropout, in_channels, layer_scale, round_nearest,\n"
+        "stochastic_depth_prob, width_mult.\n"
+    )
+    assert "Every model" not in listing.render(Format.CSV)
+
+
+@pytest.mark.parametrize(
+    ("declared", "note"),
+    [
+        ([], ""),
+        ([{}, {}], ""),
+        (
+            [{"a": 1}, {"a": 2, "b": 3}],
+            "\nEvery model takes --set a. `shapecalc info MODEL` shows "
+            "a model's parameters;\nsome also take b.\n",
+        ),
+        (
+            [{"a": 1}, {"b": 3}],
+            "\n`shapecalc info MODEL` shows a model's parameters; some also take a, b.\n",
+        ),
+    ],
+    ids=["none", "empty", "common-and-some", "none-common"],
+)
+def test_parameters_note(declared: list[dict[str, object]], note: str) -> None:
+    assert listing.parameters_note(declared) == note
+
+
+def test_the_json_list_gives_each_models_parameters_with_defaults() -> None:
+    import json
+
+    models = {item["model"]: item["parameters"] for item in json.loads(listing.render(Format.JSON))}
+    assert models["mobilenet_v2"] == {
+        "num_classes": 1000,
+        "width_mult": 1.0,
+        "round_nearest": 8,
+        "dropout": 0.2,
+    }
+    assert all("num_classes" in parameters for parameters in models.values())

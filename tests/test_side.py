@@ -72,7 +72,7 @@ def test_an_input_that_fails_shows_its_column_up_to_the_failure(run: Run) -> Non
     assert next(line for line in lines if "── 6 " in line).split()[4:6] == ["384@13×13", "664K"]
     assert "stopped  3@30×30 at features.5: MaxPool2d: input 192@2×2 is too small" in result.stdout
     assert "MACs     714 M | stopped" in result.stdout
-    assert result.stderr.startswith("error: input 3@30×30: alexnet.yaml:13:9: features.5: ")
+    assert result.stderr.startswith("error: input 3@30×30: alexnet.yaml:14:9: features.5: ")
 
 
 def test_one_error_line_however_many_inputs_stop(run: Run) -> None:

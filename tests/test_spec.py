@@ -239,7 +239,7 @@ ERRORS = [
     pytest.param(
         "input: [3, 8, 8]\nmodle: ReLU\n",
         "net.yaml:2:1: unknown key 'modle' (did "
-        "you mean 'model'?); a spec has name, description, include, input, blocks, model",
+        "you mean 'model'?); a spec has name, description, include, params, input, blocks, model",
         id="unknown-top-key",
     ),
     pytest.param("model: ReLU\n", "net.yaml:1:1: the spec needs 'input'", id="no-input"),
@@ -282,8 +282,8 @@ ERRORS = [
     ),
     pytest.param(
         "input: [3, 8, 8]\nmodel: {type: Net, add: [[ReLU], []]}\nfoo: 1\n",
-        "net.yaml:3:1: unknown key 'foo'; a spec has name, description, include, input, "
-        "blocks, model",
+        "net.yaml:3:1: unknown key 'foo'; a spec has name, description, include, params, "
+        "input, blocks, model",
         id="unknown-top-key-without-hint",
     ),
     pytest.param(
@@ -515,7 +515,7 @@ def test_include_shares_blocks(write_spec: Callable[..., Path]) -> None:
         pytest.param(
             {"net.yaml": "include: a.yaml\ninput: [1]\nmodel: ReLU\n", "a.yaml": "blokcs: {}\n"},
             "a.yaml:1:1: unknown key 'blokcs' (did you mean 'blocks'?); a spec has name, "
-            "description, include, input, blocks, model",
+            "description, include, params, input, blocks, model",
             id="bad-library",
         ),
     ],

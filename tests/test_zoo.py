@@ -12,9 +12,9 @@ import pytest
 from conftest import DATA
 
 from shapecalc import catalog
-from shapecalc.engine import infer
+from shapecalc.engine import Result, infer
 from shapecalc.errors import ShapeError
-from shapecalc.modules import Leaf, descendants
+from shapecalc.modules import Leaf, Model, descendants
 from shapecalc.shape import Shape
 
 ZOO: dict[str, Any] = {
@@ -51,7 +51,12 @@ def test_model_matches_torchvision(name: str, size: str) -> None:
             infer(model, shape)
         assert caught.value.where.endswith(expected["path"]), str(caught.value)
         return
-    result = infer(model, shape)
+    assert_rows(infer(model, shape), recorded, expected)
+
+
+def assert_rows(result: Result, recorded: dict[str, Any], expected: dict[str, Any]) -> None:
+    """Every row as torchvision's `recorded` model, whose shapes and MACs at this size
+    are `expected`."""
     got = [
         (row.path, row.type, row.shape and list(row.shape.dims), row.params, row.macs)
         for row in result.rows
@@ -92,11 +97,44 @@ ARGUMENTS: dict[str, Any] = json.loads((DATA / "zoo_arguments.json").read_text(e
 def test_layer_arguments_match_torchvision(name: str) -> None:
     """Dropouts' p, norms' eps and momentum, inplace, StochasticDepth's p and mode: what
     changes no shape still says the layer is torchvision's, to the last bit of a float."""
+    assert layer_arguments(catalog.load(name)) == ARGUMENTS["models"][name]
+
+
+def layer_arguments(model: Model) -> dict[str, dict[str, Any]]:
+    """Each layer's arguments that tools/record_zoo.py records (ARGUMENTS), by path."""
     keys = ("p", "eps", "momentum", "inplace", "mode")
-    ours = {}
-    for module in descendants(catalog.load(name).root):
+    found = {}
+    for module in descendants(model.root):
         if isinstance(module, Leaf):
             given = {key: getattr(module.layer, key) for key in keys if hasattr(module.layer, key)}
             if given:
-                ours[module.path] = given
-    assert ours == ARGUMENTS["models"][name]
+                found[module.path] = given
+    return found
+
+
+# The same models built with constructor arguments, which `--set` gives the built-in specs
+# (tools/record_zoo.py --set recorded them; in_channels replaced the first convolution).
+SET: dict[str, Any] = json.loads((DATA / "zoo_set.json").read_text(encoding="utf-8"))["models"]
+
+
+@pytest.mark.parametrize(
+    ("case", "size"), [(case, size) for case in SET for size in SET[case]["sizes"]], ids=str
+)
+def test_set_matches_torchvision_built_with_those_arguments(case: str, size: str) -> None:
+    recorded = SET[case]
+    model = catalog.load(recorded["builder"], recorded["set"])
+    assert_rows(
+        infer(model, Shape(tuple(int(part) for part in size.split("x")))),
+        recorded,
+        recorded["sizes"][size],
+    )
+    assert layer_arguments(model) == recorded["arguments"]
+
+
+def test_set_records_what_it_set() -> None:
+    """The model says which values were set, and keeps the others' defaults."""
+    model = catalog.load("resnet18", {"num_classes": 10})
+    assert [(item.name, item.default, item.value, item.given) for item in model.arguments] == [
+        ("num_classes", 1000, 10, True),
+        ("in_channels", 3, 3, False),
+    ]

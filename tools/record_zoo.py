@@ -20,10 +20,20 @@ segmentation backbones) shows its first tensor's. MACs are FlopCounterMode's cou
 writes tests/data/zoo_arguments.json instead: for every model, each layer's arguments that
 change no shape but say what the layer is (`ARGUMENTS`: a dropout's p, a norm's eps and
 momentum, inplace, StochasticDepth's mode), so that the tests check those too.
+
+    /tmp/tv/bin/python tools/record_zoo.py --set [NAME KEY=VALUE ...]
+
+writes tests/data/zoo_set.json: each model of `SET` built with constructor arguments, as
+`shapecalc NAME --set KEY=VALUE` builds it, recorded as above at two sizes, with its
+layers' ARGUMENTS. `in_channels=C` is no torchvision argument: the model's first
+convolution is replaced by one taking C channels, as users do (`model.conv1 =
+nn.Conv2d(1, 64, 7, 2, 3, bias=False)`). Given a NAME and KEY=VALUE pairs (values as
+Python literals), it records that case too, beside those of `SET`.
 """
 
 from __future__ import annotations
 
+import ast
 import json
 import sys
 from pathlib import Path
@@ -189,10 +199,102 @@ def arguments() -> dict[str, Any]:
     return {"recorded_with": versions() | {"script": "tools/record_zoo.py"}, "models": models}
 
 
+# Models built with constructor arguments, as `--set` builds the built-in specs.
+SET: list[tuple[str, dict[str, Any]]] = [
+    *((name, {"num_classes": 10}) for name in ("resnet18", "resnet50", "vgg11", "densenet121")),
+    *((name, {"num_classes": 10}) for name in ("mobilenet_v3_small", "convnext_tiny")),
+    *((name, {"num_classes": 10}) for name in ("regnet_y_400mf", "squeezenet1_1", "r3d_18")),
+    ("efficientnet_b0", {"num_classes": 10, "dropout": 0.5, "stochastic_depth_prob": 0.3}),
+    ("fcn_resnet50", {"num_classes": 2}),
+    ("resnet18", {"in_channels": 1}),
+    ("resnet18", {"in_channels": 1, "num_classes": 10}),
+    ("shufflenet_v2_x1_0", {"in_channels": 1, "num_classes": 10}),
+    ("mnasnet0_5", {"in_channels": 4}),
+    ("mobilenet_v2", {"width_mult": 0.5}),
+    ("mobilenet_v2", {"width_mult": 1.4, "num_classes": 10}),
+]
+
+
+def set_key(name: str, kwargs: dict[str, Any]) -> str:
+    """Name a case as its command line would: `resnet18 num_classes=10`."""
+    return " ".join([name, *(f"{key}={value!r}" for key, value in kwargs.items())])
+
+
+def with_channels(model: torch.nn.Module, channels: int) -> torch.nn.Module:
+    """Replace the model's first convolution by one that takes `channels` channels."""
+    path, conv = next(
+        (path, module)
+        for path, module in model.named_modules()
+        if isinstance(module, torch.nn.modules.conv._ConvNd)
+    )
+    parent = model.get_submodule(path.rpartition(".")[0])
+    new = type(conv)(
+        channels,
+        conv.out_channels,
+        conv.kernel_size,
+        conv.stride,
+        conv.padding,
+        conv.dilation,
+        conv.groups,
+        conv.bias is not None,
+    )
+    setattr(parent, path.rpartition(".")[2], new)
+    return model
+
+
+def record_set(name: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Record `name` built with `kwargs` at its evaluation size and an odd one."""
+    given = dict(kwargs)
+    channels = given.pop("in_channels", 3)
+    model = get_model(name, weights=None, **ZOO[name], **given).eval()
+    if channels != 3:
+        model = with_channels(model, channels)
+    recorded: dict[str, Any] = {}
+    for size in sizes(name)[:3:2]:  # the evaluation size, and 97×131 or 5×33×47
+        key = "x".join(map(str, (channels, *size)))
+        rows = module_rows(model, size, "cpu", channels)
+        recorded[key] = {
+            "shapes": [row["shape"] for row in rows],
+            "macs": [row["macs"] for row in rows],
+        }
+    modules = list(model.named_modules())[1:]
+    layers = {}
+    for path, module in modules:
+        found = {key: getattr(module, key) for key in ARGUMENTS if hasattr(module, key)}
+        if not list(module.children()) and found:
+            layers[path] = found
+    return {
+        "builder": name,
+        "set": kwargs,
+        "paths": [path for path, _ in modules],
+        "types": [type(module).__name__ for _, module in modules],
+        "params": [sum(p.numel() for p in module.parameters()) for _, module in modules],
+        "total_params": sum(p.numel() for p in model.parameters()),
+        "sizes": recorded,
+        "arguments": layers,
+    }
+
+
+def main_set(words: list[str]) -> None:
+    """Record SET, and the case `words` names (NAME KEY=VALUE ...), in zoo_set.json."""
+    cases = list(SET)
+    if words:
+        pairs = (word.partition("=") for word in words[1:])
+        cases.append((words[0], {key: ast.literal_eval(value) for key, _, value in pairs}))
+    models = {set_key(name, kwargs): record_set(name, kwargs) for name, kwargs in cases}
+    path = FOLDER.parent / "zoo_set.json"
+    recorded = {"recorded_with": versions() | {"script": "tools/record_zoo.py"}, "models": models}
+    path.write_text(json.dumps(recorded, separators=(",", ":")) + "\n", encoding="utf-8")
+    print(f"wrote {path} ({path.stat().st_size:,} bytes)")
+
+
 def main() -> None:
     """Record the models named as arguments, else all; or, with --arguments, their layers'."""
     FOLDER.mkdir(parents=True, exist_ok=True)
     torch.set_num_threads(1)  # leave the other cores to whatever else the machine runs
+    if sys.argv[1:2] == ["--set"]:
+        main_set(sys.argv[2:])
+        return
     if sys.argv[1:] == ["--arguments"]:
         path = FOLDER.parent / "zoo_arguments.json"
         path.write_text(json.dumps(arguments(), separators=(",", ":")) + "\n", encoding="utf-8")

@@ -20,7 +20,10 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 # The commands besides the main one, by the word that names them first on the command line:
 # each module's `command` runs it. A spec file of that name is read as ./NAME.
-SUBCOMMANDS: dict[str, str] = {"diff": "shapecalc.cli._diff"}
+SUBCOMMANDS: dict[str, str] = {
+    "diff": "shapecalc.cli._diff",
+    "info": "shapecalc.cli._info",
+}
 
 
 def reader(

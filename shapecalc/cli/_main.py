@@ -11,6 +11,7 @@ import click
 
 from shapecalc import __version__, _streams, inputs
 from shapecalc._modes import Mode, check_format, check_mode, check_options, default
+from shapecalc.cli import _set
 from shapecalc.cli._base import (
     OutputClosedError,
     OutputFile,
@@ -44,6 +45,9 @@ Examples:
   shapecalc resnet18 --smallest          the smallest input it accepts
   shapecalc resnet18 -d 1 -o r18.md      a Markdown table of the top modules, to a file
   shapecalc my_net.yaml --format json    a spec file of your own, as JSON
+  shapecalc vgg11 --set num_classes=10   a constructor argument, as torchvision takes it
+  shapecalc info resnet18                the model's arguments, their defaults, its totals
+  shapecalc diff resnet18 resnet34       two models (or specs) compared row by row
   shapecalc --list                       the built-in models
 """
 
@@ -113,6 +117,14 @@ Examples:
     is_flag=True,
     help="Find the smallest input accepted: along each spatial axis, and on all at once.",
 )
+@click.option(
+    "--set",
+    "values",
+    multiple=True,
+    metavar="NAME=VALUE",
+    callback=_set.settings,
+    help=_set.HELP,
+)
 @click.option("-q", "--quiet", is_flag=True, help="Leave out the warnings about uneven strides.")
 @click.option("-l", "--list", "list_models", is_flag=True, help="List the built-in models.")
 @exit_with(
@@ -131,6 +143,7 @@ def main(  # noqa: PLR0917 - click passes every option positionally
     explain: bool,
     sweep: range | None,
     smallest: bool,
+    values: dict[str, str],
     quiet: bool,
     list_models: bool,
 ) -> None:
@@ -159,7 +172,7 @@ def main(  # noqa: PLR0917 - click passes every option positionally
         return
     if model is None:
         raise click.UsageError("missing MODEL: a built-in name (see --list) or a spec file")
-    network = api.load(model)
+    network = api.load(model, set=values)
     if len(sizes) > 1:
         if mode is not Mode.REPORT:
             raise UsageError("--input", f"{mode.value} takes one size; give --input once")

@@ -15,6 +15,12 @@ from shapecalc.shape import axis_names
 from shapecalc.sizes import total_stride, uneven
 
 
+def _set(result: Result) -> dict[str, object]:
+    """Return the model's parameters set (`--set`), by name, under "set"; nothing without."""
+    given = {item.name: item.value for item in result.model.arguments if item.given}
+    return {"set": given} if given else {}
+
+
 def render(result: Result, options: Options) -> str:
     """Return the document, one module per line so that it diffs and greps well."""
     used = memory(result, options.dtype)
@@ -22,6 +28,7 @@ def render(result: Result, options: Options) -> str:
         "model": result.model.name,
         "type": result.model.type,
         "input": list(result.input.dims),
+        **_set(result),
         "output": list(result.output.dims),
         "total_params": result.total_params,
         "total_macs": result.total_macs,

@@ -1,5 +1,8 @@
 """The built-in models as a text table: input, params, MACs and description.
 
+Each model's own parameters (`--set NAME=VALUE`) are in the JSON; the table and Markdown
+name them under the rows, and `shapecalc info MODEL` shows one model's with defaults.
+
 Working these out parses and runs every built-in spec, which takes seconds for all of
 them; `--list` reads them from specs/index.json instead, which `python -m shapecalc.pages`
 writes with the model pages. The index names a checksum of every spec file it was made
@@ -18,7 +21,8 @@ from shapecalc.formats.text import compact
 
 HEADINGS = ("model", "input", "params", "MACs", "description")
 INDEX = "index.json"
-_Entry = tuple[str, tuple[int, ...], int, int, str]  # name, input, params, MACs, description
+# name, input, params, MACs, description, and the model's parameters with their defaults
+_Entry = tuple[str, tuple[int, ...], int, int, str, dict[str, object]]
 
 
 def render(fmt: Format = Format.TABLE) -> str:
@@ -32,9 +36,24 @@ def render(fmt: Format = Format.TABLE) -> str:
     count = str if fmt is Format.CSV else compact
     rows = tuple(
         (name, "×".join(map(str, dims)), count(params), count(macs), description)
-        for name, dims, params, macs, description in items
+        for name, dims, params, macs, description, _ in items
     )
-    return Grid(HEADINGS, rows, frozenset({2, 3}), frozenset({0, 4})).render(fmt)
+    grid = Grid(HEADINGS, rows, frozenset({2, 3}), frozenset({0, 4})).render(fmt)
+    return grid if fmt is Format.CSV else grid + parameters_note([item[5] for item in items])
+
+
+def parameters_note(declared: list[dict[str, object]]) -> str:
+    """Say under the rows which parameters every model takes, and which some do."""
+    if not declared or not any(declared):
+        return ""
+    every = set.intersection(*(set(names) for names in declared))
+    some = sorted(set().union(*declared) - every)
+    from textwrap import fill
+
+    first = f"Every model takes --set {', '.join(sorted(every))}. " if every else ""
+    others = f"; some also take {', '.join(some)}" if some else ""
+    text = f"{first}`shapecalc info MODEL` shows a model's parameters{others}."
+    return "\n" + fill(text, 80, break_long_words=False, break_on_hyphens=False) + "\n"
 
 
 def entries() -> list[_Entry]:
@@ -48,7 +67,14 @@ def entries() -> list[_Entry]:
         index = None
     if index is not None and index.get("checksum") == checksum():
         return [
-            (item["model"], tuple(item["input"]), item["params"], item["macs"], item["description"])
+            (
+                item["model"],
+                tuple(item["input"]),
+                item["params"],
+                item["macs"],
+                item["description"],
+                item.get("parameters", {}),
+            )
             for item in index["models"]
         ]
     return computed()
@@ -62,8 +88,16 @@ def computed() -> list[_Entry]:
     for name in catalog.builtin_names():
         model = catalog.load(name)
         result = infer(model, model.input, fields=False)
+        declared: dict[str, object] = {item.name: item.default for item in model.arguments}
         items.append(
-            (name, model.input.dims, result.total_params, result.total_macs, model.description)
+            (
+                name,
+                model.input.dims,
+                result.total_params,
+                result.total_macs,
+                model.description,
+                declared,
+            )
         )
     return items
 
@@ -96,9 +130,10 @@ def _json(items: list[_Entry], header: dict[str, object] | None = None) -> str:
                 "params": params,
                 "macs": macs,
                 "description": description,
+                "parameters": declared,
             }
         )
-        for name, dims, params, macs, description in items
+        for name, dims, params, macs, description, declared in items
     )
     listed = "[\n" + ",\n".join(lines) + "\n]"
     if header is None:

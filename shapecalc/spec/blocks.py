@@ -62,40 +62,50 @@ def _block(name: str, body: YNode) -> Block:
     entries = tuple(entry for entry in body.entries if entry[0].value != "params")
     if not any(key.value == "type" or key.value in STRUCTURE for key, _ in entries):
         raise SpecError(body.mark, f"block {name} needs a type, or children, add or cat")
-    return Block(name, _params(body.get("params"), name), YMap(entries, body.mark))
+    return Block(name, parse_params(body.get("params"), f"block {name}"), YMap(entries, body.mark))
 
 
-def _params(node: YNode | None, block: str) -> tuple[Param, ...]:
+def parse_params(
+    node: YNode | None, owner: str, *, example: str = "[planes, stride: 1]", defaults: bool = False
+) -> tuple[Param, ...]:
+    """Read a `params:` list, `owner` (such as "block X") leading its errors.
+
+    `defaults` refuses a parameter without one.
+    """
     if node is None:
         return ()
     if not isinstance(node, YList):
-        raise SpecError(node.mark, f"block {block}: params is a list such as [planes, stride: 1]")
+        raise SpecError(node.mark, f"{owner}: params is a list such as {example}")
     params: dict[str, Param] = {}
     for item in node.items:
-        param = _param(item, block)
+        param = _param(item, owner)
         if param.name in params:
-            raise SpecError(item.mark, f"block {block}: parameter '{param.name}' is listed twice")
+            raise SpecError(item.mark, f"{owner}: parameter '{param.name}' is listed twice")
+        if defaults and param.required:
+            raise SpecError(
+                item.mark, f"{owner}: parameter '{param.name}' needs a default, as in {example}"
+            )
         params[param.name] = param
     return tuple(params.values())
 
 
-def _param(item: YNode, block: str) -> Param:
+def _param(item: YNode, owner: str) -> Param:
     if isinstance(item, YScalar):
         name, default, required, mark = item.value, None, True, item.mark
     elif isinstance(item, YMap) and len(item.entries) == 1:
         key, value = item.entries[0]
         name, default, required, mark = key.value, value_of(value, {}), False, key.mark
     else:
-        raise SpecError(item.mark, f"block {block}: a parameter is a name, or name: default")
-    _check_param_name(name, block, mark)
+        raise SpecError(item.mark, f"{owner}: a parameter is a name, or name: default")
+    _check_param_name(name, owner, mark)
     return Param(str(name), default, required)
 
 
-def _check_param_name(name: object, block: str, mark: Mark) -> None:
+def _check_param_name(name: object, owner: str, mark: Mark) -> None:
     if not isinstance(name, str) or not name.isidentifier():
-        raise SpecError(mark, f"block {block}: parameter {quote(str(name))} is not an identifier")
+        raise SpecError(mark, f"{owner}: parameter {quote(str(name))} is not an identifier")
     if name in RESERVED:
-        raise SpecError(mark, f"block {block}: '{name}' is a reserved key, not a parameter")
+        raise SpecError(mark, f"{owner}: '{name}' is a reserved key, not a parameter")
 
 
 def bind(

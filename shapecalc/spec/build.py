@@ -5,6 +5,7 @@ A spec is a YAML mapping:
     name: resnet18            # optional; the file's name without .yaml by default
     description: ...          # optional
     include: _resnet.yaml     # optional: files (or a list) whose blocks this spec uses
+    params: [num_classes: 1000]  # optional: the model's own parameters (see settings.py)
     input: [3, 224, 224]      # the default input, without the batch dimension
     blocks: {...}             # optional: reusable, parameterised modules
     model: {...}              # the root module (see expand.py for module nodes)
@@ -13,27 +14,36 @@ A spec is a YAML mapping:
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 
 from shapecalc.errors import Mark, SpecError, did_you_mean, quote
+from shapecalc.layers.args import describe
 from shapecalc.limits import MAX_INCLUDES, MAX_PATH_LENGTH
-from shapecalc.modules import Model, Reuse
+from shapecalc.modules import Argument, Model, Module, Reuse
 from shapecalc.shape import Shape
-from shapecalc.spec import loader, names
+from shapecalc.spec import loader, names, settings
 from shapecalc.spec.blocks import Block, parse_blocks
 from shapecalc.spec.expand import Expander
-from shapecalc.spec.expr import Work, value_of
+from shapecalc.spec.expr import Env, Work, value_of
 from shapecalc.spec.source import YList, YMap, YNode, YScalar
 
-TOP_KEYS = ("name", "description", "include", "input", "blocks", "model")
+TOP_KEYS = ("name", "description", "include", "params", "input", "blocks", "model")
 SUFFIXES = (".yaml", ".yml")
 
 
-def load_spec(path: str | os.PathLike[str], source: str) -> Model:
-    """Read the spec file at `path`, called `source` in messages."""
+def load_spec(
+    path: str | os.PathLike[str], source: str, values: Mapping[str, object] | None = None
+) -> Model:
+    """Read the spec file at `path`, called `source` in messages.
+
+    `values` sets its top-level parameters: text as `--set` takes it, or a Python value.
+    """
     budget = loader.Budget()
     doc = loader.load(path, source, budget)
     stem = os.path.splitext(os.path.basename(path))[0]
-    return build_model(doc, source=source, default_name=stem, file=os.fspath(path), budget=budget)
+    return build_model(
+        doc, source=source, default_name=stem, file=os.fspath(path), budget=budget, values=values
+    )
 
 
 def build_model(
@@ -43,26 +53,42 @@ def build_model(
     default_name: str,
     file: str | None = None,
     budget: loader.Budget | None = None,
+    values: Mapping[str, object] | None = None,
 ) -> Model:
     """Build the Model a parsed spec document describes.
 
     `file` is where the document was read from, which its `include`s are relative to;
-    they read from `budget`, what the spec and everything it includes may hold.
+    they read from `budget`, what the spec and everything it includes may hold, as do
+    `values`, which set its top-level parameters.
     """
     _check_top(doc)
     assert isinstance(doc, YMap)
     name = _name(doc, source, default_name)
     described = doc.get("description")
     description = "" if described is None else names.description(_text(described), described.mark)
-    library = _Library(file, budget or loader.Budget())
-    with Work():  # the spec's expressions share one budget of work
-        shape = _input(_required(doc, "input"))
+    budget = budget or loader.Budget()
+    library = _Library(file, budget)
+    with Work():  # the spec's expressions share one budget of work, and the values set
+        arguments = settings.arguments(doc.get("params"), values or {}, budget, name)
+        shape = _input(_required(doc, "input"), settings.environment(arguments))
         expander = Expander(library.blocks(doc, source))
-        root = expander.root(_required(doc, "model"))
+        root = _expanded(expander, _required(doc, "model"), arguments)
     if isinstance(root, Reuse) or root.functional:
         raise SpecError(root.mark, "the model itself cannot be functional")
     files = tuple(library.files)
-    return Model(name, shape, root, source, description, files)
+    return Model(name, shape, root, source, description, files, arguments)
+
+
+def _expanded(expander: Expander, node: YNode, arguments: tuple[Argument, ...]) -> Module:
+    """Expand the model; an error says which values were set, which the spec never saw."""
+    try:
+        return expander.root(node, settings.environment(arguments))
+    except SpecError as error:
+        given = [f"{item.name}={describe(item.value)}" for item in arguments if item.given]
+        if not given:
+            raise
+        what = f"{error.what} (with --set {', --set '.join(given)})"
+        raise SpecError(error.mark, what, path=error.path) from None
 
 
 def _name(doc: YMap, source: str, default: str) -> str:
@@ -150,6 +176,9 @@ class _Library:
                 raise SpecError(mark, f"include: {name}: {error.what}") from None
             _check_top(included)
             assert isinstance(included, YMap)
+            if "params" in included.index:  # they would go unseen: say so
+                key = next(key for key, _ in included.entries if key.value == "params")
+                raise SpecError(key.mark, "params belong to the model's spec, not to an include")
             self.files.append(path)
             self.read[path] = self._blocks(included, name, lexical, within)
         return self.read[path]
@@ -200,8 +229,8 @@ def _text(node: YNode, key: str = "description") -> str:
     return node.value
 
 
-def _input(node: YNode) -> Shape:
-    dims = value_of(node, {})
+def _input(node: YNode, env: Env) -> Shape:
+    dims = value_of(node, env)
     if (
         isinstance(dims, tuple)
         and dims

@@ -60,9 +60,9 @@ class Expander:
         self.literal: dict[tuple[int, type[Layer]], _Built] = {}
         self.layers = Builder()
 
-    def root(self, node: YNode) -> Module:
-        """Expand the model's root module, which has the empty path."""
-        modules = self._entry(node, {}, Site(None))
+    def root(self, node: YNode, env: Env | None = None) -> Module:
+        """Expand the model's root module, which has the empty path, with the spec's `env`."""
+        modules = self._entry(node, env or {}, Site(None))
         if len(modules) != 1:
             raise SpecError(node.mark, "the model must be exactly one module")
         return modules[0]
