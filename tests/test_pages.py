@@ -66,8 +66,8 @@ def test_list_reads_the_index_and_works_out_figures_when_a_spec_changed(
 
 def test_the_list_names_the_parameters_under_its_rows() -> None:
     assert listing.render().endswith(
-        "\nEvery model takes --set num_classes. `shapecalc info MODEL` shows a model's\n"
-        "parameters; some also take dropout, in_channels, layer_scale, round_nearest,\n"
+        "\nEvery model takes --set in_channels, num_classes. `shapecalc info MODEL` shows a\n"
+        "model's parameters; some also take dropout, layer_scale, round_nearest,\n"
         "stochastic_depth_prob, width_mult.\n"
     )
     assert "Every model" not in listing.render(Format.CSV)
@@ -103,5 +103,8 @@ def test_the_json_list_gives_each_models_parameters_with_defaults() -> None:
         "width_mult": 1.0,
         "round_nearest": 8,
         "dropout": 0.2,
+        "in_channels": 3,
     }
     assert all("num_classes" in parameters for parameters in models.values())
+    # every built-in's first layer takes 3 channels, as torchvision's, unless set otherwise
+    assert all(parameters["in_channels"] == 3 for parameters in models.values())
