@@ -210,6 +210,14 @@ SET: list[tuple[str, dict[str, Any]]] = [
     ("resnet18", {"in_channels": 1, "num_classes": 10}),
     ("shufflenet_v2_x1_0", {"in_channels": 1, "num_classes": 10}),
     ("mnasnet0_5", {"in_channels": 4}),
+    *((name, {"in_channels": 1}) for name in ("vgg11", "alexnet", "squeezenet1_1", "densenet121")),
+    *((name, {"in_channels": 1}) for name in ("mobilenet_v2", "efficientnet_b0", "convnext_tiny")),
+    *((name, {"in_channels": 1}) for name in ("googlenet", "inception_v3", "s3d")),
+    ("vgg11_bn", {"in_channels": 1, "num_classes": 10}),
+    ("mobilenet_v3_small", {"in_channels": 1, "num_classes": 10}),
+    ("efficientnet_v2_s", {"in_channels": 4}),
+    ("lraspp_mobilenet_v3_large", {"in_channels": 1}),
+    ("deeplabv3_mobilenet_v3_large", {"in_channels": 4, "num_classes": 2}),
     ("mobilenet_v2", {"width_mult": 0.5}),
     ("mobilenet_v2", {"width_mult": 1.4, "num_classes": 10}),
 ]
@@ -242,6 +250,14 @@ def with_channels(model: torch.nn.Module, channels: int) -> torch.nn.Module:
     return model
 
 
+def set_sizes(name: str) -> list[tuple[int, ...]]:
+    """Return the evaluation size and another the model can take: the third of `sizes`
+    (256×192, 97×131 or 5×33×47), but 13×227×241 for S3D: smaller clips leave less than
+    its last 2×7×7 average pool takes."""
+    default, odd = sizes(name)[:3:2]
+    return [default, (13, 227, 241) if name == "s3d" else odd]
+
+
 def record_set(name: str, kwargs: dict[str, Any]) -> dict[str, Any]:
     """Record `name` built with `kwargs` at its evaluation size and an odd one."""
     given = dict(kwargs)
@@ -250,7 +266,7 @@ def record_set(name: str, kwargs: dict[str, Any]) -> dict[str, Any]:
     if channels != 3:
         model = with_channels(model, channels)
     recorded: dict[str, Any] = {}
-    for size in sizes(name)[:3:2]:  # the evaluation size, and 97×131 or 5×33×47
+    for size in set_sizes(name):
         key = "x".join(map(str, (channels, *size)))
         rows = module_rows(model, size, "cpu", channels)
         recorded[key] = {
