@@ -37,7 +37,7 @@ EXAMPLES = """\b
 Examples:
   shapecalc resnet18                     the tree at the spec's default input
   shapecalc resnet18 --input 97x131      any H×W, square or not
-  shapecalc vgg11 -i 1x64x64             C×H×W: one channel, a grey image
+  shapecalc vgg11 --set in_channels=1    one input channel: grey images
   shapecalc resnet18 --format listing    the blog's listing, name:C@H*W
   shapecalc resnet18 -i 225 --explain    each size's arithmetic, and why 225 rounds
   shapecalc resnet18 -i 224 -i 225       two sizes side by side: where they part
