@@ -7,11 +7,13 @@ import os
 import sys
 from collections.abc import Callable
 from enum import Enum
+from functools import partial
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
 
 import click
 
 from shapecalc import _streams
+from shapecalc.cli import _pager
 from shapecalc.errors import ShapecalcError, quote
 
 if TYPE_CHECKING:
@@ -127,12 +129,21 @@ def guard(write: Callable[[TextIO], object]) -> None:
     """
     if sys.stdout is None:  # started with standard output closed, as `>&-` does
         raise OutputClosedError
+    if _pager.wanted():
+        text = _pager.capture(write)
+        if _pager.page(text):
+            return
+        write = partial(_write, text)
     try:
         write(_streams.whole(sys.stdout))
     except BrokenPipeError:
         raise OutputClosedError from None  # past click, which would otherwise report success
     except OSError as error:  # a full disk, say
         raise _streams.cannot_write(error) from None
+
+
+def _write(text: str, stdout: TextIO) -> None:
+    stdout.write(text)
 
 
 class OutputClosedError(Exception):

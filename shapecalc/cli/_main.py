@@ -11,6 +11,7 @@ import click
 
 from shapecalc import __version__, _streams, inputs
 from shapecalc._modes import Mode, check_format, check_mode, check_options, default
+from shapecalc.cli import _pager
 from shapecalc.cli._base import (
     OutputClosedError,
     OutputFile,
@@ -111,6 +112,7 @@ Examples:
 )
 @click.option("-q", "--quiet", is_flag=True, help="Leave out the warnings about uneven strides.")
 @click.option("-l", "--list", "list_models", is_flag=True, help="List the built-in models.")
+@_pager.option
 @exit_with(
     lambda _: f"shapecalc {__version__}", "-V", "--version", help="Show the version and exit."
 )
