@@ -11,7 +11,7 @@ import click
 
 from shapecalc import __version__, _streams, inputs
 from shapecalc._modes import Mode, check_format, check_mode, check_options, default
-from shapecalc.cli import _pager
+from shapecalc.cli import _pager, _watch
 from shapecalc.cli._base import (
     OutputClosedError,
     OutputFile,
@@ -113,6 +113,7 @@ Examples:
 @click.option("-q", "--quiet", is_flag=True, help="Leave out the warnings about uneven strides.")
 @click.option("-l", "--list", "list_models", is_flag=True, help="List the built-in models.")
 @_pager.option
+@_watch.option
 @exit_with(
     lambda _: f"shapecalc {__version__}", "-V", "--version", help="Show the version and exit."
 )
@@ -157,7 +158,10 @@ def main(  # noqa: PLR0917 - click passes every option positionally
         return
     if model is None:
         raise click.UsageError("missing MODEL: a built-in name (see --list) or a spec file")
+    if _watch.start(ctx, model):
+        return
     network = api.load(model)
+    ctx.meta[_watch.FILES] = network.files
     if sweep is not None:
         deliver(api.sweep(network, sweep, chosen), output, network)
     elif smallest:
