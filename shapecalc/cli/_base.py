@@ -40,6 +40,17 @@ def reader(
     return read
 
 
+def completer(name: str) -> Callable[[click.Context, click.Parameter, str], list[Any]]:
+    """Return a shell_complete callback that runs `_complete.<name>`, loaded only on a Tab."""
+
+    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+        from shapecalc.cli import _complete
+
+        return getattr(_complete, name)(ctx, param, incomplete)  # type: ignore[no-any-return]
+
+    return complete
+
+
 def exit_with(text: Callable[[click.Context], str], *names: str, help: str) -> Callable[[Any], Any]:
     """Declare a flag that prints `text` and exits, as --help and --version do."""
 
@@ -62,6 +73,10 @@ class OutputFile(click.ParamType):  # type: ignore[type-arg]  # generic from cli
         if os.path.isdir(value):
             self.fail(f"{quote(str(value))} is a directory", param, ctx)
         return str(value)
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> Any:
+        """Offer the shell's own file completion."""
+        return completer("files")(ctx, param, incomplete)
 
 
 def choice(name: str, *, default: Enum, help: str) -> Callable[[Any], Any]:
@@ -101,11 +116,19 @@ class Root(Command):
     def main(  # type: ignore[override]
         self, args: list[str] | None = None, prog_name: str | None = None, **extra: Any
     ) -> NoReturn:
+        if "_SHAPECALC_COMPLETE" in os.environ:  # a Tab in the shell: see _complete
+            from shapecalc.cli import _complete  # noqa: F401 - its bash script replaces click's
         words = sys.argv[1:] if args is None else list(args)
         if words and words[0] in SUBCOMMANDS:
             command = importlib.import_module(SUBCOMMANDS[words[0]]).command
             command.main(words[1:], f"{prog_name or 'shapecalc'} {words[0]}", **extra)
         super().main(words, prog_name, **extra)
+
+    def shell_complete(self, ctx: click.Context, incomplete: str) -> list[Any]:
+        """Complete option names, and where nothing else fits, a file, as the shell would."""
+        from shapecalc.cli import _complete
+
+        return _complete.fallback(super().shell_complete(ctx, incomplete), incomplete)
 
 
 def deliver(text: str, output: str | None, network: Model | None = None) -> None:

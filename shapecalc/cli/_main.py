@@ -17,6 +17,7 @@ from shapecalc.cli._base import (
     OutputFile,
     Root,
     choice,
+    completer,
     deliver,
     exit_with,
     guard,
@@ -56,7 +57,7 @@ Examples:
     # locale, a tenth of the start-up budget of issue 7.
     add_help_option=False,
 )
-@click.argument("model", required=False)
+@click.argument("model", required=False, shell_complete=completer("models"))
 @click.option(
     "-i",
     "--input",
@@ -88,6 +89,7 @@ Examples:
     "-c",
     "--columns",
     callback=reader(parse_columns),
+    shell_complete=completer("columns"),
     metavar="NAMES",
     help="Columns of the table, markdown, csv, html and svg formats, comma-separated, from: "
     + ", ".join(column.value for column in Column)
