@@ -15,7 +15,13 @@ PACKAGE = ROOT / "shapecalc"
 FRAMEWORKS = {
     "yaml": ["spec/loader.py"],
     "rich": ["formats/export.py", "formats/table.py", "formats/tree.py"],
-    "click": ["cli/_base.py", "cli/_main.py", "cli/_pager.py", "cli/_watch.py", "cli/_complete.py"],
+    "click": [
+        "cli/_base.py",
+        "cli/_complete.py",
+        "cli/_main.py",
+        "cli/_pager.py",
+        "cli/_watch.py",
+    ],
 }
 
 
