@@ -131,7 +131,11 @@ def test_zsh_and_fish(shell: str, words: str, cword: str | int, expected: str) -
 def test_each_shell_has_a_script(shell: str, seen: str) -> None:
     env = environment(_SHAPECALC_COMPLETE=f"{shell}_source")
     done = subprocess.run(COMMAND, capture_output=True, text=True, check=True, env=env)
+    flag = subprocess.run(
+        [*COMMAND, "--completion", shell], capture_output=True, text=True, check=True
+    )
     assert seen in done.stdout
+    assert flag.stdout == done.stdout
 
 
 BASH_TAB = """\

@@ -64,6 +64,28 @@ def exit_with(text: Callable[[click.Context], str], *names: str, help: str) -> C
     )
 
 
+def completion_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Declare --completion SHELL, which prints the script that sets up SHELL's completion."""
+
+    def show(ctx: click.Context, _: click.Parameter, shell: str | None) -> None:
+        if shell is not None:
+            from shapecalc.cli import _complete
+
+            deliver(_complete.script(ctx.command, shell), None)
+            ctx.exit()
+
+    return click.option(
+        "--completion",
+        type=click.Choice(["bash", "zsh", "fish"]),
+        expose_value=False,
+        is_eager=True,
+        callback=show,
+        help="Print the script that makes the shell complete model names, spec files, formats "
+        'and columns, and exit: eval "$(shapecalc --completion bash)" in ~/.bashrc; zsh: the '
+        "same in ~/.zshrc; fish: shapecalc --completion fish | source, in config.fish.",
+    )(function)
+
+
 class OutputFile(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.2
     """A file to write: anything but a directory."""
 

@@ -24,6 +24,7 @@ from click.shell_completion import (
     ShellComplete,
     ZshComplete,
     add_completion_class,
+    get_completion_class,
 )
 
 from shapecalc import catalog
@@ -159,6 +160,15 @@ class Fish(_Joined, FishComplete):
 add_completion_class(Bash, "bash")
 add_completion_class(Fish, "fish")
 add_completion_class(Zsh, "zsh")
+
+
+def script(command: click.Command, shell: str) -> str:
+    """Return the script that sets up `shell`'s completion of `command`."""
+    name = command.name or "shapecalc"
+    variable = f"_{name.upper()}_COMPLETE"
+    completion = get_completion_class(shell)
+    assert completion is not None  # one of the three registered here
+    return completion(command, {}, name, variable).source()
 
 
 def models(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[CompletionItem]:

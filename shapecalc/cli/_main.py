@@ -18,6 +18,7 @@ from shapecalc.cli._base import (
     Root,
     choice,
     completer,
+    completion_option,
     deliver,
     exit_with,
     guard,
@@ -116,6 +117,7 @@ Examples:
 @click.option("-l", "--list", "list_models", is_flag=True, help="List the built-in models.")
 @_pager.option
 @_watch.option
+@completion_option
 @exit_with(
     lambda _: f"shapecalc {__version__}", "-V", "--version", help="Show the version and exit."
 )
