@@ -118,7 +118,7 @@ def _rows(text: str, columns: int) -> int:
     columns = max(columns, 1)
     rows = 0
     for line in text.splitlines():
-        shown = _visible(line)
+        shown = _visible(line).expandtabs()
         rows += max(1, -(-len(shown) // columns))
     return rows
 
