@@ -33,6 +33,12 @@ TAKES = {
 }
 for _mode in (Mode.REPORT, Mode.SWEEP, Mode.SMALLEST):  # the model's own parameters
     TAKES[_mode] = TAKES[_mode] | {"--set"}
+# How the output is shown rather than what it is: --no-pager anywhere, --watch (re-run as
+# the spec changes) wherever a spec is read.
+TAKES = {
+    mode: takes | {"--no-pager"} | ({"--watch"} if "MODEL" in takes else set())
+    for mode, takes in TAKES.items()
+}
 _SUMMARIES = (Format.TABLE, Format.JSON, Format.CSV, Format.MARKDOWN)
 FORMATS = {
     Mode.REPORT: tuple(Format),

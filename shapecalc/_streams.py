@@ -96,6 +96,11 @@ def _write_text(stream: IO[str], text: str) -> None:
         stream.write(_encode(text, encoding).decode(encoding))
 
 
+def encode(text: str, stream: IO[str]) -> bytes:
+    """Return `text` as `stream` would take it: in its encoding, spelling what that lacks."""
+    return _encode(text, getattr(stream, "encoding", None))
+
+
 def _encode(text: str, encoding: str | None) -> bytes:
     encoding = encoding or "utf-8"
     try:

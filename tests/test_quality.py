@@ -15,7 +15,15 @@ PACKAGE = ROOT / "shapecalc"
 FRAMEWORKS = {
     "yaml": ["spec/loader.py"],
     "rich": ["formats/export.py", "formats/table.py", "formats/tree.py"],
-    "click": ["cli/_base.py", "cli/_diff.py", "cli/_info.py", "cli/_main.py"],
+    "click": [
+        "cli/_base.py",
+        "cli/_complete.py",
+        "cli/_diff.py",
+        "cli/_info.py",
+        "cli/_main.py",
+        "cli/_pager.py",
+        "cli/_watch.py",
+    ],
 }
 
 

@@ -7,11 +7,13 @@ import os
 import sys
 from collections.abc import Callable
 from enum import Enum
+from functools import partial
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
 
 import click
 
 from shapecalc import _streams
+from shapecalc.cli import _pager
 from shapecalc.errors import ShapecalcError, quote
 
 if TYPE_CHECKING:
@@ -57,6 +59,17 @@ def readers(
     return read_each
 
 
+def completer(name: str) -> Callable[[click.Context, click.Parameter, str], list[Any]]:
+    """Return a shell_complete callback that runs `_complete.<name>`, loaded only on a Tab."""
+
+    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+        from shapecalc.cli import _complete
+
+        return getattr(_complete, name)(ctx, param, incomplete)  # type: ignore[no-any-return]
+
+    return complete
+
+
 def exit_with(text: Callable[[click.Context], str], *names: str, help: str) -> Callable[[Any], Any]:
     """Declare a flag that prints `text` and exits, as --help and --version do."""
 
@@ -70,6 +83,28 @@ def exit_with(text: Callable[[click.Context], str], *names: str, help: str) -> C
     )
 
 
+def completion_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Declare --completion SHELL, which prints the script that sets up SHELL's completion."""
+
+    def show(ctx: click.Context, _: click.Parameter, shell: str | None) -> None:
+        if shell is not None:
+            from shapecalc.cli import _complete
+
+            deliver(_complete.script(ctx.command, shell), None)
+            ctx.exit()
+
+    return click.option(
+        "--completion",
+        type=click.Choice(["bash", "zsh", "fish"]),
+        expose_value=False,
+        is_eager=True,
+        callback=show,
+        help="Print the script that makes the shell complete model names, spec files, formats "
+        'and columns, and exit: eval "$(shapecalc --completion bash)" in ~/.bashrc; zsh: the '
+        "same in ~/.zshrc; fish: shapecalc --completion fish | source, in config.fish.",
+    )(function)
+
+
 class OutputFile(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.2
     """A file to write: anything but a directory."""
 
@@ -79,6 +114,10 @@ class OutputFile(click.ParamType):  # type: ignore[type-arg]  # generic from cli
         if os.path.isdir(value):
             self.fail(f"{quote(str(value))} is a directory", param, ctx)
         return str(value)
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> Any:
+        """Offer the shell's own file completion."""
+        return completer("files")(ctx, param, incomplete)
 
 
 def choice(name: str, *, default: Enum, help: str) -> Callable[[Any], Any]:
@@ -118,11 +157,19 @@ class Root(Command):
     def main(  # type: ignore[override]
         self, args: list[str] | None = None, prog_name: str | None = None, **extra: Any
     ) -> NoReturn:
+        if "_SHAPECALC_COMPLETE" in os.environ:  # a Tab in the shell: see _complete
+            from shapecalc.cli import _complete  # noqa: F401 - its bash script replaces click's
         words = sys.argv[1:] if args is None else list(args)
         if words and words[0] in SUBCOMMANDS:
             command = importlib.import_module(SUBCOMMANDS[words[0]]).command
             command.main(words[1:], f"{prog_name or 'shapecalc'} {words[0]}", **extra)
         super().main(words, prog_name, **extra)
+
+    def shell_complete(self, ctx: click.Context, incomplete: str) -> list[Any]:
+        """Complete option names, and where nothing else fits, a file, as the shell would."""
+        from shapecalc.cli import _complete
+
+        return _complete.fallback(super().shell_complete(ctx, incomplete), incomplete)
 
 
 def deliver(text: str, output: str | None, network: Model | None = None) -> None:
@@ -146,12 +193,21 @@ def guard(write: Callable[[TextIO], object]) -> None:
     """
     if sys.stdout is None:  # started with standard output closed, as `>&-` does
         raise OutputClosedError
+    if _pager.wanted():
+        text = _pager.capture(write)
+        if _pager.page(text):
+            return
+        write = partial(_write, text)
     try:
         write(_streams.whole(sys.stdout))
     except BrokenPipeError:
         raise OutputClosedError from None  # past click, which would otherwise report success
     except OSError as error:  # a full disk, say
         raise _streams.cannot_write(error) from None
+
+
+def _write(text: str, stdout: TextIO) -> None:
+    stdout.write(text)
 
 
 class OutputClosedError(Exception):

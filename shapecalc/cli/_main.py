@@ -11,12 +11,14 @@ import click
 
 from shapecalc import __version__, _streams, inputs
 from shapecalc._modes import Mode, check_format, check_mode, check_options, default
-from shapecalc.cli import _set
+from shapecalc.cli import _pager, _set, _watch
 from shapecalc.cli._base import (
     OutputClosedError,
     OutputFile,
     Root,
     choice,
+    completer,
+    completion_option,
     deliver,
     exit_with,
     guard,
@@ -61,7 +63,7 @@ Examples:
     # locale, a tenth of the start-up budget of issue 7.
     add_help_option=False,
 )
-@click.argument("model", required=False)
+@click.argument("model", required=False, shell_complete=completer("models"))
 @click.option(
     "-i",
     "--input",
@@ -95,6 +97,7 @@ Examples:
     "-c",
     "--columns",
     callback=reader(parse_columns),
+    shell_complete=completer("columns"),
     metavar="NAMES",
     help="Columns of the table, markdown, csv, html and svg formats, comma-separated, from: "
     + ", ".join(column.value for column in Column)
@@ -127,6 +130,9 @@ Examples:
 )
 @click.option("-q", "--quiet", is_flag=True, help="Leave out the warnings about uneven strides.")
 @click.option("-l", "--list", "list_models", is_flag=True, help="List the built-in models.")
+@_pager.option
+@_watch.option
+@completion_option
 @exit_with(
     lambda _: f"shapecalc {__version__}", "-V", "--version", help="Show the version and exit."
 )
@@ -172,7 +178,10 @@ def main(  # noqa: PLR0917 - click passes every option positionally
         return
     if model is None:
         raise click.UsageError("missing MODEL: a built-in name (see --list) or a spec file")
+    if _watch.start(ctx, model):
+        return
     network = api.load(model, set=values)
+    ctx.meta[_watch.FILES] = network.files
     if len(sizes) > 1:
         if mode is not Mode.REPORT:
             raise UsageError("--input", f"{mode.value} takes one size; give --input once")
