@@ -147,13 +147,20 @@ def total(column: Column, result: Result, dtype: DType) -> str:
             return "total"
         case Column.OUTPUT:
             return str(result.output)
+    number = summed(column, result, dtype)
+    return "" if number is None else grouped(number)
+
+
+def summed(column: Column, result: Result, dtype: DType) -> int | None:
+    """Return the totals row's number in a column, None for a column not summed."""
+    match column:
         case Column.PARAMS:
-            return grouped(result.total_params)
+            return result.total_params
         case Column.MACS:
-            return grouped(result.total_macs)
+            return result.total_macs
         case Column.BYTES:
-            return grouped(memory(result, dtype).activations)
-    return ""
+            return memory(result, dtype).activations
+    return None
 
 
 class Sheet:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from collections import Counter
 from itertools import accumulate
 from typing import TYPE_CHECKING, TextIO
@@ -16,6 +17,7 @@ from shapecalc.formats import Format, Options, View
 from shapecalc.formats.text import grouped
 from shapecalc.formats.tree import ShapeTree
 from shapecalc.limits import MAX_DRAWN_ROWS
+from shapecalc.value import replace
 
 if TYPE_CHECKING:  # the table is imported only when drawn
     from shapecalc.formats.table import ShapeTable
@@ -44,8 +46,12 @@ _FONT = "Menlo,'DejaVu Sans Mono',consolas,'Courier New',monospace"
 
 
 def show(result: Result, fmt: Format, stream: TextIO, options: Options) -> None:
-    """Print the tree or the table, in colour on a terminal; lines are never wrapped or cut."""
+    """Print the tree or the table, in colour on a terminal; lines are never wrapped or cut.
+
+    They are laid out for the terminal's width, or for COLUMNS wherever it is set.
+    """
     console = Console(file=stream, highlight=False)
+    options = replace(options, width=_width(console))
     if not console.is_terminal:
         write(stream, document(result, fmt, options))
         return
@@ -54,8 +60,17 @@ def show(result: Result, fmt: Format, stream: TextIO, options: Options) -> None:
 
 def show_partial(stopped: Stopped, stream: TextIO) -> None:
     """Print the tree up to the layer that failed, and say where it stopped."""
-    view = ShapeTree.partial(stopped)
-    _print(view, Console(file=stream, highlight=False), stream)
+    console = Console(file=stream, highlight=False)
+    _print(ShapeTree.partial(stopped, _width(console)), console, stream)
+
+
+def _width(console: Console) -> int | None:
+    """Return the width to fit: a terminal's, or COLUMNS; None for a pipe or file.
+
+    Piped output keeps its natural width, as scripts and files read it whole, unless
+    COLUMNS asks for another, as rich honours it.
+    """
+    return console.width if console.is_terminal or "COLUMNS" in os.environ else None
 
 
 def _print(view: ShapeTree | ShapeTable, console: Console, stream: TextIO) -> None:

@@ -16,6 +16,7 @@ from rich.style import Style
 
 from shapecalc.engine import Result, Row, Stopped
 from shapecalc.formats import Options, summary
+from shapecalc.formats._fit import TYPE_WIDTHS, fitted, shorten, wrap
 from shapecalc.formats.columns import visible
 from shapecalc.formats.explain import arithmetic
 from shapecalc.formats.text import NOT_RUN, compact, field, grouped, output_text
@@ -153,10 +154,19 @@ class ShapeTree(Drawing):
 
     @staticmethod
     def build(
-        caption: str, root: _Cells, entries: list[_Entry], footer: list[list[Segment]]
+        caption: str,
+        root: _Cells,
+        entries: list[_Entry],
+        footer: list[list[Segment]],
+        width: int | None = None,
     ) -> ShapeTree:
-        """Lay out the caption, the heading, the root's line, a line per entry, the footer."""
-        layout = _Layout.of([(depth, cells) for depth, _, cells, _ in entries] + [(0, root)])
+        """Lay out the caption, the heading, the root's line, a line per entry, the footer,
+        fitted to `width` columns if given."""
+        layout = _Layout.of(
+            [(depth, cells) for depth, _, cells, _ in entries] + [(0, root)],
+            [note for _, _, _, note in entries if note],
+            width,
+        )
         lines: list[Line] = [
             ("", [Segment(caption, PLAIN)]),
             ("", [Segment(layout.heading(), BOLD)]),
@@ -190,10 +200,11 @@ class ShapeTree(Drawing):
             for row in visible(result, options.depth)
         ]
         caption = f"input {result.input}"
-        return ShapeTree.build(caption, _root(result), entries, summary_lines(result, options))
+        footer = summary_lines(result, options)
+        return ShapeTree.build(caption, _root(result), entries, footer, options.width)
 
     @staticmethod
-    def partial(stopped: Stopped) -> ShapeTree:
+    def partial(stopped: Stopped, width: int | None = None) -> ShapeTree:
         """The tree up to the failure: unfinished modules have no figures.
 
         Past MAX_DRAWN_ROWS modules, only the unfinished ones (the failing layer and the
@@ -221,7 +232,7 @@ class ShapeTree(Drawing):
             Segment(error.path or model.type, BOLD),
             Segment(": see the error below", PLAIN),
         ]
-        return ShapeTree.build(f"input {stopped.input}", root, entries, [*footer, stop])
+        return ShapeTree.build(f"input {stopped.input}", root, entries, [*footer, stop], width)
 
 
 def _note(row: Row, rounding: set[str], *, explain: bool) -> str | None:
@@ -253,12 +264,16 @@ def _guides(depths: list[int]) -> list[str]:
 
 
 def summary_lines(result: Result, options: Options) -> list[list[Segment]]:
-    """Return the summary's lines: each label in bold, padded to the longest."""
+    """Return the summary's lines: each label in bold, padded to the longest; the text
+    wrapped at spaces to `options.width`, under itself."""
     entries = summary.entries(result, options.dtype)
-    width = max(len(label) for label, _ in entries)
-    return [
-        [Segment(label.ljust(width + GAP), BOLD), Segment(text, PLAIN)] for label, text in entries
-    ]
+    indent = max(len(label) for label, _ in entries) + GAP
+    lines = []
+    for label, text in entries:
+        parts = [text] if options.width is None else wrap(text, fitted(options.width) - indent)
+        lines.append([Segment(label.ljust(indent), BOLD), Segment(parts[0], PLAIN)])
+        lines += [[Segment(" " * indent + part, PLAIN)] for part in parts[1:]]
+    return lines
 
 
 def _root(result: Result) -> _Cells:
@@ -275,41 +290,74 @@ def _root(result: Result) -> _Cells:
 
 @frozen
 class _Layout:
-    """Column widths: the name column includes the tree's guides."""
+    """Column widths, 0 for a column left out: the name column includes the tree's guides,
+    and names and types wider than theirs are cut; `note` is the widest note's."""
 
     widths: tuple[int, ...]
+    note: int = 0
 
     @staticmethod
-    def of(lines: list[tuple[int, _Cells]]) -> _Layout:
-        """Fit the columns to each line's depth and cells."""
-        widths = (
-            max(GUIDE * depth + width_of(cell.name) for depth, cell in lines),
-            max(width_of(cell.type) for _, cell in lines),
-            max(len(HEADINGS[0]), *(len(cell.shape) for _, cell in lines)),
-            max(len(HEADINGS[1]), *(len(cell.params) for _, cell in lines)),
-            max(len(HEADINGS[2]), *(len(cell.macs) for _, cell in lines)),
-            max(len(HEADINGS[3]), *(len(cell.field) for _, cell in lines)),
+    def of(lines: list[tuple[int, _Cells]], notes: list[str], width: int | None) -> _Layout:
+        """Fit the columns to each line's depth and cells, then to `width` (see _fit)."""
+        natural = _Layout(
+            (
+                max(GUIDE * depth + width_of(cell.name) for depth, cell in lines),
+                max(width_of(cell.type) for _, cell in lines),
+                max(len(HEADINGS[0]), *(len(cell.shape) for _, cell in lines)),
+                max(len(HEADINGS[1]), *(len(cell.params) for _, cell in lines)),
+                max(len(HEADINGS[2]), *(len(cell.macs) for _, cell in lines)),
+                max(len(HEADINGS[3]), *(len(cell.field) for _, cell in lines)),
+            ),
+            max((GAP + width_of(note) for note in notes), default=0),
         )
-        return _Layout(widths)
+        if width is None:
+            return natural
+        width = fitted(width)
+        for layout in natural._steps():
+            if layout.width <= width:
+                return layout
+        deepest = max(depth for depth, _ in lines)
+        name = max(natural.widths[0] - (layout.width - width), GUIDE * deepest + 4)
+        return _Layout((min(name, natural.widths[0]), *layout.widths[1:]), layout.note)
+
+    def _steps(self) -> list[_Layout]:
+        """Return the layouts _fit's steps make, in turn: each leaves out more."""
+        name, kind, shape, params, macs, _ = self.widths
+        steps = [
+            (name, kind, shape, params, macs, 0),
+            (name, min(kind, TYPE_WIDTHS[0]), shape, params, macs, 0),
+            (name, min(kind, TYPE_WIDTHS[0]), shape, params, 0, 0),
+            (name, min(kind, TYPE_WIDTHS[1]), shape, params, 0, 0),
+            (name, min(kind, TYPE_WIDTHS[1]), shape, 0, 0, 0),
+        ]
+        return [self, *(_Layout(widths, self.note) for widths in steps)]
+
+    @property
+    def width(self) -> int:
+        """Columns the widest line takes."""
+        return sum(self.widths) + GAP * (sum(map(bool, self.widths)) - 1) + self.note
 
     def heading(self) -> str:
         shape_at = self.widths[0] + GAP + self.widths[1] + GAP
         numbers = "".join(
             f"{' ' * GAP}{title:>{width}}"
             for title, width in zip(HEADINGS[1:], self.widths[3:], strict=True)
+            if width
         )
         return f"{' ' * shape_at}{HEADINGS[0]:<{self.widths[2]}}{numbers}".rstrip()
 
     def line(self, cells: _Cells, *, depth: int, bold: bool) -> list[Segment]:
+        name = shorten(cells.name, self.widths[0] - GUIDE * depth)
         pieces: list[Piece] = [
-            (ljust(cells.name, self.widths[0] - GUIDE * depth + GAP), BOLD if bold else PLAIN),
-            (ljust(cells.type, self.widths[1] + GAP), BLUE),
+            (ljust(name, self.widths[0] - GUIDE * depth + GAP), BOLD if bold else PLAIN),
+            (ljust(shorten(cells.type, self.widths[1]), self.widths[1] + GAP), BLUE),
             (cells.shape.ljust(self.widths[2]), DIM if cells.shape == NOT_RUN else CYAN),
         ]
         for value, width in zip(
             (cells.params, cells.macs, cells.field), self.widths[3:], strict=True
         ):
-            pieces.append((" " * GAP + value.rjust(width), DIM if value == "–" else PLAIN))
+            if width:
+                pieces.append((" " * GAP + value.rjust(width), DIM if value == "–" else PLAIN))
         return segments(pieces)
 
 

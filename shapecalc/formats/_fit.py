@@ -1,0 +1,72 @@
+"""Fitting the tree and the table to a terminal's width, as they are laid out.
+
+On a terminal (or wherever COLUMNS is set) the tree and the table are laid out for its width
+so that no line wraps; piped or written to a file, they keep their natural width. A layout
+tries, in order, steps that each lose less than the next, and takes the first that fits:
+
+1. figures abbreviated to three significant digits (`11.7M`, as the tree always shows them)
+   and narrower gaps between the table's columns;
+2. the receptive field dropped: it is the figure least often looked at, and the
+   explanation of a field needs the layers around it anyway;
+3. type names shortened to 12 columns (`Conv2dNormA…`): the start of a type says what
+   it is;
+4. the table's window dropped (its layer types and output shapes say most of it);
+5. MACs dropped, then type names shortened to 8 columns, then params dropped:
+   the output shape, which shapecalc is for, and the names stay to the last;
+6. names cut with an ellipsis, the deepest first, to fit what is left.
+
+Columns picked with `--columns` are never dropped: only steps 1, 3 and 6 apply to them.
+Below MIN_WIDTH columns a layout is made for MIN_WIDTH and the terminal wraps it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.cells import cell_len
+
+MIN_WIDTH = 60  # the narrowest terminal the tree and the table are laid out for
+TYPE_WIDTHS = (12, 8)  # type names are shortened to these, in turn
+ELLIPSIS = "…"
+_NARROW = frozenset(map(chr, range(0x20, 0x7F)))
+# A figure is never parted from its unit (`1.81 G`), from what comes before it (`params
+# 46.76`, `+ 0.60`), nor `=` and `×` from what they join.
+_UNBROKEN = re.compile(r" (?=[A-Z][A-Za-z]?\b)| (?=[0-9])| (?=[=×] )|(?<=[=×]) ")
+
+
+def fitted(width: int) -> int:
+    """Return the width to lay out for on a terminal `width` columns wide."""
+    return max(width, MIN_WIDTH)
+
+
+def shorten(text: str, width: int) -> str:
+    """Cut `text` to `width` terminal columns, its end replaced by an ellipsis if cut."""
+    if text.isascii():
+        return text if len(text) <= width else text[: max(width - 1, 0)] + ELLIPSIS
+    if cell_len(text) <= width:
+        return text
+    kept, used = [], 0
+    for char in text:
+        used += 1 if char in _NARROW else cell_len(char)
+        if used > width - 1:
+            break
+        kept.append(char)
+    return "".join(kept) + ELLIPSIS
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Break `text` into lines of at most `width` columns at spaces, never inside a figure.
+
+    A word longer than a line (a figure of a hundred digits) is a line of its own.
+    """
+    words = _UNBROKEN.sub("\xa0", text).split(" ")
+    lines: list[str] = []
+    line = ""
+    for word in words:
+        if line and cell_len(line) + 1 + cell_len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    lines.append(line)
+    return [line.replace("\xa0", " ") for line in lines]
