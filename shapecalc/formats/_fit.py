@@ -13,7 +13,8 @@ tries, in order, steps that each lose less than the next, and takes the first th
 4. the table's window dropped (its layer types and output shapes say most of it);
 5. MACs dropped, then type names shortened to 8 columns, then params dropped:
    the output shape, which shapecalc is for, and the names stay to the last;
-6. names cut with an ellipsis, the deepest first, to fit what is left.
+6. names cut with an ellipsis to fit what is left (paths lose their start, where they
+   are alike).
 
 Columns picked with `--columns` are never dropped: only steps 1, 3 and 6 apply to them.
 Below MIN_WIDTH columns a layout is made for MIN_WIDTH and the terminal wraps it.
@@ -39,19 +40,22 @@ def fitted(width: int) -> int:
     return max(width, MIN_WIDTH)
 
 
-def shorten(text: str, width: int) -> str:
-    """Cut `text` to `width` terminal columns, its end replaced by an ellipsis if cut."""
+def shorten(text: str, width: int, *, start: bool = False) -> str:
+    """Cut `text` to `width` terminal columns, its end (or `start`) replaced by an ellipsis."""
     if text.isascii():
-        return text if len(text) <= width else text[: max(width - 1, 0)] + ELLIPSIS
+        if len(text) <= width:
+            return text
+        keep = max(width - 1, 0)
+        return ELLIPSIS + text[len(text) - keep :] if start else text[:keep] + ELLIPSIS
     if cell_len(text) <= width:
         return text
     kept, used = [], 0
-    for char in text:
+    for char in reversed(text) if start else text:
         used += 1 if char in _NARROW else cell_len(char)
         if used > width - 1:
             break
         kept.append(char)
-    return "".join(kept) + ELLIPSIS
+    return ELLIPSIS + "".join(reversed(kept)) if start else "".join(kept) + ELLIPSIS
 
 
 def wrap(text: str, width: int) -> list[str]:

@@ -154,7 +154,9 @@ class _Columns:
 
     def _cut(self, which: set[Column], width: int) -> _Columns:
         cells = [
-            [shorten(cell, width) for cell in made] if column in which else made
+            [shorten(cell, width, start=column is Column.PATH) for cell in made]
+            if column in which
+            else made
             for column, made in zip(self.columns, self.cells, strict=True)
         ]
         return self._made(self.columns, cells, self.totals, self.gap)

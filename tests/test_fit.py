@@ -1,0 +1,151 @@
+"""The tree and the table fitted to a terminal's width, and the summary wrapped."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from collections.abc import Callable
+from functools import cache
+
+import pytest
+from rich.cells import cell_len
+
+from shapecalc import api
+from shapecalc.engine import Result
+from shapecalc.formats import Format, Options, write
+from shapecalc.formats._fit import MIN_WIDTH, shorten, wrap
+from shapecalc.formats.columns import parse
+
+BIG = ["densenet121", "resnet152", "efficientnet_b7", "regnet_y_128gf", "convnext_large"]
+DRAWN = [Format.TREE, Format.TABLE]
+
+
+@cache
+def result_of(model: str) -> Result:
+    return api.infer(model)
+
+
+def shown(result: Result, fmt: Format, width: int | None, options: Options | None = None) -> str:
+    """Write `result` as the command would to a pipe, with COLUMNS set to `width`."""
+    stream = io.StringIO()
+    with pytest.MonkeyPatch.context() as patch:
+        if width is None:
+            patch.delenv("COLUMNS", raising=False)
+        else:
+            patch.setenv("COLUMNS", str(width))
+        write(result, fmt, stream, options or Options())
+    return stream.getvalue()
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 120], ids=lambda width: f"{width}-columns")
+@pytest.mark.parametrize("fmt", DRAWN, ids=lambda fmt: fmt.value)
+@pytest.mark.parametrize("model", BIG, ids=BIG)
+def test_big_models_fit_the_width(model: str, fmt: Format, width: int) -> None:
+    text = shown(result_of(model), fmt, width)
+    assert max(map(cell_len, text.splitlines())) <= width
+    assert len(text.splitlines()) > len(result_of(model).rows)
+
+
+@pytest.mark.parametrize("width", [80, 120], ids=["80-columns", "120-columns"])
+@pytest.mark.parametrize("fmt", DRAWN, ids=lambda fmt: fmt.value)
+def test_resnet18_golden_at_width(
+    fmt: Format, width: int, golden: Callable[[str, str], None]
+) -> None:
+    golden(f"resnet18_224.{fmt.value}.{width}.txt", shown(result_of("resnet18"), fmt, width))
+
+
+def test_piped_output_keeps_its_natural_width() -> None:
+    text = shown(result_of("efficientnet_b7"), Format.TABLE, None)
+    assert max(map(cell_len, text.splitlines())) == 111
+    assert "37,743,324,192" in text
+
+
+def test_a_wide_terminal_shows_full_figures() -> None:
+    assert "1,814,073,344" in shown(result_of("resnet18"), Format.TABLE, 120)
+    assert "1,814,073,344" not in shown(result_of("resnet18"), Format.TABLE, 80).split("\n\n")[0]
+
+
+@pytest.mark.parametrize("fmt", DRAWN, ids=lambda fmt: fmt.value)
+def test_columns_drop_in_order(fmt: Format) -> None:
+    """The field goes first, then (in the table) the window, then MACs, then params."""
+    result = result_of("efficientnet_b7")
+    headings = [shown(result, fmt, width).splitlines()[1].split() for width in (120, 80, 60)]
+    if fmt is Format.TREE:
+        assert headings == [["output", "params", "MACs", "field"], ["output", "params"], ["output"]]
+    else:
+        common = ["layer", "type", "window", "output", "params", "MACs", "field"]
+        assert headings == [common, common[:6], ["layer", "type", "output", "params"]]
+
+
+def test_picked_columns_are_never_dropped() -> None:
+    columns = parse("path,type,output,params,macs,field")
+    text = shown(result_of("efficientnet_b7"), Format.TABLE, 60, Options(columns=columns))
+    assert text.splitlines()[1].split() == ["path", "type", "output", "params", "MACs", "field"]
+    assert "…k.1.activation  SiLU" in text  # a path cut to fit loses its start
+
+
+def test_below_the_minimum_the_layout_is_the_minimums() -> None:
+    result = result_of("densenet121")
+    assert shown(result, Format.TREE, 40) == shown(result, Format.TREE, MIN_WIDTH)
+
+
+def test_summary_wraps_under_itself_between_figures() -> None:
+    lines = shown(result_of("densenet121"), Format.TREE, 60).splitlines()
+    assert lines[-2:] == [
+        "memory  input 0.60 + activations 154.25 +",
+        "        params 31.92 = 186.76 MB (float32; 1 MB = 10^6 B)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "expected"),
+    [
+        ("Conv2dNormActivation", 12, "Conv2dNormA…"),
+        ("Conv2d", 12, "Conv2d"),
+        ("卷积层卷积层", 7, "卷积层…"),
+        ("卷积", 4, "卷积"),
+    ],
+    ids=["cut", "short", "wide-cut", "wide-fits"],
+)
+def test_shorten(text: str, width: int, expected: str) -> None:
+    assert shorten(text, width) == expected
+    assert cell_len(shorten(text, width)) <= width
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("features.1.0.block", "…0.block"), ("层.卷积层", "….卷积层")],
+    ids=["ascii", "wide"],
+)
+def test_shorten_from_the_start(text: str, expected: str) -> None:
+    assert shorten(text, 8, start=True) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "expected"),
+    [
+        (
+            "1,814,073,344 (1.81 G; FLOPs = 2 × MACs = 3.63 G)",
+            30,
+            ["1,814,073,344 (1.81 G;", "FLOPs = 2 × MACs = 3.63 G)"],
+        ),
+        ("a " + "9" * 40 + " b", 20, ["a " + "9" * 40, "b"]),
+        ("input 0.60 + activations 26.90", 14, ["input 0.60 +", "activations 26.90"]),
+    ],
+    ids=["units-stay", "long-figure-whole", "labels-stay"],
+)  # fmt: skip
+def test_wrap(text: str, width: int, expected: list[str]) -> None:
+    assert wrap(text, width) == expected
+
+
+def test_the_command_fits_columns_in_a_subprocess() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "shapecalc", "resnet18", "--format", "table"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={"COLUMNS": "80", "PYTHONIOENCODING": "utf-8", "PATH": ""},
+        check=True,
+    )
+    assert max(map(cell_len, done.stdout.splitlines())) <= 80
