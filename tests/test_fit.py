@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -13,9 +15,10 @@ from rich.cells import cell_len
 
 from shapecalc import api
 from shapecalc.engine import Result
-from shapecalc.formats import Format, Options, write
+from shapecalc.formats import Format, Options, text, write
 from shapecalc.formats._fit import MIN_WIDTH, shorten, wrap
 from shapecalc.formats.columns import parse
+from shapecalc.value import replace
 
 BIG = ["densenet121", "resnet152", "efficientnet_b7", "regnet_y_128gf", "convnext_large"]
 DRAWN = [Format.TREE, Format.TABLE]
@@ -27,15 +30,8 @@ def result_of(model: str) -> Result:
 
 
 def shown(result: Result, fmt: Format, width: int | None, options: Options | None = None) -> str:
-    """Write `result` as the command would to a pipe, with COLUMNS set to `width`."""
-    stream = io.StringIO()
-    with pytest.MonkeyPatch.context() as patch:
-        if width is None:
-            patch.delenv("COLUMNS", raising=False)
-        else:
-            patch.setenv("COLUMNS", str(width))
-        write(result, fmt, stream, options or Options())
-    return stream.getvalue()
+    """Return `result` drawn for a terminal `width` columns wide (None: as piped)."""
+    return text(result, fmt, replace(options or Options(), width=width))
 
 
 @pytest.mark.parametrize("width", [60, 80, 100, 120], ids=lambda width: f"{width}-columns")
@@ -55,10 +51,12 @@ def test_resnet18_golden_at_width(
     golden(f"resnet18_224.{fmt.value}.{width}.txt", shown(result_of("resnet18"), fmt, width))
 
 
-def test_piped_output_keeps_its_natural_width() -> None:
-    text = shown(result_of("efficientnet_b7"), Format.TABLE, None)
-    assert max(map(cell_len, text.splitlines())) == 111
-    assert "37,743,324,192" in text
+def test_piped_output_keeps_its_natural_width(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")  # as pytest sets it: not a terminal's
+    stream = io.StringIO()
+    write(result_of("efficientnet_b7"), Format.TABLE, stream, Options())
+    assert max(map(cell_len, stream.getvalue().splitlines())) == 121
+    assert "37,743,324,192" in stream.getvalue()
 
 
 def test_a_wide_terminal_shows_full_figures() -> None:
@@ -74,8 +72,11 @@ def test_columns_drop_in_order(fmt: Format) -> None:
     if fmt is Format.TREE:
         assert headings == [["output", "params", "MACs", "field"], ["output", "params"], ["output"]]
     else:
-        common = ["layer", "type", "window", "output", "params", "MACs", "field"]
-        assert headings == [common, common[:6], ["layer", "type", "output", "params"]]
+        assert headings == [  # the rounded column stays: a layer of efficientnet_b7 rounds
+            ["layer", "type", "window", "output", "params", "MACs", "field", "rounded"],
+            ["layer", "type", "output", "params", "MACs", "rounded"],
+            ["layer", "type", "output", "rounded"],
+        ]
 
 
 def test_picked_columns_are_never_dropped() -> None:
@@ -139,13 +140,14 @@ def test_wrap(text: str, width: int, expected: list[str]) -> None:
     assert wrap(text, width) == expected
 
 
-def test_the_command_fits_columns_in_a_subprocess() -> None:
+@pytest.mark.parametrize("fmt", DRAWN, ids=lambda fmt: fmt.value)
+def test_the_command_fits_a_terminal(fmt: Format) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "shapecalc", "resnet18", "--format", "table"],
+        [sys.executable, "-m", "shapecalc", "densenet121", "--format", fmt.value, "--quiet"],
         capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env={"COLUMNS": "80", "PYTHONIOENCODING": "utf-8", "PATH": ""},
+        env={**os.environ, "COLUMNS": "80", "TTY_COMPATIBLE": "1", "PYTHONIOENCODING": "utf-8"},
         check=True,
     )
-    assert max(map(cell_len, done.stdout.splitlines())) <= 80
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", done.stdout.decode()).splitlines()
+    assert "\x1b[" in done.stdout.decode()  # rich took it for a terminal
+    assert max(map(cell_len, lines)) <= 80

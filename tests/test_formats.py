@@ -449,7 +449,7 @@ def test_a_sheet_makes_the_cells_value_and_text_make(resnet18: Model, source: st
     model = resnet18 if source == "resnet18" else spec(source)
     rows = infer(model, Shape((3, 97, 131)) if model is resnet18 else model.input).rows
     sheet = Sheet(rows, DType.FLOAT16)
-    for column in Column:
+    for column in set(Column) - {Column.ROUNDED}:  # which needs the other rows
         assert sheet.values(column) == [columns.value(column, row, DType.FLOAT16) for row in rows]
         assert sheet.texts(column) == [columns.text(column, row, DType.FLOAT16) for row in rows]
 
@@ -473,3 +473,57 @@ def test_huge_figures_are_exact_in_every_format() -> None:
     assert markdown_cells(table_lines(markdown)[2])[5] == f"{macs:,}"
     assert f"- **MACs**: {macs:,} (4.00e420; FLOPs = 2 × MACs = 8.00e420)" in markdown
     assert f"{2 * big + 1}*{2 * big + 1}" in text(result, Format.LISTING, Options())
+
+
+def rounded_cells(fmt: Format, options: Options) -> list[tuple[str, str]]:
+    """Return the rows the rounded column marks, as (first cell, mark)."""
+    shown = text(infer(spec_of_resnet18(), Shape((3, 225, 225))), fmt, options)
+    if fmt is Format.CSV:
+        records = list(csv.DictReader(io.StringIO(shown)))
+        return [(record["path"], record["rounded"]) for record in records if record["rounded"]]
+    if fmt is Format.MARKDOWN:
+        lines = [markdown_cells(line) for line in table_lines(shown) if line.startswith("|")]
+        assert lines[0][-1] == "rounded"
+        return [(cells[0].lstrip("· "), cells[-1]) for cells in lines[2:] if cells[-1]]
+    assert shown.splitlines()[1].split()[-1] == "rounded"
+    marked = [line.split() for line in shown.splitlines() if line.endswith((" yes", " within"))]
+    return [(words[0], words[-1]) for words in marked]
+
+
+@pytest.mark.parametrize("fmt", [Format.TABLE, Format.MARKDOWN, Format.CSV], ids=lambda f: f.value)
+def test_rounded_rows_are_marked(fmt: Format) -> None:
+    assert rounded_cells(fmt, Options(depth=1)) == [
+        ("conv1", "yes"),
+        ("maxpool", "yes"),
+        ("layer2", "within"),
+        ("layer3", "within"),
+        ("layer4", "within"),
+    ]
+    every = rounded_cells(fmt, Options())
+    assert len(every) == 8
+    assert {mark for _, mark in every} == {"yes"}
+    if fmt is Format.CSV:
+        downsampling = {
+            f"layer{n}.0.{part}" for n in (2, 3, 4) for part in ("conv1", "downsample.0")
+        }
+        assert {path for path, _ in every} == {"conv1", "maxpool"} | downsampling
+
+
+@pytest.mark.parametrize(
+    "fmt",
+    [Format.TABLE, Format.MARKDOWN, Format.CSV, Format.HTML, Format.SVG],
+    ids=lambda f: f.value,
+)
+def test_the_rounded_column_shows_only_when_a_row_rounds(fmt: Format) -> None:
+    clean = text(infer(spec_of_resnet18(), Shape((3, 224, 224))), fmt, Options())
+    uneven = text(infer(spec_of_resnet18(), Shape((3, 225, 225))), fmt, Options())
+    assert "rounded" not in clean
+    assert "rounded" in uneven
+    picked = Options(columns=parse("layer,output"))
+    assert "rounded" not in text(infer(spec_of_resnet18(), Shape((3, 225, 225))), fmt, picked)
+
+
+def spec_of_resnet18() -> Model:
+    from shapecalc import catalog
+
+    return catalog.load("resnet18")

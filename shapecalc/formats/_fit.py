@@ -1,7 +1,8 @@
 """Fitting the tree and the table to a terminal's width, as they are laid out.
 
-On a terminal (or wherever COLUMNS is set) the tree and the table are laid out for its width
-so that no line wraps; piped or written to a file, they keep their natural width. A layout
+On a terminal the tree and the table are laid out for its width (COLUMNS, if set, as rich
+reads it) so that no line wraps; piped or written to a file, they keep their natural width,
+so that a file's text is the same wherever it is made. A layout
 tries, in order, steps that each lose less than the next, and takes the first that fits:
 
 1. figures abbreviated to three significant digits (`11.7M`, as the tree always shows them)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 from collections import Counter
 from itertools import accumulate
 from typing import TYPE_CHECKING, TextIO
@@ -48,7 +47,8 @@ _FONT = "Menlo,'DejaVu Sans Mono',consolas,'Courier New',monospace"
 def show(result: Result, fmt: Format, stream: TextIO, options: Options) -> None:
     """Print the tree or the table, in colour on a terminal; lines are never wrapped or cut.
 
-    They are laid out for the terminal's width, or for COLUMNS wherever it is set.
+    On a terminal they are laid out for its width (or COLUMNS, as rich reads it); piped or
+    written to a file they keep their natural width, the same wherever they are made.
     """
     console = Console(file=stream, highlight=False)
     options = replace(options, width=_width(console))
@@ -65,12 +65,12 @@ def show_partial(stopped: Stopped, stream: TextIO) -> None:
 
 
 def _width(console: Console) -> int | None:
-    """Return the width to fit: a terminal's, or COLUMNS; None for a pipe or file.
+    """Return the width to fit: a terminal's; None for a pipe or file.
 
-    Piped output keeps its natural width, as scripts and files read it whole, unless
-    COLUMNS asks for another, as rich honours it.
+    Not COLUMNS off a terminal: some environments export it (pytest sets 80), and a file's
+    text should not depend on where it was made.
     """
-    return console.width if console.is_terminal or "COLUMNS" in os.environ else None
+    return console.width if console.is_terminal else None
 
 
 def _print(view: ShapeTree | ShapeTable, console: Console, stream: TextIO) -> None:

@@ -10,6 +10,7 @@ from rich.style import Style
 from shapecalc.engine import Result, Row
 from shapecalc.formats import Options
 from shapecalc.formats._fit import TYPE_WIDTHS, fitted, shorten
+from shapecalc.formats._rounding import rounded
 from shapecalc.formats.columns import TABLE, Column, Sheet, shown, summed, total, visible
 from shapecalc.formats.text import compact
 from shapecalc.formats.tree import (
@@ -43,8 +44,9 @@ class ShapeTable(Drawing):
     def of(result: Result, options: Options) -> ShapeTable:
         """The table of the columns `options` picks, or of the default ones."""
         rows = visible(result, options.depth)
-        sheet = Sheet(rows, options.dtype)
-        sheet_columns = _Columns.of(shown(options, TABLE), rows, sheet, result, options)
+        marks = rounded(result, options.depth)
+        sheet = Sheet(rows, options.dtype, marks)
+        sheet_columns = _Columns.of(shown(options, TABLE, marks), rows, sheet, result, options)
         if options.width is not None:
             sheet_columns = sheet_columns.fitted(fitted(options.width), options.columns is None)
         columns = sheet_columns.columns

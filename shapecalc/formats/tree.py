@@ -17,6 +17,7 @@ from rich.style import Style
 from shapecalc.engine import Result, Row, Stopped
 from shapecalc.formats import Options, summary
 from shapecalc.formats._fit import TYPE_WIDTHS, fitted, shorten, wrap
+from shapecalc.formats._rounding import Rounded, rounded
 from shapecalc.formats.columns import visible
 from shapecalc.formats.explain import arithmetic
 from shapecalc.formats.text import NOT_RUN, compact, field, grouped, output_text
@@ -185,17 +186,13 @@ class ShapeTree(Drawing):
     def of(result: Result, options: Options) -> ShapeTree:
         """The tree of a result: a layer that rounds its output is marked `rounded`, and each
         change of a spatial size explained if `options.explain`."""
-        from shapecalc.sizes import uneven
-
-        rounding = {item.row.path for item in uneven(result)}
-        if options.depth is not None:  # a collapsed container says a layer within it rounds
-            rounding |= {".".join(path.split(".")[: options.depth]) + "." for path in rounding}
+        marks = rounded(result, options.depth)
         entries = [
             (
                 row.depth,
                 not row.is_leaf,
                 _Cells.of(row),
-                _note(row, rounding, explain=options.explain),
+                _note(row, marks.get(row.path), explain=options.explain),
             )
             for row in visible(result, options.depth)
         ]
@@ -235,12 +232,12 @@ class ShapeTree(Drawing):
         return ShapeTree.build(f"input {stopped.input}", root, entries, [*footer, stop], width)
 
 
-def _note(row: Row, rounding: set[str], *, explain: bool) -> str | None:
+def _note(row: Row, mark: Rounded | None, *, explain: bool) -> str | None:
     """Return what follows a row: that it rounds its output, and its arithmetic."""
     explained = arithmetic(row) if explain else None
-    if row.path in rounding:
+    if mark is Rounded.HERE:
         return "rounded" if explained is None else f"rounded: {explained}"
-    if row.path + "." in rounding:
+    if mark is Rounded.WITHIN:
         return "rounded within"
     return explained
 
