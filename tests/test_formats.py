@@ -16,6 +16,7 @@ from conftest import RESNET18_TOP, spec
 from shapecalc.engine import Result, infer
 from shapecalc.formats import Format, Options, View, columns, text
 from shapecalc.formats.columns import CSV, TABLE, Column, Sheet, parse
+from shapecalc.formats.tree import Drawing
 from shapecalc.memory import DType
 from shapecalc.modules import Model
 from shapecalc.shape import Shape
@@ -527,3 +528,56 @@ def spec_of_resnet18() -> Model:
     from shapecalc import catalog
 
     return catalog.load("resnet18")
+
+
+def hostile_model() -> Model:
+    """A model whose names are every hostile name, some of whose layers round."""
+    children = "\n".join(
+        f"    {json.dumps(name, ensure_ascii=False)}: {{type: Conv2d, out_channels: 4, "
+        f"kernel_size: 3, padding: 1, stride: {1 if at % 7 else 2}}}"
+        for at, name in enumerate(HOSTILE)
+    )
+    return spec(f"input: [4, 225, 231]\nmodel:\n  children:\n{children}\n")
+
+
+def rich_export(view: Drawing, fmt: Format, title: str, unique: str) -> str:
+    """Export `view` through rich's recording console, as shapecalc did before _export."""
+    from rich.console import Console
+
+    from shapecalc.formats.export import _FONT, _PAGE
+
+    console = Console(
+        file=io.StringIO(),
+        record=True,
+        highlight=False,
+        color_system=None,
+        force_terminal=False,
+        legacy_windows=False,
+        width=view.width,
+    )
+    console.print(view, crop=False)
+    if fmt is Format.HTML:
+        page = _PAGE.format(caption=html.escape(title), font=_FONT)
+        return console.export_html(inline_styles=True, code_format=page)
+    return console.export_svg(title=title, unique_id=unique)
+
+
+@pytest.mark.parametrize("fmt", [Format.HTML, Format.SVG], ids=lambda fmt: fmt.value)
+@pytest.mark.parametrize(
+    "options",
+    [Options(), Options(view=View.TREE), Options(explain=True, view=View.TREE), Options(depth=2)],
+    ids=["table", "tree", "explained-tree", "depth"],
+)
+@pytest.mark.parametrize("model", ["resnet18", "hostile"], ids=str)
+def test_exports_are_rich_s_to_the_byte(model: str, options: Options, fmt: Format) -> None:
+    from shapecalc.formats import _export
+    from shapecalc.formats.export import _FONT, _PAGE, _view
+
+    loaded = hostile_model() if model == "hostile" else spec_of_resnet18()
+    result = infer(loaded, Shape((3, 225, 231)) if model == "resnet18" else loaded.input)
+    view = _view(result, fmt, options)
+    if fmt is Format.HTML:
+        made = _export.html(view, _PAGE.format(caption=html.escape("a title"), font=_FONT))
+    else:
+        made = _export.svg(view, view.width, "a title", "terminal-1")
+    assert made == rich_export(view, fmt, "a title", "terminal-1")

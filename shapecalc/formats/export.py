@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections import Counter
 from itertools import accumulate
 from typing import TYPE_CHECKING, TextIO
@@ -91,28 +90,19 @@ def document(result: Result, fmt: Format, options: Options) -> str:
     view = _view(result, fmt, options)
     if fmt not in (Format.HTML, Format.SVG):
         return view.plain()
-    console = Console(
-        file=io.StringIO(),
-        record=True,
-        highlight=False,
-        color_system=None,
-        force_terminal=False,
-        legacy_windows=False,
-        width=view.width,
-    )
-    console.print(view, crop=False)
+    from shapecalc.formats import _export
+
     if fmt is Format.HTML:
         from html import escape
 
         shown = escape(caption(result)).replace("{", "{{").replace("}", "}}")
-        page = _PAGE.format(caption=shown, font=_FONT)
-        return console.export_html(inline_styles=True, code_format=page)
+        return _export.html(view, _PAGE.format(caption=shown, font=_FONT))
     import zlib
 
     title = f"shapecalc {caption(result)}"
     # rich would name the drawing's styles after a hash of every segment's repr: slow.
     unique = zlib.adler32(f"{title}\n{view.plain()}".encode("utf-8", "surrogatepass"))
-    return console.export_svg(title=title, unique_id=f"terminal-{unique}")
+    return _export.svg(view, view.width, title, f"terminal-{unique}")
 
 
 def caption(result: Result) -> str:
