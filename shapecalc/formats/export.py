@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from itertools import accumulate
 from typing import TYPE_CHECKING, TextIO
-
-from rich.console import Console
 
 from shapecalc._streams import write
 from shapecalc.engine import Result, Stopped
@@ -17,7 +16,9 @@ from shapecalc.formats.tree import ShapeTree
 from shapecalc.limits import MAX_DRAWN_ROWS
 from shapecalc.value import replace
 
-if TYPE_CHECKING:  # the table is imported only when drawn
+if TYPE_CHECKING:  # the table is imported only when drawn, rich's console only for a terminal
+    from rich.console import Console
+
     from shapecalc.formats.table import ShapeTable
 
 # rich's page, with a title that says which model and input it shows (the drawing says it
@@ -49,27 +50,42 @@ def show(result: Result, fmt: Format, stream: TextIO, options: Options) -> None:
     On a terminal they are laid out for its width (or COLUMNS, as rich reads it); piped or
     written to a file they keep their natural width, the same wherever they are made.
     """
-    console = Console(file=stream, highlight=False)
-    options = replace(options, width=_width(console))
-    if not console.is_terminal:
+    console = _console(stream)
+    if console is None or not console.is_terminal:
         write(stream, document(result, fmt, options))
         return
+    options = replace(options, width=console.width)
     _print(_view(result, fmt, options), console, stream)
 
 
 def show_partial(stopped: Stopped, stream: TextIO) -> None:
     """Print the tree up to the layer that failed, and say where it stopped."""
+    from rich.console import Console  # as drawn on an ASCII pipe too: rarely, and not in a hurry
+
     console = Console(file=stream, highlight=False)
-    _print(ShapeTree.partial(stopped, _width(console)), console, stream)
+    width = console.width if console.is_terminal else None
+    _print(ShapeTree.partial(stopped, width), console, stream)
 
 
-def _width(console: Console) -> int | None:
-    """Return the width to fit: a terminal's; None for a pipe or file.
+def _console(stream: TextIO) -> Console | None:
+    """Return a console on `stream`, or None where rich would not take it for a terminal.
 
-    Not COLUMNS off a terminal: some environments export it (pytest sets 80), and a file's
-    text should not depend on where it was made.
+    Rich does only for a tty, or as TTY_COMPATIBLE or FORCE_COLOR say: a pipe or a file
+    is written without importing rich's console, about a third of rich's import time. Not
+    COLUMNS off a terminal either: some environments export it (pytest sets 80), and a
+    file's text should not depend on where it was made.
     """
-    return console.width if console.is_terminal else None
+    if "TTY_COMPATIBLE" not in os.environ and "FORCE_COLOR" not in os.environ:
+        isatty = getattr(stream, "isatty", None)
+        try:
+            tty = isatty is not None and isatty()
+        except ValueError:  # a closed stream, which rich takes for no terminal
+            tty = False
+        if not tty:
+            return None
+    from rich.console import Console
+
+    return Console(file=stream, highlight=False)
 
 
 def _print(view: ShapeTree | ShapeTable, console: Console, stream: TextIO) -> None:

@@ -8,9 +8,9 @@ rich's own Tree and Text spent about 0.1 ms a line.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
-from rich.console import Console, ConsoleOptions, RenderResult
 from rich.segment import Segment
 from rich.style import Style
 
@@ -23,6 +23,9 @@ from shapecalc.formats.explain import arithmetic
 from shapecalc.formats.text import NOT_RUN, compact, field, grouped, output_text
 from shapecalc.limits import MAX_DRAWN_ROWS
 from shapecalc.value import frozen
+
+if TYPE_CHECKING:  # rich's console is imported only to print on a terminal
+    from rich.console import Console, ConsoleOptions, RenderResult
 
 GUIDE = 4  # columns the tree's guides take per level
 GAP = 2
