@@ -86,11 +86,10 @@ def svg(drawing: Drawing, width: int, title: str, unique_id: str) -> str:
     for y, line in enumerate(_lines(drawing, width)):
         x = 0
         top = _g(y * LINE_HEIGHT + CHAR_HEIGHT)
-        for text, style in line:
+        for text, style, length in line:
             number = numbers.get(style)
             if number is None:
                 number = numbers[style] = classes.setdefault(_svg_rules(style), len(classes) + 1)
-            length = len(text) if narrow(text) else cell_len(text)
             if text.strip(" "):  # not blank, as rich skips
                 texts.append(
                     f'<text class="{unique_id}-r{number}" x="{_g(x * CHAR_WIDTH)}" y="{top}" '
@@ -104,20 +103,22 @@ def svg(drawing: Drawing, width: int, title: str, unique_id: str) -> str:
     return _svg_page(width, y, title=title, unique_id=unique_id, classes=classes, matrix=matrix)
 
 
-def _lines(drawing: Drawing, width: int) -> Iterator[list[Piece]]:
-    """Yield each line's pieces padded to `width`, then its newline, as export_svg sees them."""
-    line: list[Piece] = []
+def _lines(drawing: Drawing, width: int) -> Iterator[list[tuple[str, Style | None, int]]]:
+    """Yield each line's pieces and their lengths in cells, padded to `width`, then its
+    newline, as export_svg sees them."""
+    line: list[tuple[str, Style | None, int]] = []
     used = 0
     for text, style in pieces(drawing):
         if text == "\n":
             if used < width:
-                line.append((" " * (width - used), None))
-            line.append(("\n", None))
+                line.append((" " * (width - used), None, width - used))
+            line.append(("\n", None, 0))
             yield line
             line, used = [], 0
         else:
-            line.append((text, style))
-            used += len(text) if narrow(text) else cell_len(text)
+            length = len(text) if narrow(text) else cell_len(text)
+            line.append((text, style, length))
+            used += length
 
 
 def _svg_page(

@@ -7,7 +7,9 @@ rich's own Tree and Text spent about 0.1 ms a line.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
@@ -18,10 +20,11 @@ from shapecalc.engine import Result, Row, Stopped
 from shapecalc.formats import Options, summary
 from shapecalc.formats._fit import TYPE_WIDTHS, fitted, shorten, wrap
 from shapecalc.formats._rounding import Rounded, rounded
-from shapecalc.formats.columns import visible
+from shapecalc.formats.columns import Column, Sheet, visible
 from shapecalc.formats.explain import arithmetic
 from shapecalc.formats.text import NOT_RUN, compact, field, grouped, output_text
 from shapecalc.limits import MAX_DRAWN_ROWS
+from shapecalc.memory import DType
 from shapecalc.value import frozen
 
 if TYPE_CHECKING:  # rich's console is imported only to print on a terminal
@@ -44,7 +47,7 @@ STOP = Style(bold=True, color="red")
 GUIDE_STYLE = Style(color="bright_black", bold=False, underline2=False)  # as rich's Tree's
 NEW_LINE = Segment("\n")
 # One column wide each: printable ASCII and the signs the formats write themselves.
-_NARROW = frozenset(map(chr, range(0x20, 0x7F))) | frozenset("×–…≤·−⌊⌋⌈⌉✗│├└─")
+_WIDER = re.compile("[^\x00-\x7f×–…≤·−⌊⌋⌈⌉✗│├└─]")  # what may take other than one column
 
 Piece = tuple[str, Style]
 Line = tuple[str, list[Segment]]  # a lead of guides or rules, then the line's text
@@ -52,7 +55,7 @@ Line = tuple[str, list[Segment]]  # a lead of guides or rules, then the line's t
 
 def narrow(text: str) -> bool:
     """Tell whether each character of `text` takes one column, as most names' do."""
-    return text.isascii() or _NARROW.issuperset(text)
+    return text.isascii() or _WIDER.search(text) is None
 
 
 def width_of(text: str) -> int:
@@ -132,6 +135,25 @@ class _Cells:
     field: str
 
     @staticmethod
+    def each(rows: list[Row]) -> list[_Cells]:
+        """Return each row's cells, as `of` makes them, each shape, field and count once."""
+        sheet = Sheet(rows, DType.FLOAT32)
+        counts: dict[int, str] = {}
+        params = [counts.get(n) or counts.setdefault(n, _count(n)) for n in map(_PARAMS, rows)]
+        macs = [counts.get(n) or counts.setdefault(n, _count(n)) for n in map(_MACS, rows)]
+        return list(
+            map(
+                _Cells,
+                map(_NAME, rows),
+                map(_TYPE, rows),
+                sheet.texts(Column.OUTPUT),
+                params,
+                macs,
+                sheet.texts(Column.FIELD),
+            )
+        )
+
+    @staticmethod
     def of(row: Row) -> _Cells:
         return _Cells(
             row.name,
@@ -143,6 +165,8 @@ class _Cells:
         )
 
 
+_NAME, _TYPE = attrgetter("name"), attrgetter("type")
+_PARAMS, _MACS = attrgetter("params"), attrgetter("macs")
 _Entry = tuple[int, bool, "_Cells", str | None]  # depth, bold, cells, a note after them
 
 
@@ -190,14 +214,15 @@ class ShapeTree(Drawing):
         """The tree of a result: a layer that rounds its output is marked `rounded`, and each
         change of a spatial size explained if `options.explain`."""
         marks = rounded(result, options.depth)
+        rows = visible(result, options.depth)
         entries = [
             (
                 row.depth,
                 not row.is_leaf,
-                _Cells.of(row),
+                cells,
                 _note(row, marks.get(row.path), explain=options.explain),
             )
-            for row in visible(result, options.depth)
+            for row, cells in zip(rows, _Cells.each(rows), strict=True)
         ]
         caption = f"input {result.input}"
         footer = summary_lines(result, options)
