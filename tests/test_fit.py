@@ -151,3 +151,18 @@ def test_the_command_fits_a_terminal(fmt: Format) -> None:
     lines = re.sub(r"\x1b\[[0-9;]*m", "", done.stdout.decode()).splitlines()
     assert "\x1b[" in done.stdout.decode()  # rich took it for a terminal
     assert max(map(cell_len, lines)) <= 80
+
+
+@pytest.mark.parametrize("fmt", DRAWN, ids=lambda fmt: fmt.value)
+def test_the_arithmetic_is_left_to_wrap(fmt: Format) -> None:
+    """--explain's arithmetic is longer than a terminal: the rest fits, as without it."""
+    result = api.infer("resnet18", "97x131")
+    explained = shown(result, fmt, 80, Options(explain=True)).splitlines()
+    plain = shown(result, fmt, 80).splitlines()
+    assert max(map(cell_len, explained)) > 80
+    cut = [
+        line.split("  rounded: ")[0].split("  H: ")[0].removesuffix("  arithmetic")
+        for line in explained
+    ]
+    assert max(map(cell_len, cut)) <= 80
+    assert explained[1].split()[:3] == plain[1].split()[:3]

@@ -48,13 +48,15 @@ class ShapeTable(Drawing):
         sheet = Sheet(rows, options.dtype, marks)
         sheet_columns = _Columns.of(shown(options, TABLE, marks), rows, sheet, result, options)
         if options.width is not None:
-            sheet_columns = sheet_columns.fitted(fitted(options.width), options.columns is None)
+            # The arithmetic is longer than most terminals: the rest fit, and it wraps.
+            room = fitted(options.width) + sheet_columns.arithmetic_width()
+            sheet_columns = sheet_columns.fitted(room, options.columns is None)
         columns = sheet_columns.columns
         layout = _Layout.of(sheet_columns)
         headings = [column.heading for column in columns]
         body = list(zip(*sheet_columns.cells, strict=True))
         totals = sheet_columns.totals
-        rule = RULE * layout.width
+        rule = RULE * min(layout.width, fitted(options.width or layout.width))
         caption = f"{result.model.name} · {result.input}"  # which model, for which input
         lines: list[Line] = [("", [Segment(caption, PLAIN)]), ("", layout.line(headings, BOLD))]
         lines.append((rule, []))
@@ -110,6 +112,12 @@ class _Columns:
     @property
     def width(self) -> int:
         return sum(self.widths) + len(self.gap) * (len(self.widths) - 1)
+
+    def arithmetic_width(self) -> int:
+        """Return the columns the arithmetic column and a narrow gap take, 0 if not shown."""
+        if Column.ARITHMETIC not in self.columns:
+            return 0
+        return self.widths[self.columns.index(Column.ARITHMETIC)] + len(GAP[1:])
 
     def fitted(self, width: int, drop: bool) -> _Columns:
         """Take _fit's steps until the columns fit in `width`; drop none unless `drop`."""

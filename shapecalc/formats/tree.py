@@ -187,12 +187,15 @@ class ShapeTree(Drawing):
         entries: list[_Entry],
         footer: list[list[Segment]],
         width: int | None = None,
+        *,
+        long_notes: bool = False,
     ) -> ShapeTree:
         """Lay out the caption, the heading, the root's line, a line per entry, the footer,
-        fitted to `width` columns if given."""
+        fitted to `width` columns if given; `long_notes` (--explain's arithmetic, longer than
+        most terminals) are left out of the fit, to wrap."""
         layout = _Layout.of(
             [(depth, cells) for depth, _, cells, _ in entries] + [(0, root)],
-            [note for _, _, _, note in entries if note],
+            [] if long_notes else [note for _, _, _, note in entries if note],
             width,
         )
         lines: list[Line] = [
@@ -226,7 +229,9 @@ class ShapeTree(Drawing):
         ]
         caption = f"input {result.input}"
         footer = summary_lines(result, options)
-        return ShapeTree.build(caption, _root(result), entries, footer, options.width)
+        return ShapeTree.build(
+            caption, _root(result), entries, footer, options.width, long_notes=options.explain
+        )
 
     @staticmethod
     def partial(stopped: Stopped, width: int | None = None) -> ShapeTree:
