@@ -18,7 +18,6 @@ FRAMEWORKS = {
         "formats/_export.py",
         "formats/_fit.py",
         "formats/export.py",
-        "formats/table.py",
         "formats/tree.py",
     ],
     "click": ["cli/_base.py", "cli/_main.py"],

@@ -19,7 +19,8 @@ from rich.color import blend_rgb
 from rich.style import Style
 from rich.terminal_theme import DEFAULT_TERMINAL_THEME, SVG_EXPORT_THEME
 
-from shapecalc.formats.tree import Drawing, narrow
+from shapecalc.formats._fit import narrow
+from shapecalc.formats.tree import Drawing, Paint
 
 Piece = tuple[str, Style | None]
 # Rich's SVG geometry (export_svg's defaults: Fira Code's aspect ratio, its margins).
@@ -31,12 +32,13 @@ MARGIN, PADDING_TOP, PADDING = 1, 40, 8
 
 def pieces(drawing: Drawing) -> Iterator[Piece]:
     """Yield the segments a console records of `drawing`, as text and style."""
-    lead_style = drawing.lead_style
+    lead_style = drawing.lead_style.style
+    styles = {paint: paint.style for paint in Paint}
     for lead, line in drawing.lines:
         if lead:
             yield lead, lead_style
-        for segment in line:
-            yield segment.text, segment.style
+        for text, paint in line:
+            yield text, styles[paint]
         yield "\n", None
 
 

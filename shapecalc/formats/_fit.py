@@ -25,15 +25,32 @@ from __future__ import annotations
 
 import re
 
-from rich.cells import cell_len
-
 MIN_WIDTH = 60  # the narrowest terminal the tree and the table are laid out for
 TYPE_WIDTHS = (12, 8)  # type names are shortened to these, in turn
 ELLIPSIS = "…"
 _NARROW = frozenset(map(chr, range(0x20, 0x7F)))
+_WIDER = re.compile("[^\x00-\x7f×–…≤·−⌊⌋⌈⌉✗│├└─]")  # what may take other than one column
 # A figure is never parted from its unit (`1.81 G`), from what comes before it (`params
 # 46.76`, `+ 0.60`), nor `=` and `×` from what they join.
 _UNBROKEN = re.compile(r" (?=[A-Z][A-Za-z]?\b)| (?=[0-9])| (?=[=×] )|(?<=[=×]) ")
+
+
+def narrow(text: str) -> bool:
+    """Tell whether each character of `text` takes one column, as most names' do: ASCII,
+    and the signs the formats write themselves."""
+    return text.isascii() or _WIDER.search(text) is None
+
+
+def width_of(text: str) -> int:
+    """Return the columns `text` takes on a terminal: a wide character such as 卷 takes two."""
+    return len(text) if narrow(text) else cell_len(text)
+
+
+def cell_len(text: str) -> int:
+    """Return rich's measure of `text`, importing rich only for text that needs it."""
+    from rich.cells import cell_len
+
+    return cell_len(text)
 
 
 def fitted(width: int) -> int:
@@ -48,7 +65,7 @@ def shorten(text: str, width: int, *, start: bool = False) -> str:
             return text
         keep = max(width - 1, 0)
         return ELLIPSIS + text[len(text) - keep :] if start else text[:keep] + ELLIPSIS
-    if cell_len(text) <= width:
+    if width_of(text) <= width:
         return text
     kept, used = [], 0
     for char in reversed(text) if start else text:
@@ -68,7 +85,7 @@ def wrap(text: str, width: int) -> list[str]:
     lines: list[str] = []
     line = ""
     for word in words:
-        if line and cell_len(line) + 1 + cell_len(word) > width:
+        if line and width_of(line) + 1 + width_of(word) > width:
             lines.append(line)
             line = word
         else:

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.segment import Segment
-from rich.style import Style
-
 from shapecalc.engine import Result, Row
 from shapecalc.formats import Options
-from shapecalc.formats._fit import TYPE_WIDTHS, fitted, shorten
+from shapecalc.formats._fit import TYPE_WIDTHS, fitted, narrow, shorten, width_of
 from shapecalc.formats._rounding import rounded
 from shapecalc.formats.columns import TABLE, Column, Sheet, shown, summed, total, visible
 from shapecalc.formats.text import compact
@@ -18,11 +15,11 @@ from shapecalc.formats.tree import (
     PLAIN,
     Drawing,
     Line,
+    Paint,
+    Piece,
     ljust,
-    narrow,
     rjust,
     summary_lines,
-    width_of,
 )
 
 INDENT = "  "  # per level of depth in the layer column
@@ -58,7 +55,7 @@ class ShapeTable(Drawing):
         totals = sheet_columns.totals
         rule = RULE * min(layout.width, fitted(options.width or layout.width))
         caption = f"{result.model.name} · {result.input}"  # which model, for which input
-        lines: list[Line] = [("", [Segment(caption, PLAIN)]), ("", layout.line(headings, BOLD))]
+        lines: list[Line] = [("", [Piece(caption, PLAIN)]), ("", layout.line(headings, BOLD))]
         lines.append((rule, []))
         lines += [
             ("", layout.line(cells, PLAIN if row.is_leaf else BOLD))
@@ -204,7 +201,7 @@ class _Layout:
     def width(self) -> int:
         return sum(self.widths) + len(self.gap) * (len(self.widths) - 1)
 
-    def line(self, cells: Sequence[str], style: Style) -> list[Segment]:
+    def line(self, cells: Sequence[str], style: Paint) -> list[Piece]:
         """Pad each cell to its column, as one segment or, with wide characters, one a cell.
 
         Rich's SVG export draws a segment in its length in characters, not in columns: a
@@ -214,11 +211,11 @@ class _Layout:
         gap = self.gap
         if narrow("".join(cells)):
             text = gap.join(cell.rjust(w) if right else cell.ljust(w) for cell, w, right in sides)
-            return [Segment(text.rstrip(), style)] if text.strip() else []
+            return [Piece(text.rstrip(), style)] if text.strip() else []
         padded = [rjust(cell, w) if right else ljust(cell, w) for cell, w, right in sides]
         parts = [cell + gap for cell in padded[:-1]] + padded[-1:]
         while parts and not parts[-1].strip():
             parts.pop()
         if parts:
             parts[-1] = parts[-1].rstrip()
-        return [Segment(part, style) for part in parts]
+        return [Piece(part, style) for part in parts]

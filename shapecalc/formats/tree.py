@@ -1,24 +1,22 @@
 """The tree: every module with its type, output shape, params, MACs and receptive field.
 
-The tree and the table are drawn from segments made once, with styles made once: a name is
-always text, never markup, and thousands of lines render in a fraction of a second, where
-rich's own Tree and Text spent about 0.1 ms a line.
+The tree and the table are drawn from pieces of text made once, each with a paint that
+names its style: a name is always text, never markup, and thousands of lines render in a
+fraction of a second, where rich's own Tree and Text spent about 0.1 ms a line. Rich's
+segments and styles are made only to print on a terminal or export: piped text imports
+nothing of rich.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
+from enum import Enum
 from operator import attrgetter
-from typing import TYPE_CHECKING
-
-from rich.cells import cell_len
-from rich.segment import Segment
-from rich.style import Style
+from typing import TYPE_CHECKING, NamedTuple
 
 from shapecalc.engine import Result, Row, Stopped
 from shapecalc.formats import Options, summary
-from shapecalc.formats._fit import TYPE_WIDTHS, fitted, shorten, wrap
+from shapecalc.formats._fit import TYPE_WIDTHS, fitted, shorten, width_of, wrap
 from shapecalc.formats._rounding import Rounded, rounded
 from shapecalc.formats.columns import Column, Sheet, visible
 from shapecalc.formats.explain import arithmetic
@@ -27,8 +25,9 @@ from shapecalc.limits import MAX_DRAWN_ROWS
 from shapecalc.memory import DType
 from shapecalc.value import frozen
 
-if TYPE_CHECKING:  # rich's console is imported only to print on a terminal
+if TYPE_CHECKING:  # rich is imported only to print on a terminal or export
     from rich.console import Console, ConsoleOptions, RenderResult
+    from rich.style import Style
 
 GUIDE = 4  # columns the tree's guides take per level
 GAP = 2
@@ -37,30 +36,43 @@ HEADINGS = ("output", "params", "MACs", "field")
 SPACE, DOWN, FORK, END = "    ", "│   ", "├── ", "└── "
 _ASCII = str.maketrans("│├└─", "|+`-")  # the same guides and rules, as rich draws them in ASCII
 
-PLAIN = Style()  # not None: rich's HTML export joins runs of one style, quadratically
-BOLD = Style(bold=True)
-BLUE = Style(color="blue")
-CYAN = Style(color="cyan")
-DIM = Style(dim=True)
-YELLOW = Style(color="yellow")
-STOP = Style(bold=True, color="red")
-GUIDE_STYLE = Style(color="bright_black", bold=False, underline2=False)  # as rich's Tree's
-NEW_LINE = Segment("\n")
-# One column wide each: printable ASCII and the signs the formats write themselves.
-_WIDER = re.compile("[^\x00-\x7f×–…≤·−⌊⌋⌈⌉✗│├└─]")  # what may take other than one column
 
-Piece = tuple[str, Style]
-Line = tuple[str, list[Segment]]  # a lead of guides or rules, then the line's text
+class Paint(Enum):
+    """A piece's style, by name; its value is the rich Style's arguments."""
+
+    PLAIN = ()  # rich's Style(), not None: rich's HTML export joined runs of one style
+    BOLD = (("bold", True),)
+    BLUE = (("color", "blue"),)
+    CYAN = (("color", "cyan"),)
+    DIM = (("dim", True),)
+    YELLOW = (("color", "yellow"),)
+    STOP = (("bold", True), ("color", "red"))
+    GUIDE = (("color", "bright_black"), ("bold", False), ("underline2", False))  # rich Tree's
+
+    @property
+    def style(self) -> Style:
+        """Return the rich Style, made once."""
+        style = _STYLES.get(self)
+        if style is None:
+            from rich.style import Style
+
+            style = _STYLES[self] = Style(**dict(self.value))
+        return style
 
 
-def narrow(text: str) -> bool:
-    """Tell whether each character of `text` takes one column, as most names' do."""
-    return text.isascii() or _WIDER.search(text) is None
+_STYLES: dict[Paint, Style] = {}
+PLAIN, BOLD, BLUE, CYAN = Paint.PLAIN, Paint.BOLD, Paint.BLUE, Paint.CYAN
+DIM, YELLOW, STOP, GUIDE_STYLE = Paint.DIM, Paint.YELLOW, Paint.STOP, Paint.GUIDE
 
 
-def width_of(text: str) -> int:
-    """Return the columns `text` takes on a terminal: a wide character such as 卷 takes two."""
-    return len(text) if narrow(text) else cell_len(text)
+class Piece(NamedTuple):
+    """Text in one style."""
+
+    text: str
+    paint: Paint
+
+
+Line = tuple[str, list[Piece]]  # a lead of guides or rules, then the line's text
 
 
 def ljust(text: str, width: int) -> str:
@@ -73,9 +85,9 @@ def rjust(text: str, width: int) -> str:
     return " " * (width - width_of(text)) + text
 
 
-def segments(pieces: Iterable[Piece]) -> list[Segment]:
-    """Make a line's segments: runs of one style joined, the trailing spaces cut."""
-    merged: list[Piece] = []
+def segments(pieces: Iterable[tuple[str, Paint]]) -> list[Piece]:
+    """Make a line's pieces: runs of one paint joined, the trailing spaces cut."""
+    merged: list[tuple[str, Paint]] = []
     for text, style in pieces:
         if merged and merged[-1][1] is style:
             merged[-1] = (merged[-1][0] + text, style)
@@ -85,7 +97,7 @@ def segments(pieces: Iterable[Piece]) -> list[Segment]:
         merged.pop()
     if merged:
         merged[-1] = (merged[-1][0].rstrip(), merged[-1][1])
-    return [Segment(text, style) for text, style in merged]
+    return [Piece(text, paint) for text, paint in merged]
 
 
 class Drawing:
@@ -97,7 +109,7 @@ class Drawing:
 
     __slots__ = ("lead_style", "lines")
 
-    def __init__(self, lines: list[Line], lead_style: Style = PLAIN) -> None:
+    def __init__(self, lines: list[Line], lead_style: Paint = PLAIN) -> None:
         self.lines = lines
         self.lead_style = lead_style
 
@@ -108,13 +120,18 @@ class Drawing:
         return max(map(width_of, texts), default=0)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.segment import Segment
+
         ascii_only = options.ascii_only
-        style = self.lead_style
+        style = self.lead_style.style
+        styles = {paint: paint.style for paint in Paint}
+        new_line = Segment("\n")
         for lead, line in self.lines:
             if lead:
                 yield Segment(lead.translate(_ASCII) if ascii_only else lead, style)
-            yield from line
-            yield NEW_LINE
+            for text, paint in line:
+                yield Segment(text, styles[paint])
+            yield new_line
 
     def plain(self) -> str:
         """Return the lines as plain text, each ended by a newline."""
@@ -185,7 +202,7 @@ class ShapeTree(Drawing):
         caption: str,
         root: _Cells,
         entries: list[_Entry],
-        footer: list[list[Segment]],
+        footer: list[list[Piece]],
         width: int | None = None,
         *,
         long_notes: bool = False,
@@ -199,15 +216,15 @@ class ShapeTree(Drawing):
             width,
         )
         lines: list[Line] = [
-            ("", [Segment(caption, PLAIN)]),
-            ("", [Segment(layout.heading(), BOLD)]),
+            ("", [Piece(caption, PLAIN)]),
+            ("", [Piece(layout.heading(), BOLD)]),
             ("", layout.line(root, depth=0, bold=True)),
         ]
         depths = [depth for depth, _, _, _ in entries]
         for guide, (depth, bold, cells, note) in zip(_guides(depths), entries, strict=True):
             line = layout.line(cells, depth=depth, bold=bold)
             if note:
-                line.append(Segment(f"  {note}", YELLOW))
+                line.append(Piece(f"  {note}", YELLOW))
             lines.append((guide, line))
         lines.extend(("", line) for line in footer)
         return ShapeTree(lines, GUIDE_STYLE)
@@ -256,11 +273,11 @@ class ShapeTree(Drawing):
             done = grouped(sum(isinstance(item, Row) for item in items))
             limit = grouped(MAX_DRAWN_ROWS)
             note = f"{done} finished modules not drawn: a drawing holds {limit} rows"
-            footer.append([Segment(note, PLAIN)])
+            footer.append([Piece(note, PLAIN)])
         stop = [
-            Segment("✗ stopped at ", STOP),
-            Segment(error.path or model.type, BOLD),
-            Segment(": see the error below", PLAIN),
+            Piece("✗ stopped at ", STOP),
+            Piece(error.path or model.type, BOLD),
+            Piece(": see the error below", PLAIN),
         ]
         return ShapeTree.build(f"input {stopped.input}", root, entries, [*footer, stop], width)
 
@@ -293,7 +310,7 @@ def _guides(depths: list[int]) -> list[str]:
     return guides
 
 
-def summary_lines(result: Result, options: Options) -> list[list[Segment]]:
+def summary_lines(result: Result, options: Options) -> list[list[Piece]]:
     """Return the summary's lines: each label in bold, padded to the longest; the text
     wrapped at spaces to `options.width`, under itself."""
     entries = summary.entries(result, options.dtype)
@@ -301,8 +318,8 @@ def summary_lines(result: Result, options: Options) -> list[list[Segment]]:
     lines = []
     for label, text in entries:
         parts = [text] if options.width is None else wrap(text, fitted(options.width) - indent)
-        lines.append([Segment(label.ljust(indent), BOLD), Segment(parts[0], PLAIN)])
-        lines += [[Segment(" " * indent + part, PLAIN)] for part in parts[1:]]
+        lines.append([Piece(label.ljust(indent), BOLD), Piece(parts[0], PLAIN)])
+        lines += [[Piece(" " * indent + part, PLAIN)] for part in parts[1:]]
     return lines
 
 
@@ -376,9 +393,9 @@ class _Layout:
         )
         return f"{' ' * shape_at}{HEADINGS[0]:<{self.widths[2]}}{numbers}".rstrip()
 
-    def line(self, cells: _Cells, *, depth: int, bold: bool) -> list[Segment]:
+    def line(self, cells: _Cells, *, depth: int, bold: bool) -> list[Piece]:
         name = shorten(cells.name, self.widths[0] - GUIDE * depth)
-        pieces: list[Piece] = [
+        pieces: list[tuple[str, Paint]] = [
             (ljust(name, self.widths[0] - GUIDE * depth + GAP), BOLD if bold else PLAIN),
             (ljust(shorten(cells.type, self.widths[1]), self.widths[1] + GAP), BLUE),
             (cells.shape.ljust(self.widths[2]), DIM if cells.shape == NOT_RUN else CYAN),
