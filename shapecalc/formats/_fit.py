@@ -2,8 +2,8 @@
 
 On a terminal the tree and the table are laid out for its width (COLUMNS, if set, as rich
 reads it) so that no line wraps; piped or written to a file, they keep their natural width,
-so that a file's text is the same wherever it is made. A layout
-tries, in order, steps that each lose less than the next, and takes the first that fits:
+so that a file's text is the same wherever it is made. A layout tries, in order, steps that
+each lose less than the next, and takes the first that fits:
 
 1. figures abbreviated to three significant digits (`11.7M`, as the tree always shows them)
    and narrower gaps between the table's columns;
@@ -17,8 +17,11 @@ tries, in order, steps that each lose less than the next, and takes the first th
 6. names cut with an ellipsis to fit what is left (paths lose their start, where they
    are alike).
 
-Columns picked with `--columns` are never dropped: only steps 1, 3 and 6 apply to them.
-Below MIN_WIDTH columns a layout is made for MIN_WIDTH and the terminal wraps it.
+Columns picked with `--columns` are never dropped: only steps 1, 3 and 6 apply to them;
+nor is the rounded column, a few columns wide. --explain's arithmetic, longer than most
+terminals, is left out of the fit and wraps. Below MIN_WIDTH columns a layout is made for
+MIN_WIDTH and the terminal wraps it. The summary under them wraps at spaces, never inside
+a figure, each entry's lines under its first.
 """
 
 from __future__ import annotations
