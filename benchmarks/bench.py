@@ -37,6 +37,28 @@ import resource, subprocess, sys
 subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)
 print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 """
+# The largest built-in models (by rows: efficientnet_v2_l 1,409, efficientnet_b7 1,105,
+# densenet201 713, regnet_y_128gf 564, densenet121 433, resnet152 423, convnext_large 383),
+# and each format's target as a whole process against the floor (issue 14).
+BIGGEST = (
+    "densenet121",
+    "resnet152",
+    "densenet201",
+    "efficientnet_b7",
+    "efficientnet_v2_l",
+    "regnet_y_128gf",
+    "convnext_large",
+)
+SIZE_LIMITS = {
+    "tree": 1.25,
+    "table": 1.5,
+    "html": 2.0,
+    "svg": 2.0,
+    "markdown": 0.9,
+    "csv": 0.9,
+    "json": 0.9,
+}
+SIZE_ROUNDS = 5
 ENV = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
 
 
@@ -131,6 +153,23 @@ def startup(report: Report, python: str, command: str) -> None:
     report("  ratio to the floor (--list)", ratio, "×", f"≤ {LIST_LIMIT}", ratio <= LIST_LIMIT)
 
 
+def at_size(report: Report, python: str, command: str) -> None:
+    """Whole-process times of each format of the largest built-in models, against the floor.
+
+    Fewer rounds than start-up's: 49 commands of a third of a second each.
+    """
+    commands = {"floor": [python, "-c", FLOOR]}
+    for model in BIGGEST:
+        for fmt in SIZE_LIMITS:
+            commands[f"{model} {fmt}"] = [command, model, "--format", fmt, "--quiet"]
+    seconds = walls(commands, rounds=SIZE_ROUNDS)
+    report("dependency floor (click, rich, yaml)", seconds["floor"], "s")
+    for model in BIGGEST:
+        for fmt, limit in SIZE_LIMITS.items():
+            ratio = seconds[f"{model} {fmt}"] / seconds["floor"]
+            report(f"  {model} ({fmt}), to the floor", ratio, "×", f"≤ {limit}", ratio <= limit)
+
+
 def scaling(report: Report, command: str) -> None:
     """Cost per row of generated specs, in this process, and 100,000 rows as a command.
 
@@ -196,6 +235,8 @@ def main() -> int:
     command = str(beside) if beside.exists() else shutil.which("shapecalc") or "shapecalc"
     report = Report()
     startup(report, python, command)
+    print("speed at size: the largest built-in models")
+    at_size(report, python, command)
     scaling(report, command)
     sweeps(report, command)
     peak(report, python, command)

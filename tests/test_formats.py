@@ -16,6 +16,7 @@ from conftest import RESNET18_TOP, spec
 from shapecalc.engine import Result, infer
 from shapecalc.formats import Format, Options, View, columns, text
 from shapecalc.formats.columns import CSV, TABLE, Column, Sheet, parse
+from shapecalc.formats.tree import Drawing
 from shapecalc.memory import DType
 from shapecalc.modules import Model
 from shapecalc.shape import Shape
@@ -466,7 +467,7 @@ def test_a_sheet_makes_the_cells_value_and_text_make(resnet18: Model, source: st
     model = resnet18 if source == "resnet18" else spec(source)
     rows = infer(model, Shape((3, 97, 131)) if model is resnet18 else model.input).rows
     sheet = Sheet(rows, DType.FLOAT16)
-    for column in Column:
+    for column in set(Column) - {Column.ROUNDED}:  # which needs the other rows
         assert sheet.values(column) == [columns.value(column, row, DType.FLOAT16) for row in rows]
         assert sheet.texts(column) == [columns.text(column, row, DType.FLOAT16) for row in rows]
 
@@ -490,3 +491,110 @@ def test_huge_figures_are_exact_in_every_format() -> None:
     assert markdown_cells(table_lines(markdown)[2])[5] == f"{macs:,}"
     assert f"- **MACs**: {macs:,} (4.00e420; FLOPs = 2 × MACs = 8.00e420)" in markdown
     assert f"{2 * big + 1}*{2 * big + 1}" in text(result, Format.LISTING, Options())
+
+
+def rounded_cells(fmt: Format, options: Options) -> list[tuple[str, str]]:
+    """Return the rows the rounded column marks, as (first cell, mark)."""
+    shown = text(infer(spec_of_resnet18(), Shape((3, 225, 225))), fmt, options)
+    if fmt is Format.CSV:
+        records = list(csv.DictReader(io.StringIO(shown)))
+        return [(record["path"], record["rounded"]) for record in records if record["rounded"]]
+    if fmt is Format.MARKDOWN:
+        lines = [markdown_cells(line) for line in table_lines(shown) if line.startswith("|")]
+        assert lines[0][-1] == "rounded"
+        return [(cells[0].lstrip("· "), cells[-1]) for cells in lines[2:] if cells[-1]]
+    assert shown.splitlines()[1].split()[-1] == "rounded"
+    marked = [line.split() for line in shown.splitlines() if line.endswith((" yes", " within"))]
+    return [(words[0], words[-1]) for words in marked]
+
+
+@pytest.mark.parametrize("fmt", [Format.TABLE, Format.MARKDOWN, Format.CSV], ids=lambda f: f.value)
+def test_rounded_rows_are_marked(fmt: Format) -> None:
+    assert rounded_cells(fmt, Options(depth=1)) == [
+        ("conv1", "yes"),
+        ("maxpool", "yes"),
+        ("layer2", "within"),
+        ("layer3", "within"),
+        ("layer4", "within"),
+    ]
+    every = rounded_cells(fmt, Options())
+    assert len(every) == 8
+    assert {mark for _, mark in every} == {"yes"}
+    if fmt is Format.CSV:
+        downsampling = {
+            f"layer{n}.0.{part}" for n in (2, 3, 4) for part in ("conv1", "downsample.0")
+        }
+        assert {path for path, _ in every} == {"conv1", "maxpool"} | downsampling
+
+
+@pytest.mark.parametrize(
+    "fmt",
+    [Format.TABLE, Format.MARKDOWN, Format.CSV, Format.HTML, Format.SVG],
+    ids=lambda f: f.value,
+)
+def test_the_rounded_column_shows_only_when_a_row_rounds(fmt: Format) -> None:
+    clean = text(infer(spec_of_resnet18(), Shape((3, 224, 224))), fmt, Options())
+    uneven = text(infer(spec_of_resnet18(), Shape((3, 225, 225))), fmt, Options())
+    assert "rounded" not in clean
+    assert "rounded" in uneven
+    picked = Options(columns=parse("layer,output"))
+    assert "rounded" not in text(infer(spec_of_resnet18(), Shape((3, 225, 225))), fmt, picked)
+
+
+def spec_of_resnet18() -> Model:
+    from shapecalc import catalog
+
+    return catalog.load("resnet18")
+
+
+def hostile_model() -> Model:
+    """A model whose names are every hostile name, some of whose layers round."""
+    children = "\n".join(
+        f"    {json.dumps(name, ensure_ascii=False)}: {{type: Conv2d, out_channels: 4, "
+        f"kernel_size: 3, padding: 1, stride: {1 if at % 7 else 2}}}"
+        for at, name in enumerate(HOSTILE)
+    )
+    return spec(f"input: [4, 225, 231]\nmodel:\n  children:\n{children}\n")
+
+
+def rich_export(view: Drawing, fmt: Format, title: str, unique: str) -> str:
+    """Export `view` through rich's recording console, as shapecalc did before _export."""
+    from rich.console import Console
+
+    from shapecalc.formats.export import _FONT, _PAGE
+
+    console = Console(
+        file=io.StringIO(),
+        record=True,
+        highlight=False,
+        color_system=None,
+        force_terminal=False,
+        legacy_windows=False,
+        width=view.width,
+    )
+    console.print(view, crop=False)
+    if fmt is Format.HTML:
+        page = _PAGE.format(caption=html.escape(title), font=_FONT)
+        return console.export_html(inline_styles=True, code_format=page)
+    return console.export_svg(title=title, unique_id=unique)
+
+
+@pytest.mark.parametrize("fmt", [Format.HTML, Format.SVG], ids=lambda fmt: fmt.value)
+@pytest.mark.parametrize(
+    "options",
+    [Options(), Options(view=View.TREE), Options(explain=True, view=View.TREE), Options(depth=2)],
+    ids=["table", "tree", "explained-tree", "depth"],
+)
+@pytest.mark.parametrize("model", ["resnet18", "hostile"], ids=str)
+def test_exports_are_rich_s_to_the_byte(model: str, options: Options, fmt: Format) -> None:
+    from shapecalc.formats import _export
+    from shapecalc.formats.export import _FONT, _PAGE, _view
+
+    loaded = hostile_model() if model == "hostile" else spec_of_resnet18()
+    result = infer(loaded, Shape((3, 225, 231)) if model == "resnet18" else loaded.input)
+    view = _view(result, fmt, options)
+    if fmt is Format.HTML:
+        made = _export.html(view, _PAGE.format(caption=html.escape("a title"), font=_FONT))
+    else:
+        made = _export.svg(view, view.width, "a title", "terminal-1")
+    assert made == rich_export(view, fmt, "a title", "terminal-1")

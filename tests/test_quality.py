@@ -14,7 +14,12 @@ PACKAGE = ROOT / "shapecalc"
 # The only modules allowed to import each third-party framework.
 FRAMEWORKS = {
     "yaml": ["spec/loader.py"],
-    "rich": ["formats/export.py", "formats/table.py", "formats/tree.py"],
+    "rich": [
+        "formats/_export.py",
+        "formats/_fit.py",
+        "formats/export.py",
+        "formats/tree.py",
+    ],
     "click": [
         "cli/_base.py",
         "cli/_complete.py",

@@ -115,3 +115,19 @@ def test_layers_that_round_are_marked(resnet18: Model) -> None:
     assert "├── conv1               Conv2d" in full
     assert "rounded: 113 = ⌊(225 + 2·3 − 1·(7 − 1) − 1) / 2⌋ + 1" in full
     assert "rounded" not in ShapeTree.of(infer(resnet18, resnet18.input), Options()).plain()
+
+
+@pytest.mark.parametrize("fmt", [Format.TREE, Format.TABLE], ids=lambda fmt: fmt.value)
+def test_piped_drawings_import_nothing_of_rich(fmt: Format) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import io, sys\n"
+        "from shapecalc import api\n"
+        "from shapecalc.formats import Format, Options, write\n"
+        f"write(api.infer('resnet18', '225'), Format.{fmt.name}, io.StringIO(), Options())\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] == 'rich'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout == "[]\n"

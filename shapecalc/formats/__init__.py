@@ -49,7 +49,8 @@ class Options:
     """What formats may take into account.
 
     `depth` leaves out modules deeper than it (None: all); `columns` picks the tabular
-    formats' columns by name (None: each format's own); `view` is what HTML and SVG show.
+    formats' columns by name (None: each format's own); `view` is what HTML and SVG show;
+    `width` is the terminal's columns the tree and the table fit in (None: their natural width).
     """
 
     dtype: DType = DType.FLOAT32
@@ -57,6 +58,7 @@ class Options:
     depth: int | None = None
     columns: tuple[Column, ...] | None = None
     view: View = View.TABLE
+    width: int | None = None
 
 
 def text(result: Result, fmt: Format, options: Options) -> str:

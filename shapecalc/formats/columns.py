@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from enum import Enum
 from functools import partial
 from operator import attrgetter
@@ -26,6 +26,7 @@ from shapecalc.shape import Shape
 
 if TYPE_CHECKING:
     from shapecalc.formats import Options
+    from shapecalc.formats._rounding import Rounded
 
 T = TypeVar("T")
 
@@ -50,6 +51,7 @@ class Column(Enum):
     FIELD = "field"
     FIELD_STRIDE = "field_stride"
     ARITHMETIC = "arithmetic"  # how a layer computes its spatial sizes, as --explain shows
+    ROUNDED = "rounded"  # `yes` where an uneven stride rounded the output, `within` beneath
 
     @property
     def heading(self) -> str:
@@ -110,9 +112,12 @@ def parse(names: str | Sequence[str]) -> tuple[Column, ...]:
     return tuple(picked)
 
 
-def shown(options: Options, default: tuple[Column, ...]) -> tuple[Column, ...]:
-    """Return the columns picked, else `default`; with `explain`, the arithmetic column too."""
-    columns = options.columns or default
+def shown(
+    options: Options, default: tuple[Column, ...], marks: Mapping[str, Rounded] | None = None
+) -> tuple[Column, ...]:
+    """Return the columns picked, else `default` and, if any row was rounded (`marks`),
+    the rounded column; with `explain`, the arithmetic column too."""
+    columns = options.columns or (*default, *([Column.ROUNDED] if marks else []))
     if options.explain and Column.ARITHMETIC not in columns:
         columns = (*columns, Column.ARITHMETIC)
     return columns
@@ -126,14 +131,20 @@ def visible(result: Result, depth: int | None) -> list[Row]:
 
 
 def value(column: Column, row: Row, dtype: DType) -> int | str:
-    """Return a cell as data: numbers as ints, the rest as text without units."""
+    """Return a cell as data: numbers as ints, the rest as text without units.
+
+    Not of the rounded column, which needs the whole result: a Sheet gives it.
+    """
     if column.numeric:
         return _number(column, row, dtype)
     return _TEXTS[column](row)
 
 
 def text(column: Column, row: Row, dtype: DType) -> str:
-    """Return a cell as people read it: shapes as `64@56×56`, numbers with separators."""
+    """Return a cell as people read it: shapes as `64@56×56`, numbers with separators.
+
+    Not of the rounded column, which needs the whole result: a Sheet gives it.
+    """
     if column in _SHAPES:
         return output_text(_SHAPES[column](row))
     if column.numeric:
@@ -148,13 +159,20 @@ def total(column: Column, result: Result, dtype: DType) -> str:
             return "total"
         case Column.INPUT | Column.OUTPUT:
             return str(result.input if column is Column.INPUT else result.output)
+    number = summed(column, result, dtype)
+    return "" if number is None else grouped(number)
+
+
+def summed(column: Column, result: Result, dtype: DType) -> int | None:
+    """Return the totals row's number in a column, None for a column not summed."""
+    match column:
         case Column.PARAMS:
-            return grouped(result.total_params)
+            return result.total_params
         case Column.MACS:
-            return grouped(result.total_macs)
+            return result.total_macs
         case Column.BYTES:
-            return grouped(memory(result, dtype).activations)
-    return ""
+            return memory(result, dtype).activations
+    return None
 
 
 class Sheet:
@@ -163,11 +181,15 @@ class Sheet:
     A hundred thousand rows share a few layers, shapes and fields: each is worked out once.
     """
 
-    __slots__ = ("_windows", "dtype", "rows")
+    __slots__ = ("_windows", "dtype", "marks", "rows")
 
-    def __init__(self, rows: Sequence[Row], dtype: DType) -> None:
+    def __init__(
+        self, rows: Sequence[Row], dtype: DType, marks: Mapping[str, Rounded] | None = None
+    ) -> None:
+        """`marks` are the rounded rows by path, for the rounded column (see _rounding)."""
         self.rows = rows
         self.dtype = dtype
+        self.marks = marks or {}
         self._windows: list[_Window | None] | None = None
 
     def values(self, column: Column) -> list[int] | list[str]:
@@ -198,6 +220,9 @@ class Sheet:
             return self._per_field(field)
         if column is Column.FIELD_STRIDE:
             return self._per_field(stride)
+        if column is Column.ROUNDED:  # the only column that needs the other rows
+            marks = (self.marks.get(row.path) for row in self.rows)
+            return ["" if mark is None else mark.value for mark in marks]
         return list(map(_TEXTS[column], self.rows))
 
     def _windowed(self) -> list[_Window | None]:

@@ -7,6 +7,7 @@ import io
 
 from shapecalc.engine import Result
 from shapecalc.formats import Options
+from shapecalc.formats._rounding import rounded
 from shapecalc.formats.columns import CSV, Column, Sheet, shown, visible
 
 CHUNK = 10_000  # rows made into cells at a time, as memory for all would grow with them
@@ -15,14 +16,19 @@ FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 def render(result: Result, options: Options) -> str:
-    """Return the records; shapes, fields and windows are text such as `64×56×56`."""
-    columns = shown(options, CSV)
+    """Return the records; shapes, fields and windows are text such as `64×56×56`.
+
+    When an uneven stride rounded some output, a last `rounded` column says where: `yes`
+    on the row, `within` on a container drawn collapsed.
+    """
+    marks = rounded(result, options.depth)
+    columns = shown(options, CSV, marks)
     rows = visible(result, options.depth)
     output = io.StringIO()
     writer = csv.writer(output, lineterminator="\n")
     writer.writerow(column.value for column in columns)
     for start in range(0, len(rows), CHUNK):
-        sheet = Sheet(rows[start : start + CHUNK], options.dtype)
+        sheet = Sheet(rows[start : start + CHUNK], options.dtype, marks)
         writer.writerows(zip(*(_cells(column, sheet) for column in columns), strict=True))
     return output.getvalue()
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
+import os
 from collections import Counter
 from itertools import accumulate
 from typing import TYPE_CHECKING, TextIO
-
-from rich.console import Console
 
 from shapecalc._streams import write
 from shapecalc.engine import Result, Stopped
@@ -16,8 +14,11 @@ from shapecalc.formats import Format, Options, View
 from shapecalc.formats.text import grouped
 from shapecalc.formats.tree import ShapeTree
 from shapecalc.limits import MAX_DRAWN_ROWS
+from shapecalc.value import replace
 
-if TYPE_CHECKING:  # the table is imported only when drawn
+if TYPE_CHECKING:  # the table is imported only when drawn, rich's console only for a terminal
+    from rich.console import Console
+
     from shapecalc.formats.table import ShapeTable
 
 # rich's page, with a title that says which model and input it shows (the drawing says it
@@ -44,18 +45,47 @@ _FONT = "Menlo,'DejaVu Sans Mono',consolas,'Courier New',monospace"
 
 
 def show(result: Result, fmt: Format, stream: TextIO, options: Options) -> None:
-    """Print the tree or the table, in colour on a terminal; lines are never wrapped or cut."""
-    console = Console(file=stream, highlight=False)
-    if not console.is_terminal:
+    """Print the tree or the table, in colour on a terminal; lines are never wrapped or cut.
+
+    On a terminal they are laid out for its width (or COLUMNS, as rich reads it); piped or
+    written to a file they keep their natural width, the same wherever they are made.
+    """
+    console = _console(stream)
+    if console is None or not console.is_terminal:
         write(stream, document(result, fmt, options))
         return
+    options = replace(options, width=console.width)
     _print(_view(result, fmt, options), console, stream)
 
 
 def show_partial(stopped: Stopped, stream: TextIO) -> None:
     """Print the tree up to the layer that failed, and say where it stopped."""
-    view = ShapeTree.partial(stopped)
-    _print(view, Console(file=stream, highlight=False), stream)
+    from rich.console import Console  # as drawn on an ASCII pipe too: rarely, and not in a hurry
+
+    console = Console(file=stream, highlight=False)
+    width = console.width if console.is_terminal else None
+    _print(ShapeTree.partial(stopped, width), console, stream)
+
+
+def _console(stream: TextIO) -> Console | None:
+    """Return a console on `stream`, or None where rich would not take it for a terminal.
+
+    Rich does only for a tty, or as TTY_COMPATIBLE or FORCE_COLOR say: a pipe or a file
+    is written without importing rich's console, about a third of rich's import time. Not
+    COLUMNS off a terminal either: some environments export it (pytest sets 80), and a
+    file's text should not depend on where it was made.
+    """
+    if "TTY_COMPATIBLE" not in os.environ and "FORCE_COLOR" not in os.environ:
+        isatty = getattr(stream, "isatty", None)
+        try:
+            tty = isatty is not None and isatty()
+        except ValueError:  # a closed stream, which rich takes for no terminal
+            tty = False
+        if not tty:
+            return None
+    from rich.console import Console
+
+    return Console(file=stream, highlight=False)
 
 
 def _print(view: ShapeTree | ShapeTable, console: Console, stream: TextIO) -> None:
@@ -76,28 +106,19 @@ def document(result: Result, fmt: Format, options: Options) -> str:
     view = _view(result, fmt, options)
     if fmt not in (Format.HTML, Format.SVG):
         return view.plain()
-    console = Console(
-        file=io.StringIO(),
-        record=True,
-        highlight=False,
-        color_system=None,
-        force_terminal=False,
-        legacy_windows=False,
-        width=view.width,
-    )
-    console.print(view, crop=False)
+    from shapecalc.formats import _export
+
     if fmt is Format.HTML:
         from html import escape
 
         shown = escape(caption(result)).replace("{", "{{").replace("}", "}}")
-        page = _PAGE.format(caption=shown, font=_FONT)
-        return console.export_html(inline_styles=True, code_format=page)
+        return _export.html(view, _PAGE.format(caption=shown, font=_FONT))
     import zlib
 
     title = f"shapecalc {caption(result)}"
     # rich would name the drawing's styles after a hash of every segment's repr: slow.
     unique = zlib.adler32(f"{title}\n{view.plain()}".encode("utf-8", "surrogatepass"))
-    return console.export_svg(title=title, unique_id=f"terminal-{unique}")
+    return _export.svg(view, view.width, title, f"terminal-{unique}")
 
 
 def caption(result: Result) -> str:

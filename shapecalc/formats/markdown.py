@@ -6,6 +6,7 @@ import re
 
 from shapecalc.engine import Result, Row
 from shapecalc.formats import Options, summary
+from shapecalc.formats._rounding import Rounded, rounded
 from shapecalc.formats.columns import TABLE, Column, Sheet, shown, total, visible
 
 INDENT = "· "  # per level of depth: leading spaces would vanish in a rendered cell
@@ -20,8 +21,9 @@ _EDGES = re.compile(r"^ +| +$")
 
 def render(result: Result, options: Options) -> str:
     """Return a caption saying which model and input, the table, then the summary as a list."""
-    columns = shown(options, TABLE)
-    cells = _columns(columns, visible(result, options.depth), options)
+    marks = rounded(result, options.depth)
+    columns = shown(options, TABLE, marks)
+    cells = _columns(columns, visible(result, options.depth), options, marks)
     headings = [column.heading for column in columns]
     totals = [_bold(escape(total(column, result, options.dtype))) for column in columns]
     widths = [
@@ -52,9 +54,11 @@ def _template(columns: tuple[Column, ...], widths: list[int]) -> str:
     return "| " + " | ".join(fields) + " |"
 
 
-def _columns(columns: tuple[Column, ...], rows: list[Row], options: Options) -> list[list[str]]:
+def _columns(
+    columns: tuple[Column, ...], rows: list[Row], options: Options, marks: dict[str, Rounded]
+) -> list[list[str]]:
     """Return each column's cells, escaped; the layer column indented by depth."""
-    sheet = Sheet(rows, options.dtype)
+    sheet = Sheet(rows, options.dtype, marks)
     cells = [_escaped(column, sheet.texts(column)) for column in columns]
     if Column.LAYER in columns:
         index = columns.index(Column.LAYER)

@@ -1,0 +1,27 @@
+"""Which rows' output sizes an uneven stride rounded, for every format that marks them."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from shapecalc.engine import Result
+
+
+class Rounded(Enum):
+    """How a row's output size was rounded; its value is the mark the tables show."""
+
+    HERE = "yes"  # the row's own layer's input does not divide by its stride
+    WITHIN = "within"  # a container drawn collapsed (at --depth) holds such a layer
+
+
+def rounded(result: Result, depth: int | None) -> dict[str, Rounded]:
+    """Return the rounded rows down to `depth` (all when None), by path."""
+    from shapecalc.sizes import uneven
+
+    marks = {item.row.path: Rounded.HERE for item in uneven(result)}
+    if depth is not None:
+        for path in list(marks):
+            parts = path.split(".")
+            if len(parts) > depth:
+                marks.setdefault(".".join(parts[:depth]), Rounded.WITHIN)
+    return marks
