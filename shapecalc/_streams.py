@@ -176,19 +176,41 @@ LABEL_COLOURS = {"warning:": "\x1b[33m", "note:": "\x1b[36m"}  # yellow, cyan
 RESET = "\x1b[0m"
 
 
-def coloured(line: str) -> str:
-    """Return `line` with its `warning:` or `note:` label in colour, where standard error is
-    a terminal and colour is not turned off (NO_COLOR set, TERM=dumb), else as it is."""
-    stream = sys.stderr
-    if stream is None or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
-        return line
+def advise(line: str) -> bool:
+    """Write a `warning:` or `note:` line on standard error; return False if it could not.
+
+    On a terminal its label is in colour (unless NO_COLOR or TERM=dumb says not) and it is
+    wrapped at spaces to the terminal's width, continued under its first word, rather than
+    cut wherever the terminal's edge falls.
+    """
+    if _is_terminal(sys.stderr):
+        line = _wrapped(line)
+        if not (os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb"):
+            label, space, rest = line.partition(" ")
+            colour = LABEL_COLOURS.get(label)
+            line = f"{colour}{label}{RESET}{space}{rest}" if colour else line
+    return say(f"{line}\n")
+
+
+def _is_terminal(stream: TextIO | None) -> bool:
     try:
-        terminal = stream.isatty()
+        return stream is not None and stream.isatty()
     except (AttributeError, ValueError):  # a replaced or closed stream
-        return line
-    label, space, rest = line.partition(" ")
-    colour = LABEL_COLOURS.get(label) if terminal else None
-    return f"{colour}{label}{RESET}{space}{rest}" if colour else line
+        return False
+
+
+def _wrapped(line: str) -> str:
+    """Return `line` broken at spaces to fit the terminal, continued under its text."""
+    import shutil
+    import textwrap  # only advice on a terminal needs it
+
+    label = line.partition(" ")[0]
+    width = max(shutil.get_terminal_size().columns, 40)
+    indent = " " * (len(label) + 1)
+    return (
+        "\n".join(textwrap.wrap(line, width, subsequent_indent=indent, break_on_hyphens=False))
+        or line
+    )
 
 
 def one_line(message: str) -> str:

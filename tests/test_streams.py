@@ -390,13 +390,26 @@ class _Terminal(io.StringIO):
 @pytest.mark.parametrize(
     ("environment", "terminal", "shown"),
     [
-        pytest.param({}, True, "\x1b[33mwarning:\x1b[0m conv1 rounds", id="terminal"),
-        pytest.param({}, False, "warning: conv1 rounds", id="pipe"),
-        pytest.param({"NO_COLOR": "1"}, True, "warning: conv1 rounds", id="no-color"),
-        pytest.param({"TERM": "dumb"}, True, "warning: conv1 rounds", id="dumb-terminal"),
+        pytest.param({}, True, "\x1b[33mwarning:\x1b[0m conv1 rounds\n", id="terminal"),
+        pytest.param({}, False, "warning: conv1 rounds\n", id="pipe"),
+        pytest.param({"NO_COLOR": "1"}, True, "warning: conv1 rounds\n", id="no-color"),
+        pytest.param({"TERM": "dumb"}, True, "warning: conv1 rounds\n", id="dumb-terminal"),
+        pytest.param(
+            {"COLUMNS": "40", "NO_COLOR": "1"},
+            True,
+            "warning: layer2.0.conv1 (Conv2d): input\n         57×57 is not a multiple of its\n"
+            "         stride 2\n",
+            id="wrapped",
+        ),
+        pytest.param(
+            {"COLUMNS": "40"},
+            False,
+            "warning: layer2.0.conv1 (Conv2d): input 57×57 is not a multiple of its stride 2\n",
+            id="pipe-unwrapped",
+        ),
     ],
 )
-def test_advice_is_coloured_on_a_terminal_only(
+def test_advice_is_coloured_and_wrapped_on_a_terminal_only(
     monkeypatch: pytest.MonkeyPatch, environment: dict[str, str], terminal: bool, shown: str
 ) -> None:
     monkeypatch.delenv("NO_COLOR", raising=False)
@@ -404,5 +417,7 @@ def test_advice_is_coloured_on_a_terminal_only(
     for key, value in environment.items():
         monkeypatch.setenv(key, value)
     monkeypatch.setattr(sys, "stderr", _Terminal() if terminal else io.StringIO())
-    assert _streams.coloured("warning: conv1 rounds") == shown
-    assert _streams.coloured("error: x") == "error: x"  # errors stay one plain line
+    long = "COLUMNS" in environment
+    line = "layer2.0.conv1 (Conv2d): input 57×57 is not a multiple of its stride 2"
+    assert _streams.advise(f"warning: {line if long else 'conv1 rounds'}")
+    assert sys.stderr.getvalue() == shown  # type: ignore[union-attr]

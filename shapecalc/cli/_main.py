@@ -284,5 +284,5 @@ def _report(
         deliver(render(outcome), output, outcome.model)
     if not quiet:
         for line in api.warnings(outcome):
-            if not _streams.say(f"{_streams.coloured(line)}\n"):
+            if not _streams.advise(line):
                 raise OutputClosedError  # nobody is left to tell

@@ -54,5 +54,5 @@ def _say(line: str, label: str) -> None:
     """Write a warning to standard error, its kind coloured, `label` after it."""
     kind, _, rest = line.partition(" ")
     line = f"{kind} {label}: {rest}"
-    if not _streams.say(f"{_streams.coloured(line)}\n"):
+    if not _streams.advise(line):
         raise OutputClosedError  # nobody is left to tell
