@@ -52,7 +52,7 @@ def test_render_every_format_as_a_string() -> None:
     )
     assert records[0] == {"path": "conv1", "macs": "118013952"}
     assert shapecalc.render(result, "listing").startswith("Input:3@224*224\nconv1:64@112*112\n")
-    assert shapecalc.render(result, "tree", depth=1).count("\n") == 17
+    assert shapecalc.render(result, "tree", depth=1).count("\n") == 18
     assert "\x1b[" not in shapecalc.render(result, "table")
     assert shapecalc.render(result, "svg", view="tree").startswith("<svg")
     assert shapecalc.render(result, "html", dtype="float16").startswith("<!DOCTYPE html>")

@@ -35,10 +35,12 @@ def test_tree_by_default(run: Run) -> None:
     assert lines[2].split() == ["├──", "conv1", "Conv2d", "64@112×112", "9.41K", "118M", "7"]
     assert lines[68].split() == ["└──", "fc", "Linear", "1000", "513K", "512K", "all"]
     assert lines[69:] == [
-        "output  1000",
-        "params  11,689,512 (46.76 MB as float32)",
-        "MACs    1,814,073,344 (1.81 G; FLOPs = 2 × MACs = 3.63 G)",
-        "memory  input 0.60 + activations 26.90 + params 46.76 = 74.26 MB (float32; 1 MB = 10^6 B)",
+        "output     1000",
+        "params     11,689,512 (46.76 MB as float32)",
+        "MACs       1,814,073,344 (1.81 G; FLOPs = 2 × MACs = 3.63 G)",
+        "memory     input 0.60 + activations 26.90 + params 46.76 = 74.26 MB (float32; 1 MB = 10^6 B)",
+        "torchinfo  87.11 MB: outputs of layers with weights, twice (39.75), in place of "
+        "activations",
     ]
     assert result.stderr == ""
 
@@ -145,7 +147,7 @@ def test_depth_and_columns(run: Run) -> None:
     table = run("resnet18", "-f", "table", "-d", "1").stdout.splitlines()
     assert table[0] == "resnet18 · 3@224×224"
     assert table[1].split() == ["layer", "type", "window", "output", "params", "MACs", "field"]
-    assert len(table) == 1 + 2 + 10 + 2 + 5
+    assert len(table) == 1 + 2 + 10 + 2 + 6  # caption, heading, rows, totals, summary
 
 
 def test_version_and_help(run: Run) -> None:
@@ -177,7 +179,7 @@ def test_dtype(run: Run) -> None:
     result = run("resnet18", "--dtype", "float16", "-f", "json")
     assert json.loads(result.stdout)["memory"]["param_bytes"] == 2 * 11_689_512
     assert (
-        "params  11,689,512 (23.38 MB as float16)" in run("resnet18", "--dtype", "float16").stdout
+        "params     11,689,512 (23.38 MB as float16)" in run("resnet18", "--dtype", "float16").stdout
     )
 
 

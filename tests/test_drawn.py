@@ -123,7 +123,7 @@ def test_hostile_names_are_plain_text_in_the_tree_and_table(hostile: Result) -> 
         lines = output.splitlines()
         for name in HOSTILE:
             assert sum(name in line for line in lines) == 1, (fmt, name)
-        assert len(lines) == len(hostile.rows) + (7 if fmt is Format.TREE else 10)
+        assert len(lines) == len(hostile.rows) + (8 if fmt is Format.TREE else 11)
     assert TITLE in text(hostile, Format.TREE, Options())
 
 
@@ -253,7 +253,7 @@ def test_depth_makes_a_big_model_drawable() -> None:
     assert len(result.rows) == 6003
     with pytest.raises(UsageError, match=r"6,003 rows .* --depth 1 \(3 rows\), or use the list"):
         text(result, Format.TREE, Options())
-    assert len(text(result, Format.TREE, Options(depth=1)).splitlines()) == 3 + 7
+    assert len(text(result, Format.TREE, Options(depth=1)).splitlines()) == 3 + 8
 
 
 def test_the_command_refuses_too_many_rows(

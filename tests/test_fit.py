@@ -93,9 +93,11 @@ def test_below_the_minimum_the_layout_is_the_minimums() -> None:
 
 def test_summary_wraps_under_itself_between_figures() -> None:
     lines = shown(result_of("densenet121"), Format.TREE, 60).splitlines()
-    assert lines[-2:] == [
-        "memory  input 0.60 + activations 154.25 +",
-        "        params 31.92 = 186.76 MB (float32; 1 MB = 10^6 B)",
+    assert lines[-4:] == [
+        "memory     input 0.60 + activations 154.25 +",
+        "           params 31.92 = 186.76 MB (float32; 1 MB = 10^6 B)",
+        "torchinfo  213.06 MB: outputs of layers with weights, twice",
+        "           (180.54), in place of activations",
     ]
 
 

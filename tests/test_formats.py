@@ -75,7 +75,7 @@ def test_table_rows_agree_with_json(result: Result, layers: list[dict[str, objec
         assert cells[0] == layer["name"]
         assert grouped(layer["params"]) in cells
         assert grouped(layer["macs"]) in cells
-    assert "total" in output.splitlines()[-6]
+    assert "total" in output.splitlines()[-7]
     assert "11,689,512   1,814,073,344" in output
     assert max(len(line) for line in output.splitlines()) <= 100
 

@@ -37,6 +37,8 @@ def test_page_content() -> None:
     assert page.endswith(
         "- **memory**: input 0.60 + activations 26.90 + params 46.76 = 74.26 MB "
         "(float32; 1 MB = 10^6 B)\n"
+        "- **torchinfo**: 87.11 MB: outputs of layers with weights, twice (39.75), in place "
+        "of activations\n"
     )
 
 

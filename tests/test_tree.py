@@ -50,8 +50,9 @@ def test_tree_shows_every_module_with_its_figures(resnet18: Model, console: Cons
     ]
     assert body[1].split() == ["├──", "bn1", "BatchNorm2d", "64@49×66", "128", "–", "7"]
     assert body[-1].split() == ["└──", "fc", "Linear", "1000", "513K", "512K", "all"]
-    assert [line.split()[0] for line in lines[-4:]] == ["output", "params", "MACs", "memory"]
-    assert lines[-3] == "params  11,689,512 (46.76 MB as float32)"
+    labels = [line.split()[0] for line in lines[-5:]]
+    assert labels == ["output", "params", "MACs", "memory", "torchinfo"]
+    assert lines[-4] == "params     11,689,512 (46.76 MB as float32)"
 
 
 def test_tree_piped_is_plain_and_uncut(resnet18: Model) -> None:

@@ -38,6 +38,8 @@ def render(result: Result, options: Options) -> str:
             "activation_bytes": used.activations,
             "param_bytes": used.params,
             "total_bytes": used.total,
+            "torchinfo_forward_backward_bytes": used.forward_backward,
+            "torchinfo_total_bytes": used.torchinfo_total,
         },
         "total_stride": list(total_stride(result)) if result.input.is_map else None,
         "uneven": [

@@ -10,7 +10,7 @@ from shapecalc.memory import DType, memory
 def entries(result: Result, dtype: DType) -> list[tuple[str, str]]:
     """Return the summary's lines as (label, text) pairs."""
     used = memory(result, dtype)
-    power = byte_unit(used.total)  # one unit for the sum and its terms
+    power = byte_unit(max(used.total, used.torchinfo_total))  # one unit for both sums
     unit = BYTE_UNITS[power]
     macs = result.total_macs
     return [
@@ -26,5 +26,10 @@ def entries(result: Result, dtype: DType) -> list[tuple[str, str]]:
             f"input {in_unit(used.input, power)} + activations "
             f"{in_unit(used.activations, power)} + params {in_unit(used.params, power)} = "
             f"{in_unit(used.total, power)} {unit} ({dtype.value}; 1 {unit} = 10^{6 + 3 * power} B)",
+        ),
+        (  # torchinfo's total, and why it differs: its "forward/backward pass size"
+            "torchinfo",
+            f"{in_unit(used.torchinfo_total, power)} {unit}: outputs of layers with weights, "
+            f"twice ({in_unit(used.forward_backward, power)}), in place of activations",
         ),
     ]
