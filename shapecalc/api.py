@@ -287,11 +287,14 @@ def render_diff(
     depth: int | None = None,
     dtype: DType | str = DType.FLOAT32,
     all: bool = False,
+    batch: int = 1,
 ) -> str:
     """Return the added, removed and changed rows and the totals' deltas in `format`.
 
-    `format` is table, markdown, csv or json; unchanged rows are counted, or shown if `all`.
+    `format` is table, markdown, csv or json; unchanged rows are counted, or shown if `all`;
+    `batch` multiplies both models' MACs and memory, as `render`'s.
     """
     from shapecalc.formats import diff as shown
 
-    return shown.render(diff, Format(format), DType(dtype), depth, every=all)
+    fmt, scale = Format(format), inputs.check_batch(batch)
+    return shown.render(diff, fmt, DType(dtype), depth, every=all, batch=scale)
