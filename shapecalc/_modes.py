@@ -26,7 +26,8 @@ _ANY = frozenset({"--format", "--output"})
 # What each mode takes besides --format and --output, by command-line name.
 TAKES = {
     Mode.REPORT: _ANY
-    | {"MODEL", "--input", "--depth", "--columns", "--view", "--dtype", "--explain", "--quiet"},
+    | {"MODEL", "--input", "--depth", "--columns", "--view", "--dtype", "--explain", "--quiet"}
+    | {"--batch"},
     Mode.LIST: _ANY,
     Mode.SWEEP: _ANY | {"MODEL"},
     Mode.SMALLEST: _ANY | {"MODEL", "--input"},
@@ -52,12 +53,14 @@ HONOURED = {
     "--view": frozenset({Format.HTML, Format.SVG}),
     "--explain": frozenset(Format) - {Format.JSON},
     "--dtype": frozenset(Format) - {Format.LISTING},
+    "--batch": frozenset(Format) - {Format.LISTING},
 }
 _WHY = {
     "--columns": "has no columns",
     "--view": "has one view",
     "--explain": "holds no arithmetic",
     "--dtype": "shows no bytes",
+    "--batch": "shows no MACs or bytes for a batch to scale",
 }
 
 

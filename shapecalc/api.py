@@ -122,15 +122,18 @@ def render(
     dtype: DType | str = DType.FLOAT32,
     explain: bool = False,
     view: View | str = View.TABLE,
+    batch: int = 1,
 ) -> str:
     """Return `result` in `format` (tree, table, listing, json, markdown, csv, html or svg).
 
     `depth` leaves out deeper modules; `columns` names the tabular formats' columns (e.g.
     "layer,output,params"); `dtype` sizes the memory figures; `explain` adds the arithmetic
-    of each change of a spatial size; `view` is what HTML and SVG show. An option the
-    format would ignore (columns for the tree, say) raises UsageError, as on the command line.
+    of each change of a spatial size; `view` is what HTML and SVG show; `batch` multiplies
+    the MACs and the input and activation memory (shapes stay one sample's, the captions
+    say the batch). An option the format would ignore (columns for the tree, say) raises
+    UsageError, as on the command line.
     """
-    fmt, options = _options(format, depth, columns, dtype, explain=explain, view=view)
+    fmt, options = _options(format, depth, columns, dtype, explain=explain, view=view, batch=batch)
     return text(result, fmt, options)
 
 
@@ -144,13 +147,14 @@ def show(
     dtype: DType | str = DType.FLOAT32,
     explain: bool = False,
     view: View | str = View.TABLE,
+    batch: int = 1,
 ) -> None:
     """Write `outcome` to `stream` as `render` would, the tree and table in colour on a terminal.
 
     Of a model that stopped, the tree shows the modules up to the failure; the other
     formats have nothing to show.
     """
-    fmt, options = _options(format, depth, columns, dtype, explain=explain, view=view)
+    fmt, options = _options(format, depth, columns, dtype, explain=explain, view=view, batch=batch)
     if isinstance(outcome, Stopped):
         if fmt is Format.TREE:
             from shapecalc.formats import export
@@ -170,9 +174,11 @@ def _options(
     *,
     explain: bool,
     view: View | str,
+    batch: int = 1,
 ) -> tuple[Format, Options]:
     """Return the format and its options, refusing an option the format would ignore."""
     fmt, view, dtype = Format(format), View(view), DType(dtype)
+    inputs.check_batch(batch)
     given = {
         name
         for name, named in (
@@ -180,6 +186,7 @@ def _options(
             ("--explain", explain),
             ("--view", view is not View.TABLE),
             ("--dtype", dtype is not DType.FLOAT32),
+            ("--batch", batch != 1),
         )
         if named
     }
@@ -189,7 +196,10 @@ def _options(
     else:
         names = [column.value if isinstance(column, Column) else column for column in columns]
         picked = parse_columns(names)
-    return fmt, Options(dtype=dtype, explain=explain, depth=depth, columns=picked, view=view)
+    options = Options(
+        dtype=dtype, explain=explain, depth=depth, columns=picked, view=view, batch=batch
+    )
+    return fmt, options
 
 
 def warnings(result: Result) -> list[str]:
@@ -246,14 +256,16 @@ def render_sides(
     *,
     depth: int | None = None,
     dtype: DType | str = DType.FLOAT32,
+    batch: int = 1,
 ) -> str:
     """Return one output column per input in `format`: tree, table, markdown, csv or json.
 
-    Rows whose output is not their input scaled alike at every input are marked `≠`.
+    Rows whose output is not their input scaled alike at every input are marked `≠`;
+    `batch` multiplies every input's MACs and memory, as `render`'s.
     """
     from shapecalc.formats import side
 
-    return side.render(sides, Format(format), DType(dtype), depth)
+    return side.render(sides, Format(format), DType(dtype), depth, inputs.check_batch(batch))
 
 
 def compare(
@@ -275,11 +287,14 @@ def render_diff(
     depth: int | None = None,
     dtype: DType | str = DType.FLOAT32,
     all: bool = False,
+    batch: int = 1,
 ) -> str:
     """Return the added, removed and changed rows and the totals' deltas in `format`.
 
-    `format` is table, markdown, csv or json; unchanged rows are counted, or shown if `all`.
+    `format` is table, markdown, csv or json; unchanged rows are counted, or shown if `all`;
+    `batch` multiplies both models' MACs and memory, as `render`'s.
     """
     from shapecalc.formats import diff as shown
 
-    return shown.render(diff, Format(format), DType(dtype), depth, every=all)
+    fmt, scale = Format(format), inputs.check_batch(batch)
+    return shown.render(diff, fmt, DType(dtype), depth, every=all, batch=scale)

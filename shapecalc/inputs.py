@@ -1,13 +1,16 @@
 """Input sizes as people write them: `224`, `224x320`, `3x224x224`, `1x16000`, sweeps `1:1024`.
 
-Also as torchinfo's `input_size` and Python write them: `1x3x224x224` (a batch of one),
-`224,224`, `(3, 224, 224)`, `[1, 3, 224, 224]`.
+Also as torchinfo's `input_size` and Python write them: `8x3x224x224` (a batch of 8),
+`224,224`, `(3, 224, 224)`, `[1, 3, 224, 224]`. Shapes are one sample's: the command line
+takes a leading batch off with `take_batch`, and the formats scale their figures by it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from shapecalc.errors import UsageError
-from shapecalc.limits import MAX_SIZE_DIGITS, MAX_SWEEP
+from shapecalc.limits import MAX_BATCH, MAX_SIZE_DIGITS, MAX_SWEEP
 from shapecalc.shape import Shape, axis_names
 
 SEPARATORS = "xX×*,"
@@ -17,7 +20,7 @@ SIZE_FORMS = (
     "of one), 1x16000 (C×L) or 3x16x112x112 (C×D×H×W), each a whole number ≥ 1, separated "
     "by x or commas, in brackets or not"
 )
-MAX_DIMS = 5  # a batch of one, C and three spatial axes
+MAX_DIMS = 5  # a batch, C and three spatial axes
 
 
 def natural(text: str) -> int | None:
@@ -60,12 +63,56 @@ def parse_sweep(text: str) -> range:
     )
 
 
+def parse_batch(text: str) -> int:
+    """Read a batch, a whole number from 1 to MAX_BATCH; raise ValueError if not."""
+    number = natural(text)
+    if number is None or not 1 <= number <= MAX_BATCH:
+        raise ValueError(f"use a whole number from 1 to {MAX_BATCH:,}")
+    return number
+
+
+def take_batch(
+    default: Shape, sizes: Sequence[tuple[int, ...]], batch: int | None
+) -> tuple[tuple[tuple[int, ...], ...], int]:
+    """Return `sizes` without their leading batch, and the batch they and `batch` agree on.
+
+    `batch` is --batch's (None if not given); every size side by side shares one batch.
+    """
+    kept, batches = [], set()
+    for size in sizes:
+        batched = default.is_map and len(size) == default.rank + 2  # as `apply` reads them
+        if batched:
+            batches.add(check_batch(size[0], "--input"))
+        kept.append(size[1:] if batched else size)
+    found = sorted(batches)
+    if batch is not None and found and found != [batch]:
+        other = next(each for each in found if each != batch)
+        raise UsageError(
+            "--batch", f"{batch:,} is not --input's batch of {other:,}: give the batch once"
+        )
+    if len(found) > 1:
+        raise UsageError(
+            "--input",
+            f"batches of {found[0]:,} and {found[1]:,}: sizes side by side share one batch; "
+            "give it once, with --batch",
+        )
+    return tuple(kept), batch or (found[0] if found else 1)
+
+
+def check_batch(batch: int, where: str = "--batch") -> int:
+    """Return `batch` if it is from 1 to MAX_BATCH; else raise UsageError naming `where`."""
+    if not 1 <= batch <= MAX_BATCH:
+        raise UsageError(where, f"a batch of {batch:,}: give one from 1 to {MAX_BATCH:,}")
+    return batch
+
+
 def apply(default: Shape, size: int | tuple[int, ...] | None) -> Shape:
     """Return the input shape: `size` over the spec's default, whose rank it keeps.
 
     One number is every spatial size; as many numbers as spatial axes are those sizes; one
     more is the channels too, and one more again a batch, which must be of one: shapes here
-    are one sample's. A model whose input is a vector takes no size.
+    are one sample's (`take_batch` takes another off first). A model whose input is a
+    vector takes no size.
     """
     if size is None:
         return default
@@ -79,7 +126,7 @@ def apply(default: Shape, size: int | tuple[int, ...] | None) -> Shape:
             raise UsageError(
                 "--input",
                 f"a batch of {size[0]}: shapes here are one sample's; give the sizes without "
-                f"it, or a batch of 1",
+                "it (a report's --batch, or render's batch=, scales the MACs and memory)",
             )
         return Shape(size[1:])
     if len(size) == rank + 1:

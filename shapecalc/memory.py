@@ -1,4 +1,9 @@
-"""Bytes: of each output, of the parameters, and the totals, at a chosen element type."""
+"""Bytes: of each output, of the parameters, and the totals, at a chosen element type.
+
+And the batch: shapes are one sample's, but a batch of N holds N inputs and N of every
+layer's output and costs N times the MACs; the parameters are shared. Every format scales
+its figures through `memory`, `nbytes` and `macs` here, so that they agree.
+"""
 
 from __future__ import annotations
 
@@ -28,13 +33,13 @@ _SIZES = {DType.FLOAT32: 4, DType.FLOAT16: 2, DType.BFLOAT16: 2, DType.FLOAT64: 
 
 @frozen
 class Memory:
-    """What one sample's forward pass holds, in bytes.
+    """What a forward pass of `batch` samples holds, in bytes.
 
     `activations` is every layer's output (each module that has a row and no children),
     counted once, as a forward pass that keeps them for the backward pass stores them.
     `forward_backward` is torchinfo's "forward/backward pass size": the outputs of the layers
     with parameters only, twice (for their gradients); with the input and the parameters it
-    makes torchinfo's "estimated total size".
+    makes torchinfo's "estimated total size". All but `params` scale with the batch.
     """
 
     dtype: DType
@@ -42,6 +47,7 @@ class Memory:
     activations: int
     params: int
     forward_backward: int
+    batch: int = 1
 
     @property
     def total(self) -> int:
@@ -52,13 +58,18 @@ class Memory:
         return self.input + self.forward_backward + self.params
 
 
-def nbytes(shape: Shape, dtype: DType) -> int:
-    """Return the bytes a tensor of `shape` takes."""
-    return shape.numel * dtype.size
+def nbytes(shape: Shape, dtype: DType, batch: int = 1) -> int:
+    """Return the bytes a tensor of `shape` takes, `batch` of them."""
+    return shape.numel * dtype.size * batch
 
 
-def memory(result: Result, dtype: DType = DType.FLOAT32) -> Memory:
-    """Add up the bytes of a result's input, layer outputs and parameters."""
+def macs(count: int, batch: int) -> int:
+    """Return the MACs of `batch` samples, of which one costs `count`."""
+    return count * batch
+
+
+def memory(result: Result, dtype: DType = DType.FLOAT32, batch: int = 1) -> Memory:
+    """Add up the bytes of a result's input, layer outputs and parameters, at `batch`."""
     outputs = weighted = 0
     for row in result.rows:
         if row.is_leaf and row.shape:
@@ -66,8 +77,9 @@ def memory(result: Result, dtype: DType = DType.FLOAT32) -> Memory:
             weighted += row.shape.numel if row.params else 0
     return Memory(
         dtype,
-        nbytes(result.input, dtype),
-        outputs * dtype.size,
+        nbytes(result.input, dtype, batch),
+        outputs * dtype.size * batch,
         result.total_params * dtype.size,
-        2 * weighted * dtype.size,
+        2 * weighted * dtype.size * batch,
+        batch,
     )

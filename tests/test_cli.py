@@ -38,7 +38,8 @@ def test_tree_by_default(run: Run) -> None:
         "output     1000",
         "params     11,689,512 (46.76 MB as float32)",
         "MACs       1,814,073,344 (1.81 G; FLOPs = 2 × MACs = 3.63 G)",
-        "memory     input 0.60 + activations 26.90 + params 46.76 = 74.26 MB (float32; 1 MB = 10^6 B)",
+        "memory     input 0.60 + activations 26.90 + params 46.76 = 74.26 MB "
+        "(float32; 1 MB = 10^6 B)",
         "torchinfo  87.11 MB: outputs of layers with weights, twice (39.75), in place of "
         "activations",
     ]
@@ -179,7 +180,8 @@ def test_dtype(run: Run) -> None:
     result = run("resnet18", "--dtype", "float16", "-f", "json")
     assert json.loads(result.stdout)["memory"]["param_bytes"] == 2 * 11_689_512
     assert (
-        "params     11,689,512 (23.38 MB as float16)" in run("resnet18", "--dtype", "float16").stdout
+        "params     11,689,512 (23.38 MB as float16)"
+        in run("resnet18", "--dtype", "float16").stdout
     )
 
 
@@ -236,10 +238,10 @@ USAGE_ERRORS = [
         id="five-for-two-axes",
     ),
     pytest.param(
-        ["resnet18", "-i", "8x3x224x224"],
-        "--input: a batch of 8: shapes here are one sample's; give the sizes without it, or a "
-        "batch of 1",
-        id="batch-of-eight",
+        ["resnet18", "-i", "8x3x224x224", "--smallest"],
+        "--input: a batch of 8: shapes here are one sample's; give the sizes without it (a "
+        "report's --batch, or render's batch=, scales the MACs and memory)",
+        id="batch-of-eight-to-smallest",
     ),
     pytest.param(["resnet18", "-i", "²"], f"--input: '²' {BAD_SIZE}", id="superscript-digit"),
     pytest.param(
@@ -506,3 +508,102 @@ def test_every_help_example_runs(
     written = [Path(words[at + 1]) for at, word in enumerate(words) if word in ("-o", "--output")]
     assert all(path.read_text(encoding="utf-8").strip() for path in written)
     assert result.stdout.strip() or written
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["--batch", "8"], id="batch"),
+        pytest.param(["-b", "8", "-i", "224"], id="short-and-size"),
+        pytest.param(["-i", "8x3x224x224"], id="leading-batch"),
+        pytest.param(["-i", "(8, 3, 224, 224)", "--batch", "8"], id="both-agree"),
+    ],
+)
+def test_batch_scales_macs_and_memory(run: Run, args: list[str]) -> None:
+    one = json.loads(run("resnet18", "-f", "json").stdout)
+    result = run("resnet18", "-f", "json", *args)
+    assert result.exit_code == 0, result.stderr
+    eight = json.loads(result.stdout)
+    assert (eight["batch"], eight["input"], eight["output"]) == (8, [3, 224, 224], [1000])
+    assert eight["total_macs"] == 8 * one["total_macs"]
+    assert eight["memory"]["activation_bytes"] == 8 * one["memory"]["activation_bytes"]
+
+
+@pytest.mark.parametrize("fmt", ["tree", "table", "json", "markdown", "csv", "html", "svg"])
+def test_a_batch_of_one_changes_nothing(run: Run, fmt: str) -> None:
+    plain = run("resnet18", "-d", "1", "-f", fmt).stdout
+    assert run("resnet18", "-d", "1", "-f", fmt, "--batch", "1").stdout == plain
+    assert run("resnet18", "-d", "1", "-f", fmt, "-i", "1x3x224x224").stdout == plain
+    assert run("resnet18", "-d", "1", "-f", fmt, "--batch", "2").stdout != plain
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(
+            ["--batch", "8", "-i", "4x3x224x224"],
+            "--batch: 8 is not --input's batch of 4: give the batch once",
+            id="batch-and-input-disagree",
+        ),
+        pytest.param(
+            ["--batch", "8", "-i", "1x3x224x224"],
+            "--batch: 8 is not --input's batch of 1: give the batch once",
+            id="batch-and-input-of-one",
+        ),
+        pytest.param(
+            ["-i", "8x3x224x224", "-i", "4x3x320x320"],
+            "--input: batches of 4 and 8: sizes side by side share one batch; give it once, "
+            "with --batch",
+            id="side-by-side-batches-differ",
+        ),
+        pytest.param(
+            ["--batch", "0"],
+            "--batch: '0' is not a batch; use a whole number from 1 to 1,000,000",
+            id="zero",
+        ),
+        pytest.param(
+            ["--batch", "1000001"],
+            "--batch: '1000001' is not a batch; use a whole number from 1 to 1,000,000",
+            id="beyond-the-limit",
+        ),
+        pytest.param(
+            ["-i", "1000001x3x224x224"],
+            "--input: a batch of 1,000,001: give one from 1 to 1,000,000",
+            id="input-beyond-the-limit",
+        ),
+        pytest.param(
+            ["--batch", "8", "-f", "listing"],
+            "--batch: the listing format shows no MACs or bytes for a batch to scale; these "
+            "use it: csv, html, json, markdown, svg, table, tree",
+            id="listing",
+        ),
+        pytest.param(
+            ["--batch", "8", "--sweep", "200:230"],
+            "--batch: --sweep does not use it; leave it out",
+            id="sweep",
+        ),
+    ],
+)
+def test_batch_refused(run: Run, args: list[str], message: str) -> None:
+    result = run("resnet18", *args)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"error: {message}\n")
+
+
+def test_batch_applies_to_every_input_side_by_side(run: Run) -> None:
+    result = run("resnet18", "-d", "1", "-i", "224", "-i", "320", "--batch", "8")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "inputs 8 × 3@224×224, 8 × 3@320×320 · shapes per sample"
+    assert lines[-4:] == [
+        "output  8 × 1000 | 8 × 1000",
+        "params  11,689,512 (46.76 MB as float32)",
+        "MACs    14.5 G | 29.6 G",
+        "memory  266.78 MB | 495.73 MB (float32, a batch of 8)",
+    ]
+    given_once = run("resnet18", "-d", "1", "-i", "8x3x224x224", "-i", "320")
+    assert given_once.stdout == result.stdout
+    sides = ("resnet18", "-i", "224", "-i", "320", "-f", "json")
+    one, eight = (json.loads(run(*sides, *more).stdout) for more in ([], ["-b", "8"]))
+    assert eight["batch"] == 8
+    totals = [[each["total_macs"] for each in made["results"]] for made in (one, eight)]
+    assert totals[1] == [8 * count for count in totals[0]] == [14_512_586_752, 29_613_260_800]

@@ -188,3 +188,42 @@ def test_every_help_example_that_names_built_ins_runs() -> None:
     for args in runnable:
         result = CliRunner().invoke(command, args, catch_exceptions=False)
         assert result.exit_code == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [pytest.param(["--batch", "8"], id="batch"), pytest.param(["-i", "8x3x224x224"], id="input")],
+)
+def test_a_batch_scales_both(run: Run, args: list[str]) -> None:
+    one = json.loads(run("diff", "resnet18", "resnet34", "-f", "json").stdout)
+    eight = json.loads(run("diff", "resnet18", "resnet34", "-f", "json", *args).stdout)
+    assert "batch" not in one
+    assert eight["batch"] == 8
+    for side in "ab":
+        assert eight[side]["total_macs"] == 8 * one[side]["total_macs"]
+        assert eight[side]["total_params"] == one[side]["total_params"]
+        assert eight[side]["input"] == [3, 224, 224]
+    pairs = zip(one["rows"], eight["rows"], strict=True)
+    cells = [(before[side], after[side]) for before, after in pairs for side in "ab"]
+    assert len(cells) > 8
+    for before, after in cells:
+        assert (after and after["macs"]) == (before and 8 * before["macs"])
+    table = run("diff", "resnet18", "resnet34", "-d", "1", *args).stdout.splitlines()
+    assert table[0] == "resnet18 → resnet34 · input 8 × 3@224×224 · shapes per sample"
+    assert table[-3] == "MACs    14,512,586,752 → 29,310,091,264 (+14,797,504,512)"
+    assert table[-2] == "memory  266.78 MB → 407.56 MB (+140.78 MB; as float32, a batch of 8)"
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "csv", "json"])
+def test_a_batch_of_one_changes_nothing(run: Run, fmt: str) -> None:
+    plain = run("diff", "resnet18", "resnet34", "-f", fmt).stdout
+    assert run("diff", "resnet18", "resnet34", "-f", fmt, "-b", "1").stdout == plain
+    assert run("diff", "resnet18", "resnet34", "-f", fmt, "-i", "1x3x224x224").stdout == plain
+
+
+def test_a_batch_given_twice_must_agree(run: Run) -> None:
+    result = run("diff", "resnet18", "resnet34", "-i", "8x3x224x224", "-b", "4")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "error: --batch: 4 is not --input's batch of 8: give the batch once\n",
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from shapecalc.errors import UsageError
-from shapecalc.inputs import SIZE_FORMS, apply, parse_size
+from shapecalc.inputs import SIZE_FORMS, apply, parse_batch, parse_size, take_batch
 from shapecalc.shape import Shape
 
 IMAGE = Shape((3, 224, 224))
@@ -63,8 +63,8 @@ def test_refused_as_no_size(text: str) -> None:
         pytest.param(
             "2x3x224x224",
             IMAGE,
-            "a batch of 2: shapes here are one sample's; give the sizes without it, or a "
-            "batch of 1",
+            "a batch of 2: shapes here are one sample's; give the sizes without it (a "
+            "report's --batch, or render's batch=, scales the MACs and memory)",
             id="batch-of-two",
         ),
         pytest.param(
@@ -80,3 +80,104 @@ def test_refused_for_the_model(text: str, default: Shape, message: str) -> None:
     with pytest.raises(UsageError) as caught:
         apply(default, parse_size(text))
     assert caught.value.what == message
+
+
+SIGNAL = Shape((1, 16000))
+
+
+@pytest.mark.parametrize(
+    ("texts", "default", "given", "sizes", "batch"),
+    [
+        pytest.param(["224"], IMAGE, None, [(224,)], 1, id="no-batch"),
+        pytest.param(["224"], IMAGE, 8, [(224,)], 8, id="batch-option"),
+        pytest.param(["8x3x224x224"], IMAGE, None, [(3, 224, 224)], 8, id="leading-batch"),
+        pytest.param(["(8, 3, 224, 224)"], IMAGE, 8, [(3, 224, 224)], 8, id="both-agree"),
+        pytest.param(["1x3x224x224"], IMAGE, None, [(3, 224, 224)], 1, id="batch-of-one"),
+        pytest.param(["3x224x224"], IMAGE, 4, [(3, 224, 224)], 4, id="chw-and-option"),
+        pytest.param(["4x1x16000"], SIGNAL, None, [(1, 16000)], 4, id="signal"),
+        pytest.param(["2x3x16x112x112"], VOLUME, None, [(3, 16, 112, 112)], 2, id="volume"),
+        pytest.param(
+            ["8x3x224x224", "320"], IMAGE, None, [(3, 224, 224), (320,)], 8, id="side-by-side"
+        ),
+        pytest.param(
+            ["8x3x224x224", "8x3x320x320"],
+            IMAGE,
+            None,
+            [(3, 224, 224), (3, 320, 320)],
+            8,
+            id="side-by-side-alike",
+        ),
+    ],
+)
+def test_batch_taken(
+    texts: list[str],
+    default: Shape,
+    given: int | None,
+    sizes: list[tuple[int, ...]],
+    batch: int,
+) -> None:
+    parsed = tuple(parse_size(text) for text in texts)
+    assert take_batch(default, parsed, given) == (tuple(sizes), batch)
+
+
+@pytest.mark.parametrize(
+    ("texts", "given", "message"),
+    [
+        pytest.param(
+            ["4x3x224x224"],
+            8,
+            "--batch: 8 is not --input's batch of 4: give the batch once",
+            id="disagree",
+        ),
+        pytest.param(
+            ["1x3x224x224"],
+            8,
+            "--batch: 8 is not --input's batch of 1: give the batch once",
+            id="disagree-with-one",
+        ),
+        pytest.param(
+            ["8x3x224x224", "4x3x224x224"],
+            None,
+            "--input: batches of 4 and 8: sizes side by side share one batch; give it once, "
+            "with --batch",
+            id="side-by-side-differ",
+        ),
+        pytest.param(
+            ["8x3x224x224", "4x3x224x224"],
+            8,
+            "--batch: 8 is not --input's batch of 4: give the batch once",
+            id="side-by-side-one-differs",
+        ),
+        pytest.param(
+            ["1000001x3x224x224"],
+            None,
+            "--input: a batch of 1,000,001: give one from 1 to 1,000,000",
+            id="beyond-the-limit",
+        ),
+    ],
+)
+def test_batch_refused(texts: list[str], given: int | None, message: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        take_batch(IMAGE, tuple(parse_size(text) for text in texts), given)
+    assert f"{caught.value.where}: {caught.value.what}" == message
+
+
+@pytest.mark.parametrize(
+    ("text", "batch"),
+    [
+        pytest.param("8", 8, id="eight"),
+        pytest.param(" 1 ", 1, id="one"),
+        pytest.param("1000000", 1_000_000, id="the-limit"),
+        pytest.param("0", None, id="zero"),
+        pytest.param("1000001", None, id="beyond"),
+        pytest.param("-8", None, id="negative"),
+        pytest.param("8x", None, id="not-a-number"),
+        pytest.param("2.5", None, id="fraction"),
+    ],
+)
+def test_parse_batch(text: str, batch: int | None) -> None:
+    if batch is None:
+        with pytest.raises(ValueError, match="use a whole number from 1 to 1,000,000"):
+            parse_batch(text)
+    else:
+        assert parse_batch(text) == batch

@@ -60,9 +60,9 @@ def test_json_memory_follows_the_dtype(resnet18: Model) -> None:
         "total_bytes": data["memory"]["input_bytes"]
         + data["memory"]["activation_bytes"]
         + 11_689_512 * 2,
-        "torchinfo_forward_backward_bytes": 2 * 2 * sum(
-            row.shape.numel for row in result.rows if row.is_leaf and row.shape and row.params
-        ),
+        "torchinfo_forward_backward_bytes": 2
+        * 2
+        * sum(row.shape.numel for row in result.rows if row.is_leaf and row.shape and row.params),
         "torchinfo_total_bytes": data["memory"]["input_bytes"]
         + data["memory"]["torchinfo_forward_backward_bytes"]
         + 11_689_512 * 2,

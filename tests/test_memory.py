@@ -9,7 +9,7 @@ import pytest
 
 from shapecalc.api import load
 from shapecalc.engine import infer
-from shapecalc.memory import DType, memory, nbytes
+from shapecalc.memory import DType, macs, memory, nbytes
 from shapecalc.modules import Model
 from shapecalc.shape import Shape
 
@@ -53,6 +53,37 @@ def test_torchinfo_forward_backward_as_torchinfo_reports_it(name: str) -> None:
     ConvNeXt's layer scales: neither is ours to copy.
     """
     recorded = TORCHINFO[name]
-    used = memory(infer(load(name), Shape(tuple(recorded["input"]))))
+    result = infer(load(recorded["model"]), Shape(tuple(recorded["input"])))
+    used = memory(result, batch=recorded["batch"])
     assert used.forward_backward == recorded["forward_backward_bytes"]
     assert used.input == recorded["input_bytes"] - 64
+
+
+BATCHED = sorted(name for name in TORCHINFO if TORCHINFO[name]["batch"] > 1)
+
+
+def test_some_models_are_recorded_at_a_batch() -> None:
+    assert BATCHED == ["densenet121@8", "mobilenet_v3_small@8", "resnet18@8"]
+
+
+@pytest.mark.parametrize("name", BATCHED, ids=str)
+def test_a_batch_scales_as_torch_counts_it(name: str) -> None:
+    """At batch 8, torchinfo's input and forward/backward bytes are ours at --batch 8 (the
+    input's 64 bytes aside, as at batch 1), and FlopCounterMode's count ÷ 2 is our MACs × 8.
+
+    torchinfo's mult-adds are not ours: it also counts each BatchNorm's weight and bias and
+    each Linear's bias, once per sample (10,600 for resnet18). So what compares is that they
+    scale as ours do: its figure at batch 8 is 8 times its own at batch 1, and its gap to
+    ours is 8 times the gap at batch 1.
+    """
+    recorded, alone = TORCHINFO[name], TORCHINFO[name.partition("@")[0]]
+    batch = recorded["batch"]
+    result = infer(load(recorded["model"]), Shape(tuple(recorded["input"])))
+    used, single = memory(result, batch=batch), memory(result)
+    assert used.input == recorded["input_bytes"] - 64
+    assert used.forward_backward == recorded["forward_backward_bytes"]
+    assert used.params == single.params == recorded["param_bytes"]
+    assert macs(result.total_macs, batch) == recorded["flop_counter_macs"]
+    assert recorded["mult_adds"] == batch * alone["mult_adds"]
+    gap = alone["mult_adds"] - result.total_macs
+    assert recorded["mult_adds"] - macs(result.total_macs, batch) == batch * gap > 0

@@ -43,6 +43,14 @@ Examples:
     "-d", "--depth", type=click.IntRange(min=1), help="Compare modules down to this depth only."
 )
 @choice("--dtype", default=DType.FLOAT32, help="Element type for the memory figures.")
+@click.option(
+    "-b",
+    "--batch",
+    callback=reader(inputs.parse_batch, "a batch"),
+    metavar="N",
+    help="Samples per batch, for both: multiplies the MACs and the input and activation "
+    "memory, as the main command's --batch. As a leading --input size: 8x3x224x224.",
+)
 @click.option("-a", "--all", "every", is_flag=True, help="Show unchanged rows too.")
 @click.option(
     "--exit-code", is_flag=True, help="Exit with 1 when the models differ, as git diff does."
@@ -56,6 +64,7 @@ def command(  # noqa: PLR0917 - click passes every option positionally
     output: str | None,
     depth: int | None,
     dtype: str,
+    batch: int | None,
     every: bool,
     exit_code: bool,
 ) -> None:
@@ -69,8 +78,12 @@ def command(  # noqa: PLR0917 - click passes every option positionally
 
     chosen = _format(fmt, output)
     models = [api.load(a), api.load(b)]
+    if size is not None:  # a leading batch, when A and B both read one there
+        taken = {inputs.take_batch(model.input, (size,), batch) for model in models}
+        if len(taken) == 1:
+            ((size,), batch), *_ = taken
     diff = api.compare(models[0], models[1], size)  # a ShapeError names the file that failed
-    text = api.render_diff(diff, chosen, depth=depth, dtype=dtype, all=every)
+    text = api.render_diff(diff, chosen, depth=depth, dtype=dtype, all=every, batch=batch or 1)
     if output is None:
         deliver(text, None)
     else:

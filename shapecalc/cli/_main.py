@@ -43,6 +43,7 @@ Examples:
   shapecalc resnet18 --format listing    the blog's listing, name:C@H*W
   shapecalc resnet18 -i 225 --explain    each size's arithmetic, and why 225 rounds
   shapecalc resnet18 -i 224 -i 225       two sizes side by side: where they part
+  shapecalc resnet18 --batch 8           MACs and memory of a batch of 8
   shapecalc resnet18 --sweep 1:1024      which input sizes are clean, uneven or invalid
   shapecalc resnet18 --smallest          the smallest input it accepts
   shapecalc resnet18 -d 1 -o r18.md      a Markdown table of the top modules, to a file
@@ -106,6 +107,14 @@ Examples:
 @choice("--view", default=View.TABLE, help="What the html and svg formats show.")
 @choice("--dtype", default=DType.FLOAT32, help="Element type for the memory figures.")
 @click.option(
+    "-b",
+    "--batch",
+    callback=reader(inputs.parse_batch, "a batch"),
+    metavar="N",
+    help="Samples per batch: multiplies the MACs and the input and activation memory; "
+    "shapes stay one sample's. As a leading --input size: 8x3x224x224. Default: 1.",
+)
+@click.option(
     "-e", "--explain", is_flag=True, help="Show the arithmetic of each change of a spatial size."
 )
 @click.option(
@@ -146,6 +155,7 @@ def main(  # noqa: PLR0917 - click passes every option positionally
     columns: tuple[Column, ...] | None,
     view: str,
     dtype: str,
+    batch: int | None,
     explain: bool,
     sweep: range | None,
     smallest: bool,
@@ -182,6 +192,8 @@ def main(  # noqa: PLR0917 - click passes every option positionally
         return
     network = api.load(model, set=values)
     ctx.meta[_watch.FILES] = network.files
+    if mode is Mode.REPORT:  # the others refuse a batch, as shapes are one sample's
+        sizes, batch = inputs.take_batch(network.input, sizes, batch)
     if len(sizes) > 1:
         if mode is not Mode.REPORT:
             raise UsageError("--input", f"{mode.value} takes one size; give --input once")
@@ -196,6 +208,7 @@ def main(  # noqa: PLR0917 - click passes every option positionally
             dtype=DType(dtype),
             output=output,
             quiet=quiet,
+            batch=batch or 1,
         )
         return
     size = sizes[0] if sizes else None
@@ -216,6 +229,7 @@ def main(  # noqa: PLR0917 - click passes every option positionally
                 dtype=DType(dtype),
                 explain=explain,
                 view=View(view),
+                batch=batch or 1,
             )
 
         render, show = settled(api.render), settled(api.show)

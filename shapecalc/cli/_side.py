@@ -25,6 +25,7 @@ def report_sides(
     dtype: DType,
     output: str | None,
     quiet: bool,
+    batch: int = 1,
 ) -> None:
     """Write the sizes side by side, then each one's warnings, labelled with its input.
 
@@ -38,7 +39,8 @@ def report_sides(
         if name in given:
             raise UsageError(name, "several inputs side by side leave it out; give one --input")
     sides = api.side_by_side(network, sizes)
-    deliver(api.render_sides(sides, fmt, depth=depth, dtype=dtype), output, network)
+    text = api.render_sides(sides, fmt, depth=depth, dtype=dtype, batch=batch)
+    deliver(text, output, network)
     if not quiet:
         for result in filter(None, sides.results):
             for line in api.warnings(result):

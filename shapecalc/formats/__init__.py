@@ -51,6 +51,8 @@ class Options:
     `depth` leaves out modules deeper than it (None: all); `columns` picks the tabular
     formats' columns by name (None: each format's own); `view` is what HTML and SVG show;
     `width` is the terminal's columns the tree and the table fit in (None: their natural width).
+    `batch` scales the MACs and the memory that a batch multiplies (see shapecalc.memory);
+    shapes stay one sample's, and the captions and the model's output show the batch.
     """
 
     dtype: DType = DType.FLOAT32
@@ -59,6 +61,7 @@ class Options:
     columns: tuple[Column, ...] | None = None
     view: View = View.TABLE
     width: int | None = None
+    batch: int = 1
 
 
 def text(result: Result, fmt: Format, options: Options) -> str:

@@ -15,13 +15,14 @@ from shapecalc.field import Field
 from shapecalc.formats.text import (
     NOT_RUN,
     alike,
+    batched,
     field,
     grouped,
     grouped_each,
     output_text,
     stride,
 )
-from shapecalc.memory import DType, memory, nbytes
+from shapecalc.memory import DType, macs, memory, nbytes
 from shapecalc.shape import Shape
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ class Column(Enum):
     OUTPUT = "output"
     PARAMS = "params"
     MACS = "macs"
-    BYTES = "bytes"  # the output's size at the chosen dtype
+    BYTES = "bytes"  # the output's size at the chosen dtype, of the whole batch
     FIELD = "field"
     FIELD_STRIDE = "field_stride"
     ARITHMETIC = "arithmetic"  # how a layer computes its spatial sizes, as --explain shows
@@ -130,17 +131,18 @@ def visible(result: Result, depth: int | None) -> list[Row]:
     return [row for row in result.rows if row.module.depth <= depth]
 
 
-def value(column: Column, row: Row, dtype: DType) -> int | str:
-    """Return a cell as data: numbers as ints, the rest as text without units.
+def value(column: Column, row: Row, dtype: DType, batch: int = 1) -> int | str:
+    """Return a cell as data: numbers as ints (MACs and bytes of `batch` samples), the rest
+    as text without units.
 
     Not of the rounded column, which needs the whole result: a Sheet gives it.
     """
     if column.numeric:
-        return _number(column, row, dtype)
+        return _number(column, row, dtype, batch)
     return _TEXTS[column](row)
 
 
-def text(column: Column, row: Row, dtype: DType) -> str:
+def text(column: Column, row: Row, dtype: DType, batch: int = 1) -> str:
     """Return a cell as people read it: shapes as `64@56×56`, numbers with separators.
 
     Not of the rounded column, which needs the whole result: a Sheet gives it.
@@ -148,30 +150,30 @@ def text(column: Column, row: Row, dtype: DType) -> str:
     if column in _SHAPES:
         return output_text(_SHAPES[column](row))
     if column.numeric:
-        return grouped(_number(column, row, dtype))
+        return grouped(_number(column, row, dtype, batch))
     return _TEXTS[column](row)
 
 
-def total(column: Column, result: Result, dtype: DType) -> str:
-    """Return the totals row's cell: the model's output and its sums."""
+def total(column: Column, result: Result, dtype: DType, batch: int = 1) -> str:
+    """Return the totals row's cell: the model's input or output (of the batch), its sums."""
     match column:
         case Column.LAYER | Column.PATH | Column.NAME:
             return "total"
         case Column.INPUT | Column.OUTPUT:
-            return str(result.input if column is Column.INPUT else result.output)
-    number = summed(column, result, dtype)
+            return batched(result.input if column is Column.INPUT else result.output, batch)
+    number = summed(column, result, dtype, batch)
     return "" if number is None else grouped(number)
 
 
-def summed(column: Column, result: Result, dtype: DType) -> int | None:
+def summed(column: Column, result: Result, dtype: DType, batch: int = 1) -> int | None:
     """Return the totals row's number in a column, None for a column not summed."""
     match column:
         case Column.PARAMS:
             return result.total_params
         case Column.MACS:
-            return result.total_macs
+            return macs(result.total_macs, batch)
         case Column.BYTES:
-            return memory(result, dtype).activations
+            return memory(result, dtype, batch).activations
     return None
 
 
@@ -181,14 +183,20 @@ class Sheet:
     A hundred thousand rows share a few layers, shapes and fields: each is worked out once.
     """
 
-    __slots__ = ("_windows", "dtype", "marks", "rows")
+    __slots__ = ("_windows", "batch", "dtype", "marks", "rows")
 
     def __init__(
-        self, rows: Sequence[Row], dtype: DType, marks: Mapping[str, Rounded] | None = None
+        self,
+        rows: Sequence[Row],
+        dtype: DType,
+        marks: Mapping[str, Rounded] | None = None,
+        batch: int = 1,
     ) -> None:
-        """`marks` are the rounded rows by path, for the rounded column (see _rounding)."""
+        """`marks` are the rounded rows by path, for the rounded column (see _rounding);
+        MACs and bytes are of `batch` samples."""
         self.rows = rows
         self.dtype = dtype
+        self.batch = batch
         self.marks = marks or {}
         self._windows: list[_Window | None] | None = None
 
@@ -207,8 +215,11 @@ class Sheet:
     def numbers(self, column: Column) -> list[int]:
         """Return a numeric column's cells."""
         if column is Column.BYTES:
-            return self._per_shape(_SHAPE, partial(nbytes, dtype=self.dtype), 0)
-        return list(map(_COUNTS[column], self.rows))
+            return self._per_shape(_SHAPE, partial(nbytes, dtype=self.dtype, batch=self.batch), 0)
+        counts = list(map(_COUNTS[column], self.rows))
+        if column is Column.MACS and self.batch != 1:
+            return [macs(count, self.batch) for count in counts]
+        return counts
 
     def _strings(self, column: Column) -> list[str]:
         part = _PARTS.get(column)
@@ -306,9 +317,11 @@ def _part(column: Column) -> Callable[[Row], str]:
     return cell
 
 
-def _number(column: Column, row: Row, dtype: DType) -> int:
+def _number(column: Column, row: Row, dtype: DType, batch: int) -> int:
     if column is Column.BYTES:
-        return 0 if row.shape is None else nbytes(row.shape, dtype)
+        return 0 if row.shape is None else nbytes(row.shape, dtype, batch)
+    if column is Column.MACS:
+        return macs(row.macs, batch)
     return _COUNTS[column](row)
 
 

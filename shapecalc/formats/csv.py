@@ -28,7 +28,7 @@ def render(result: Result, options: Options) -> str:
     writer = csv.writer(output, lineterminator="\n")
     writer.writerow(column.value for column in columns)
     for start in range(0, len(rows), CHUNK):
-        sheet = Sheet(rows[start : start + CHUNK], options.dtype, marks)
+        sheet = Sheet(rows[start : start + CHUNK], options.dtype, marks, options.batch)
         writer.writerows(zip(*(_cells(column, sheet) for column in columns), strict=True))
     return output.getvalue()
 

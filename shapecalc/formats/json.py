@@ -1,4 +1,8 @@
-"""JSON: the model, its input and output, totals, memory, and one object per module."""
+"""JSON: the model, its input and output, totals, memory, and one object per module.
+
+Shapes are one sample's; with a batch above one, `"batch"` says how many samples the MACs
+and bytes are of (at a batch of one it is left out, as the document always was).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from shapecalc.engine import Result, Row
 from shapecalc.field import Field
 from shapecalc.formats import Options
 from shapecalc.formats.columns import visible
-from shapecalc.memory import DType, memory, nbytes
+from shapecalc.memory import DType, macs, memory, nbytes
 from shapecalc.shape import axis_names
 from shapecalc.sizes import total_stride, uneven
 
@@ -23,15 +27,17 @@ def _set(result: Result) -> dict[str, object]:
 
 def render(result: Result, options: Options) -> str:
     """Return the document, one module per line so that it diffs and greps well."""
-    used = memory(result, options.dtype)
+    batch = options.batch
+    used = memory(result, options.dtype, batch)
     head = {
         "model": result.model.name,
         "type": result.model.type,
         "input": list(result.input.dims),
+        **({"batch": batch} if batch != 1 else {}),
         **_set(result),
         "output": list(result.output.dims),
         "total_params": result.total_params,
-        "total_macs": result.total_macs,
+        "total_macs": macs(result.total_macs, batch),
         "memory": {
             "dtype": options.dtype.value,
             "input_bytes": used.input,
@@ -54,7 +60,7 @@ def render(result: Result, options: Options) -> str:
         ],
     }
     lines = ["{", *(f'  "{key}": {dumps(value)},' for key, value in head.items())]
-    rows = [f"    {row}," for row in _rows(visible(result, options.depth), options.dtype)]
+    rows = [f"    {row}," for row in _rows(visible(result, options.depth), options.dtype, batch)]
     if rows:
         rows[-1] = rows[-1].removesuffix(",")
         lines += ['  "layers": [', *rows, "  ]"]
@@ -72,7 +78,7 @@ def dumps(value: object) -> str:
 _ENCODER = json.JSONEncoder(ensure_ascii=False)  # json.dumps would make one per call
 
 
-def _rows(rows: list[Row], dtype: DType) -> Iterator[str]:
+def _rows(rows: list[Row], dtype: DType, batch: int = 1) -> Iterator[str]:
     """Yield each row's object on one line, exactly as `dumps` would write it.
 
     Written directly: a dict per row and the encoder's set-up on each call cost twice the
@@ -89,14 +95,15 @@ def _rows(rows: list[Row], dtype: DType) -> Iterator[str]:
         else:
             made = shapes.get(row.shape.dims)
             if made is None:
-                made = shapes[row.shape.dims] = (_list(row.shape.dims), nbytes(row.shape, dtype))
+                size = nbytes(row.shape, dtype, batch)
+                made = shapes[row.shape.dims] = (_list(row.shape.dims), size)
             shape, size = made
         if reach is not last:
             last, tail = reach, _field(reach) + "}"
         yield (
             f'{{"path": {_string(module.path)}, "name": {_string(module.name)}, '
             f'"type": {_string(module.type)}, "depth": {module.depth}, "shape": {shape}, '
-            f'"params": {row.params}, "macs": {row.macs}, "output_bytes": {size}{tail}'
+            f'"params": {row.params}, "macs": {macs(row.macs, batch)}, "output_bytes": {size}{tail}'
         )
 
 

@@ -8,6 +8,7 @@ from shapecalc.engine import Result, Row
 from shapecalc.formats import Options, summary
 from shapecalc.formats._rounding import Rounded, rounded
 from shapecalc.formats.columns import TABLE, Column, Sheet, shown, total, visible
+from shapecalc.formats.text import input_text
 
 INDENT = "· "  # per level of depth: leading spaces would vanish in a rendered cell
 # What Markdown could read as markup or a cell's end, in the text shapecalc writes itself.
@@ -25,7 +26,9 @@ def render(result: Result, options: Options) -> str:
     columns = shown(options, TABLE, marks)
     cells = _columns(columns, visible(result, options.depth), options, marks)
     headings = [column.heading for column in columns]
-    totals = [_bold(escape(total(column, result, options.dtype))) for column in columns]
+    totals = [
+        _bold(escape(total(column, result, options.dtype, options.batch))) for column in columns
+    ]
     widths = [
         max(len(heading), len(last), *map(len, made))
         for heading, last, made in zip(headings, totals, cells, strict=True)
@@ -39,9 +42,11 @@ def render(result: Result, options: Options) -> str:
     lines += map(line.format, *cells)
     lines.append(line.format(*totals))
     notes = [
-        f"- **{label}**: {escape(value)}" for label, value in summary.entries(result, options.dtype)
+        f"- **{label}**: {escape(value)}"
+        for label, value in summary.entries(result, options.dtype, options.batch)
     ]
-    caption = f"**{escape_name(result.model.name)}** · {escape(str(result.input))}"
+    shown_input = input_text(result.input, options.batch)
+    caption = f"**{escape_name(result.model.name)}** · {escape(shown_input)}"
     return "\n".join([caption, "", *lines, "", *notes, ""])
 
 
@@ -58,7 +63,7 @@ def _columns(
     columns: tuple[Column, ...], rows: list[Row], options: Options, marks: dict[str, Rounded]
 ) -> list[list[str]]:
     """Return each column's cells, escaped; the layer column indented by depth."""
-    sheet = Sheet(rows, options.dtype, marks)
+    sheet = Sheet(rows, options.dtype, marks, options.batch)
     cells = [_escaped(column, sheet.texts(column)) for column in columns]
     if Column.LAYER in columns:
         index = columns.index(Column.LAYER)

@@ -3,6 +3,7 @@
 Rows whose output is not their input scaled alike at every input are marked `≠`: with
 224 and 320 every size differs, so a mark for any difference would mark every row; what is
 worth seeing is where a layer rounds, crops or pads one input differently from another.
+A batch applies to every input, as it does to one (see shapecalc.formats.Options).
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from shapecalc.engine import Result, Row, Stopped
 from shapecalc.errors import UsageError
 from shapecalc.formats import Format
 from shapecalc.formats.grid import Grid
-from shapecalc.formats.text import compact, grouped, megabytes, output_text
-from shapecalc.memory import DType, memory
+from shapecalc.formats.text import PER_SAMPLE, batched, compact, grouped, megabytes, output_text
+from shapecalc.memory import DType, macs, memory
 from shapecalc.shape import Shape
 
 FORMATS = (Format.TREE, Format.TABLE, Format.MARKDOWN, Format.CSV, Format.JSON)
@@ -27,42 +28,53 @@ FORK, END, DOWN, SPACE = "├── ", "└── ", "│   ", "    "
 
 
 def render(
-    sides: Sides, fmt: Format, dtype: DType = DType.FLOAT32, depth: int | None = None
+    sides: Sides,
+    fmt: Format,
+    dtype: DType = DType.FLOAT32,
+    depth: int | None = None,
+    batch: int = 1,
 ) -> str:
-    """Return the inputs side by side in `fmt`, one of FORMATS."""
+    """Return the inputs side by side in `fmt`, one of FORMATS, MACs and memory of `batch`
+    samples each."""
     if fmt not in FORMATS:
         names = ", ".join(each.value for each in FORMATS)
         raise UsageError("--format", f"several inputs are shown as {names}, not {fmt.value}")
     rows = sides.rows(depth)
     if fmt is Format.JSON:
-        return _json(sides, rows, dtype)
+        return _json(sides, rows, dtype, batch)
     if fmt is Format.CSV:
         return _csv(sides, rows).render(Format.CSV)
     markdown = fmt is Format.MARKDOWN
-    grid = _grid(sides, rows, tree=fmt is Format.TREE, indent="· " if markdown else "  ")
-    summary = summary_entries(sides, dtype, marked=any(not row.in_step for row in rows))
+    grid = _grid(
+        sides, rows, tree=fmt is Format.TREE, indent="· " if markdown else "  ", batch=batch
+    )
+    marked = any(not row.in_step for row in rows)
+    summary = summary_entries(sides, dtype, marked=marked, batch=batch)
     if markdown:
         from shapecalc.formats.markdown import escape, escape_name
 
-        caption = f"**{escape_name(sides.model.name)}** · {escape(_inputs(sides))}"
+        caption = f"**{escape_name(sides.model.name)}** · {escape(_inputs(sides, batch))}"
         items = [f"- **{escape(label)}**: {escape(text)}" for label, text in summary]
         return "\n".join([caption, "", grid.render(fmt).rstrip("\n"), "", *items, ""])
     width = max(len(label) for label, _ in summary) + 2
     notes = "".join(f"{label.ljust(width)}{text}\n" for label, text in summary)
-    caption = f"inputs {_inputs(sides)}" if fmt is Format.TREE else _caption(sides)
+    caption = f"inputs {_inputs(sides, batch)}" if fmt is Format.TREE else _caption(sides, batch)
     return f"{caption}\n{grid.render(Format.TABLE)}{notes}"
 
 
-def _caption(sides: Sides) -> str:
+def _caption(sides: Sides, batch: int = 1) -> str:
     """Say which model and inputs a table shows: `resnet18 · 3@224×224, 3@320×320`."""
-    return f"{sides.model.name} · {_inputs(sides)}"
+    return f"{sides.model.name} · {_inputs(sides, batch)}"
 
 
-def _inputs(sides: Sides) -> str:
-    return ", ".join(map(str, sides.inputs))
+def _inputs(sides: Sides, batch: int = 1) -> str:
+    shown = ", ".join(batched(shape, batch) for shape in sides.inputs)
+    return shown if batch == 1 else shown + PER_SAMPLE
 
 
-def _grid(sides: Sides, rows: list[Across], *, tree: bool, indent: str = "  ") -> Grid:
+def _grid(
+    sides: Sides, rows: list[Across], *, tree: bool, indent: str = "  ", batch: int = 1
+) -> Grid:
     """Lay out a line per module: name (under guides, or indented), type, outputs, params."""
     if tree:
         names = [guide + row.module.name for guide, row in zip(guides(rows), rows, strict=True)]
@@ -77,7 +89,7 @@ def _grid(sides: Sides, rows: list[Across], *, tree: bool, indent: str = "  ") -
     root = (
         sides.model.name,
         sides.model.type,
-        *(UNFINISHED if result is None else str(result.output) for result in results),
+        *(UNFINISHED if result is None else batched(result.output, batch) for result in results),
         next((_count(result.total_params) for result in results if result), ""),
         "",
     )
@@ -142,19 +154,23 @@ def _count(value: int) -> str:
     return compact(value) if value else "–"
 
 
-def summary_entries(sides: Sides, dtype: DType, *, marked: bool) -> list[tuple[str, str]]:
-    """Return the lines under the rows: outputs, params once, MACs and memory per input."""
+def summary_entries(
+    sides: Sides, dtype: DType, *, marked: bool, batch: int = 1
+) -> list[tuple[str, str]]:
+    """Return the lines under the rows: outputs, params once, MACs and memory per input,
+    of `batch` samples."""
     results = sides.results
     finished = [result for result in results if result is not None]
     params = sorted({result.total_params for result in finished})
+    kind = dtype.value if batch == 1 else f"{dtype.value}, a batch of {batch:,}"
     entries = [
-        ("output", _each(results, lambda result: str(result.output))),
+        ("output", _each(results, lambda result: batched(result.output, batch))),
         ("params", _params_text(params, dtype) if len(params) == 1 else _each(results, _total)),
-        ("MACs", _each(results, lambda result: compact(result.total_macs, space=" "))),
+        ("MACs", _each(results, lambda result: compact(macs(result.total_macs, batch), space=" "))),
         (
             "memory",
-            _each(results, lambda result: megabytes(memory(result, dtype).total))
-            + f" ({dtype.value})",
+            _each(results, lambda result: megabytes(memory(result, dtype, batch).total))
+            + f" ({kind})",
         ),
     ]
     entries += [("stopped", _stop(each)) for each in sides.outcomes if isinstance(each, Stopped)]
@@ -210,7 +226,7 @@ def _raw_params(cells: tuple[Cell, ...]) -> str:
     return "" if found is None else str(found)
 
 
-def _json(sides: Sides, rows: list[Across], dtype: DType) -> str:
+def _json(sides: Sides, rows: list[Across], dtype: DType, batch: int = 1) -> str:
     """Return one document: the model, a result per input, then a line per module.
 
     Each module's `shapes`, `params` and `macs` are lists in the order of the inputs, with
@@ -222,35 +238,36 @@ def _json(sides: Sides, rows: list[Across], dtype: DType) -> str:
         "model": sides.model.name,
         "type": sides.model.type,
         "inputs": [list(shape.dims) for shape in sides.inputs],
-        "results": [_json_result(outcome, dtype) for outcome in sides.outcomes],
+        **({"batch": batch} if batch != 1 else {}),
+        "results": [_json_result(outcome, dtype, batch) for outcome in sides.outcomes],
     }
     lines = [f'  "{key}": {dumps(value)},' for key, value in head.items()]
-    layers = [f"    {dumps(_json_row(row))}," for row in rows]
+    layers = [f"    {dumps(_json_row(row, batch))}," for row in rows]
     if layers:
         layers[-1] = layers[-1].removesuffix(",")
     return "\n".join(["{", *lines, '  "layers": [', *layers, "  ]", "}", ""])
 
 
-def _json_result(outcome: Result | Stopped, dtype: DType) -> dict[str, object]:
+def _json_result(outcome: Result | Stopped, dtype: DType, batch: int = 1) -> dict[str, object]:
     """Say one input's output, totals and rounding layers, or where it stopped."""
     if isinstance(outcome, Stopped):
         stop = {"path": outcome.error.path, "error": outcome.error.what}
         return {"input": list(outcome.input.dims), "stopped": stop}
     from shapecalc.sizes import uneven
 
-    used = memory(outcome, dtype)
+    used = memory(outcome, dtype, batch)
     return {
         "input": list(outcome.input.dims),
         "output": list(outcome.output.dims),
         "total_params": outcome.total_params,
-        "total_macs": outcome.total_macs,
+        "total_macs": macs(outcome.total_macs, batch),
         "memory": {"dtype": dtype.value, "total_bytes": used.total},
         "uneven": list(dict.fromkeys(item.row.path for item in uneven(outcome))),
         "stopped": None,
     }
 
 
-def _json_row(row: Across) -> dict[str, object]:
+def _json_row(row: Across, batch: int = 1) -> dict[str, object]:
     module = row.module
     finished = [cell if isinstance(cell, Row) else None for cell in row.cells]
     return {
@@ -260,6 +277,6 @@ def _json_row(row: Across) -> dict[str, object]:
         "depth": module.depth,
         "shapes": [cell.shape.dims if cell and cell.shape else None for cell in finished],
         "params": [cell.params if cell else None for cell in finished],
-        "macs": [cell.macs if cell else None for cell in finished],
+        "macs": [macs(cell.macs, batch) if cell else None for cell in finished],
         "in_step": row.in_step,
     }

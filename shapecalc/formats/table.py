@@ -9,7 +9,7 @@ from shapecalc.formats import Options
 from shapecalc.formats._fit import TYPE_WIDTHS, fitted, narrow, shorten, width_of
 from shapecalc.formats._rounding import rounded
 from shapecalc.formats.columns import TABLE, Column, Sheet, shown, summed, total, visible
-from shapecalc.formats.text import compact
+from shapecalc.formats.text import compact, input_text
 from shapecalc.formats.tree import (
     BOLD,
     PLAIN,
@@ -42,7 +42,7 @@ class ShapeTable(Drawing):
         """The table of the columns `options` picks, or of the default ones."""
         rows = visible(result, options.depth)
         marks = rounded(result, options.depth)
-        sheet = Sheet(rows, options.dtype, marks)
+        sheet = Sheet(rows, options.dtype, marks, options.batch)
         sheet_columns = _Columns.of(shown(options, TABLE, marks), rows, sheet, result, options)
         if options.width is not None:
             # The arithmetic is longer than most terminals: the rest fit, and it wraps.
@@ -54,7 +54,8 @@ class ShapeTable(Drawing):
         body = list(zip(*sheet_columns.cells, strict=True))
         totals = sheet_columns.totals
         rule = RULE * min(layout.width, fitted(options.width or layout.width))
-        caption = f"{result.model.name} · {result.input}"  # which model, for which input
+        # which model, for which input
+        caption = f"{result.model.name} · {input_text(result.input, options.batch)}"
         lines: list[Line] = [("", [Piece(caption, PLAIN)]), ("", layout.line(headings, BOLD))]
         lines.append((rule, []))
         lines += [
@@ -103,7 +104,7 @@ class _Columns:
             index = columns.index(Column.LAYER)
             names = zip(cells[index], rows, strict=True)
             cells[index] = [INDENT * (row.depth - 1) + cell for cell, row in names]
-        totals = [total(column, result, options.dtype) for column in columns]
+        totals = [total(column, result, options.dtype, options.batch) for column in columns]
         return _Columns(columns, cells, totals, (sheet, result))
 
     @property
@@ -149,7 +150,7 @@ class _Columns:
         for at, column in enumerate(self.columns):
             if column in _COUNTED:
                 cells[at] = list(map(compact, self.sheet.numbers(column)))
-                number = summed(column, self.result, self.sheet.dtype)
+                number = summed(column, self.result, self.sheet.dtype, self.sheet.batch)
                 totals[at] = "" if number is None else compact(number)
         return self._made(self.columns, cells, totals, GAP[1:])
 

@@ -153,6 +153,19 @@ def output_text(shape: Shape | None) -> str:
     return NOT_RUN if shape is None else str(shape)
 
 
+def batched(shape: Shape, batch: int) -> str:
+    """Return `batch` samples' shape: `8 × 3@224×224`; one sample's is its own, `3@224×224`."""
+    return str(shape) if batch == 1 else f"{batch} × {shape}"
+
+
+def input_text(shape: Shape, batch: int) -> str:
+    """Return a caption's input: of a batch above one, saying the rows' shapes are not."""
+    return str(shape) if batch == 1 else f"{batched(shape, batch)}{PER_SAMPLE}"
+
+
+PER_SAMPLE = " · shapes per sample"  # the rows' shapes are one sample's, their figures the batch's
+
+
 def alike(cells: Sequence[object]) -> str:
     """Show one figure per axis: once when they are all the same (`3`), else `1×3×3`."""
     texts = [str(cell) for cell in cells]

@@ -20,9 +20,17 @@ from shapecalc.formats._fit import TYPE_WIDTHS, fitted, shorten, width_of, wrap
 from shapecalc.formats._rounding import Rounded, rounded
 from shapecalc.formats.columns import Column, Sheet, visible
 from shapecalc.formats.explain import arithmetic
-from shapecalc.formats.text import NOT_RUN, compact, field, grouped, output_text
+from shapecalc.formats.text import (
+    NOT_RUN,
+    batched,
+    compact,
+    field,
+    grouped,
+    input_text,
+    output_text,
+)
 from shapecalc.limits import MAX_DRAWN_ROWS
-from shapecalc.memory import DType
+from shapecalc.memory import DType, macs
 from shapecalc.value import frozen
 
 if TYPE_CHECKING:  # rich is imported only to print on a terminal or export
@@ -152,12 +160,13 @@ class _Cells:
     field: str
 
     @staticmethod
-    def each(rows: list[Row]) -> list[_Cells]:
-        """Return each row's cells, as `of` makes them, each shape, field and count once."""
-        sheet = Sheet(rows, DType.FLOAT32)
+    def each(rows: list[Row], batch: int = 1) -> list[_Cells]:
+        """Return each row's cells, as `of` makes them (MACs of `batch` samples), each shape,
+        field and count once."""
+        sheet = Sheet(rows, DType.FLOAT32, batch=batch)
         counts: dict[int, str] = {}
         params = [counts.get(n) or counts.setdefault(n, _count(n)) for n in map(_PARAMS, rows)]
-        macs = [counts.get(n) or counts.setdefault(n, _count(n)) for n in map(_MACS, rows)]
+        macs = [counts.get(n) or counts.setdefault(n, _count(n)) for n in sheet.numbers(MACS)]
         return list(
             map(
                 _Cells,
@@ -183,7 +192,8 @@ class _Cells:
 
 
 _NAME, _TYPE = attrgetter("name"), attrgetter("type")
-_PARAMS, _MACS = attrgetter("params"), attrgetter("macs")
+_PARAMS = attrgetter("params")
+MACS = Column.MACS
 _Entry = tuple[int, bool, "_Cells", str | None]  # depth, bold, cells, a note after them
 
 
@@ -242,12 +252,13 @@ class ShapeTree(Drawing):
                 cells,
                 _note(row, marks.get(row.path), explain=options.explain),
             )
-            for row, cells in zip(rows, _Cells.each(rows), strict=True)
+            for row, cells in zip(rows, _Cells.each(rows, options.batch), strict=True)
         ]
-        caption = f"input {result.input}"
+        caption = f"input {input_text(result.input, options.batch)}"
         footer = summary_lines(result, options)
+        root = _root(result, options.batch)
         return ShapeTree.build(
-            caption, _root(result), entries, footer, options.width, long_notes=options.explain
+            caption, root, entries, footer, options.width, long_notes=options.explain
         )
 
     @staticmethod
@@ -313,7 +324,7 @@ def _guides(depths: list[int]) -> list[str]:
 def summary_lines(result: Result, options: Options) -> list[list[Piece]]:
     """Return the summary's lines: each label in bold, padded to the longest; the text
     wrapped at spaces to `options.width`, under itself."""
-    entries = summary.entries(result, options.dtype)
+    entries = summary.entries(result, options.dtype, options.batch)
     indent = max(len(label) for label, _ in entries) + GAP
     lines = []
     for label, text in entries:
@@ -323,14 +334,15 @@ def summary_lines(result: Result, options: Options) -> list[list[Piece]]:
     return lines
 
 
-def _root(result: Result) -> _Cells:
-    """The root's line: the model's output and totals (its input is the caption's)."""
+def _root(result: Result, batch: int = 1) -> _Cells:
+    """The root's line: the model's output and totals, of `batch` samples (its input is the
+    caption's)."""
     return _Cells(
         result.model.name,
         result.model.type,
-        str(result.output),
+        batched(result.output, batch),
         _count(result.total_params),
-        _count(result.total_macs),
+        _count(macs(result.total_macs, batch)),
         "",
     )
 
