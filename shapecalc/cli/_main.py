@@ -169,15 +169,7 @@ def main(  # noqa: PLR0917 - click passes every option positionally
     no PyTorch, no forward pass.
     """
     ctx = click.get_current_context()
-    mode = (
-        Mode.LIST
-        if list_models
-        else Mode.SWEEP
-        if sweep is not None
-        else Mode.SMALLEST
-        if smallest
-        else Mode.REPORT
-    )
+    mode = _mode(list_models=list_models, sweep=sweep is not None, smallest=smallest)
     given = _given(ctx) - {mode.value}
     check_mode(mode, given)
     chosen = _format(mode, fmt, output)
@@ -192,48 +184,42 @@ def main(  # noqa: PLR0917 - click passes every option positionally
         return
     network = api.load(model, set=values)
     ctx.meta[_watch.FILES] = network.files
-    if mode is Mode.REPORT:  # the others refuse a batch, as shapes are one sample's
-        sizes, batch = inputs.take_batch(network.input, sizes, batch)
-    if len(sizes) > 1:
-        if mode is not Mode.REPORT:
+    if sweep is not None:
+        deliver(api.sweep(network, sweep, chosen), output, network)
+        return
+    if smallest:
+        if len(sizes) > 1:
             raise UsageError("--input", f"{mode.value} takes one size; give --input once")
+        deliver(api.smallest(network, sizes[0] if sizes else None, chosen), output, network)
+        return
+    sizes, batch = inputs.take_batch(network.input, sizes, batch)
+    if len(sizes) > 1:
         from shapecalc.cli._side import report_sides
 
         report_sides(
-            network,
-            sizes,
-            chosen,
-            given=given,
-            depth=depth,
-            dtype=DType(dtype),
-            output=output,
-            quiet=quiet,
-            batch=batch or 1,
-        )
+            network, sizes, chosen, given=given, output=output, quiet=quiet,
+            depth=depth, dtype=DType(dtype), batch=batch or 1,
+        )  # fmt: skip
         return
-    size = sizes[0] if sizes else None
-    if sweep is not None:
-        deliver(api.sweep(network, sweep, chosen), output, network)
-    elif smallest:
-        deliver(api.smallest(network, size, chosen), output, network)
-    else:
-        check_options(chosen, given, View(view))
+    check_options(chosen, given, View(view))
 
-        def settled(function: Callable[..., T]) -> Callable[..., T]:
-            """Give `function` (render or show) the format and options asked for."""
-            return partial(
-                function,
-                format=chosen,
-                depth=depth,
-                columns=columns,
-                dtype=DType(dtype),
-                explain=explain,
-                view=View(view),
-                batch=batch or 1,
-            )
+    def settled(function: Callable[..., T]) -> Callable[..., T]:
+        """Give `function` (render or show) the format and options asked for."""
+        return partial(
+            function, format=chosen, depth=depth, columns=columns, dtype=DType(dtype),
+            explain=explain, view=View(view), batch=batch or 1,
+        )  # fmt: skip
 
-        render, show = settled(api.render), settled(api.show)
-        _report(api.attempt(network, size), render, show, output=output, quiet=quiet)
+    render, show = settled(api.render), settled(api.show)
+    outcome = api.attempt(network, sizes[0] if sizes else None)
+    _report(outcome, render, show, output=output, quiet=quiet)
+
+
+def _mode(*, list_models: bool, sweep: bool, smallest: bool) -> Mode:
+    """Return what the command line asks for: the list, a sweep, the smallest input, or rows."""
+    if list_models:
+        return Mode.LIST
+    return Mode.SWEEP if sweep else Mode.SMALLEST if smallest else Mode.REPORT
 
 
 def _given(ctx: click.Context) -> set[str]:
