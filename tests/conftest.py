@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -21,6 +22,12 @@ from shapecalc import catalog
 from shapecalc.modules import Model
 from shapecalc.spec import build_model
 from shapecalc.spec.loader import parse
+
+# A shell starts a background job with SIGINT ignored, and a child inherits that, so that a
+# command under test could not hear the Ctrl-C the tests send it (a --watch would run on).
+# A handler here is reset to the default in every child, as a terminal's job would have it.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 TESTS = Path(__file__).resolve().parent
 # The modules at depth 1 of torchvision's resnet18, in order.
