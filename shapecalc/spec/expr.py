@@ -150,7 +150,7 @@ def _expression(text: str, env: Env, work: Work) -> Value:
     use of a block, at each index of a repeat.
     """
     tree, source, parts, names = _compile(text, work)
-    read = tuple(env.get(name, _ABSENT) for name in names)
+    read = tuple([env.get(name, _ABSENT) for name in names])  # a list is made faster
     key = _key(text, read)
     known = work.results.get(key) if key is not None else None
     if known is not None:
