@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import contextlib
 import math
 import time
 from pathlib import Path
@@ -20,8 +21,8 @@ from shapecalc.limits import (
     MAX_LIST_ITEMS,
     MAX_YAML_DEPTH,
 )
-from shapecalc.spec import _evaluator
-from shapecalc.spec.expr import ExprError, evaluate, is_expression, is_literal, value_of
+from shapecalc.spec import _evaluator, expr
+from shapecalc.spec.expr import ExprError, Work, evaluate, is_expression, is_literal, value_of
 from shapecalc.spec.loader import parse
 from shapecalc.spec.source import YNode
 
@@ -463,3 +464,84 @@ def test_hostile_expressions_are_refused_fast_and_small(tmp_path: Path, name: st
     assert (status, line.startswith(f"error: {path}:"), line.endswith(message)) == (1, True, True)
     assert seconds < SECONDS
     assert peak_kb < PEAK_KB
+
+
+def typed(value: Value) -> object:
+    """A value with the type of each part, which `==` does not tell apart: 1, 1.0, true."""
+    if isinstance(value, tuple):
+        return tuple(typed(item) for item in value)
+    return type(value), value.hex() if isinstance(value, float) else value
+
+
+NESTED: Value = ((1, 2), 3)
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "second"),
+    [
+        pytest.param("${x * 2}", 1, 1.0, id="int-then-float"),
+        pytest.param("${x * 2}", 1.0, 1, id="float-then-int"),
+        pytest.param("${[x]}", 1, True, id="int-then-bool"),
+        pytest.param("${[x]}", True, 1, id="bool-then-int"),
+        pytest.param("${x * 1}", 0.0, -0.0, id="zero-then-minus-zero"),
+        pytest.param("${[x, x]}", (1,), (True,), id="in-a-list"),
+        pytest.param("${[x]}", NESTED, ((1.0, 2), 3), id="in-a-nested-list"),
+        pytest.param("${[x]}", NESTED, ((1, (2,)), 3), id="nested-deeper"),
+        pytest.param("${[x]}", None, "None", id="null-then-text"),
+        pytest.param("${x * 1}", math.nan, 1.5, id="nan"),
+    ],
+)
+def test_a_result_is_remembered_only_for_the_very_same_values(
+    text: str, first: Value, second: Value
+) -> None:
+    """Equal values of another type, or sign, give their own result, as if evaluated alone."""
+    with Work():
+        alone = typed(evaluate(text, {"x": second}))
+    with Work():
+        evaluate(text, {"x": first})
+        assert typed(evaluate(text, {"x": second})) == alone
+
+
+def test_a_result_is_remembered_within_a_budget() -> None:
+    env: dict[str, Value] = {"x": 3, "other": 1}
+    with Work():
+        made = evaluate("${[x, x]}", env)
+        assert evaluate("${[x, x]}", {**env, "other": 2}) is made  # it reads x alone
+        assert evaluate("${[x, x]}", {"x": 4}) == (4, 4)
+    with Work():
+        assert evaluate("${[x, x]}", env) is not made
+
+
+def test_a_name_read_or_not_is_part_of_the_key() -> None:
+    text = "${x if c else y}"
+    with Work():
+        assert evaluate(text, {"c": True, "x": 1}) == 1
+        with pytest.raises(ExprError, match="unknown name 'y'"):
+            evaluate(text, {"c": False, "x": 1})
+        assert evaluate(text, {"c": False, "x": 1, "y": 2}) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "env"),
+    [
+        pytest.param("${x[5]}", {"x": (1, 2)}, id="index"),
+        pytest.param("${x + 1}", {"x": "a"}, id="operand"),
+        pytest.param("${y}", {"x": 1}, id="unknown-name"),
+        pytest.param("${x * 1}", {"x": math.nan}, id="nan"),
+    ],
+)
+def test_failures_and_nan_are_not_remembered(text: str, env: dict[str, Value]) -> None:
+    with Work() as work:
+        for _ in range(2):
+            with contextlib.suppress(ExprError):
+                evaluate(text, env)
+        assert work.results == {}
+
+
+def test_a_budget_remembers_a_bounded_number_of_results(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(expr, "_REMEMBERED", 3)
+    with Work() as work:
+        for x in range(10):
+            assert evaluate("${x + 1}", {"x": x}) == x + 1
+        assert [evaluate("${x + 1}", {"x": x}) for x in range(10)] == list(range(1, 11))
+    assert len(work.results) == 3

@@ -91,6 +91,29 @@ def test_an_evaluation_takes_steps_for_what_it_walks(
     assert low <= taken(text, env) <= high
 
 
+@pytest.mark.parametrize(
+    ("text", "env"),
+    [
+        pytest.param("${x == y}", {"x": DOUBLED, "y": COPY}, id="equal"),
+        pytest.param("${max(x)}", {"x": FLAT}, id="max"),
+        pytest.param("${[x]}", {"x": tuple(range(5_000))}, id="walked-from-a-caller"),
+        pytest.param("${s < t}", STRINGS, id="text-compared"),
+    ],
+)
+def test_a_remembered_result_takes_the_steps_its_evaluation_took(
+    text: str, env: dict[str, Value]
+) -> None:
+    """Remembering saves time, not budget: a spec is refused where it was before."""
+    evaluate(text, env)  # parsed
+    with Work() as work:
+        steps = []
+        for _ in range(3):
+            left = work.left
+            evaluate(text, env)
+            steps.append(left - work.left)
+        assert (len(work.results), steps) == (1, [steps[0]] * 3)
+
+
 @pytest.fixture
 def small_budget(monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
     """A budget of 100,000 steps; the message still names the real limit."""

@@ -47,10 +47,11 @@ class Work:
     `with Work():` makes it the budget of every evaluation within, in this thread; an
     evaluation outside any has one of its own. Mutable on purpose: each evaluation takes
     its steps from it. It also keeps each list written in YAML that was looked at,
-    whether it holds expressions and, if not, its value, so each is read once.
+    whether it holds expressions and, if not, its value, so each is read once; and the
+    results of expressions, by text and the values they read (see shapecalc.spec.expr).
     """
 
-    __slots__ = ("left", "literal", "outer", "values")
+    __slots__ = ("left", "literal", "outer", "results", "values")
 
     def __init__(self) -> None:
         self.left = MAX_EXPRESSION_WORK
@@ -58,6 +59,8 @@ class Work:
         # By the list's id; the list is kept with it, so that no other takes the id.
         self.literal: dict[int, tuple[YList, bool]] = {}
         self.values: dict[int, tuple[YList, tuple[Value, ...]]] = {}
+        # Each result with the steps it took and the values it read, which keep their ids.
+        self.results: dict[tuple[object, ...], tuple[Value, int, tuple[object, ...]]] = {}
 
     def __enter__(self) -> Work:
         self.outer, _CURRENT.work = _CURRENT.work, self

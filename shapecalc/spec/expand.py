@@ -74,8 +74,9 @@ class Expander:
             for key, value in node.entries:
                 modules.extend(self._entry(value, env, Site(scope, key)))
         elif isinstance(node, YList):
+            numbered = Site(scope)  # one for all: a site is a value
             for item in node.items:
-                modules.extend(self._entry(item, env, Site(scope)))
+                modules.extend(self._entry(item, env, numbered))
         elif not (isinstance(node, YScalar) and value_of(node, env) in (None, "identity")):
             raise SpecError(node.mark, "expected a mapping of named modules or a list of modules")
         return modules
@@ -150,7 +151,7 @@ class Expander:
             return self._reuse(node, use, env=env, site=site)
         functional = functional or flag(node.get("functional"), env, "functional")
         runs = runs_here(node, env, functional=functional)
-        structure = [key for key in node.index if key in STRUCTURE]
+        structure = [key for key in STRUCTURE if key in node.index]  # fewer than a node's keys
         if len(structure) > 1:
             raise SpecError(node.mark, "a module has only one of children, add, mul, cat and dense")
         kind = type_of(node, env)

@@ -11,6 +11,7 @@ work, `Work` (shapecalc.spec._work); shapecalc.spec._evaluator evaluates their t
 from __future__ import annotations
 
 import ast
+import math
 from keyword import iskeyword
 from typing import TypeGuard
 
@@ -38,7 +39,11 @@ __all__ = ["Env", "ExprError", "Work", "evaluate", "is_expression", "is_literal"
 # What a failure the evaluator does not foresee means, as a last resort.
 _UNFORESEEN = {RecursionError: "it is nested too deeply", MemoryError: "it needs too much memory"}
 _KEPT = 4096  # expressions kept parsed, by text
-_PARSED: dict[str, tuple[ast.expr, str, int]] = {}  # each one's tree, text and parts
+Parsed = tuple[ast.expr, str, int, tuple[str, ...]]  # a tree, its text, parts and names
+_PARSED: dict[str, Parsed] = {}
+# Results one budget remembers: enough for any built-in, little memory for any spec.
+_REMEMBERED = 4096
+_ABSENT = object()  # what a name the parameters do not hold reads
 
 
 def is_expression(value: object) -> TypeGuard[str]:
@@ -135,8 +140,50 @@ def _evaluate(text: str, env: Env, work: Work) -> Value:
     name = text[1:]
     if name.isidentifier() and not iskeyword(name) and len(name) <= MAX_EXPRESSION_LENGTH:
         return lookup(name, env)  # most expressions are a name: no parsing needed
-    tree, source, parts = _compile(text, work)
+    return _expression(text, env, work)
+
+
+def _expression(text: str, env: Env, work: Work) -> Value:
+    """Evaluate a ${…} expression, or take its result from an evaluation with the same values.
+
+    Specs evaluate the same expressions with the same values many times over: in each
+    use of a block, at each index of a repeat.
+    """
+    tree, source, parts, names = _compile(text, work)
+    read = tuple([env.get(name, _ABSENT) for name in names])  # a list is made faster
+    key = _key(text, read)
+    known = work.results.get(key) if key is not None else None
+    if known is not None:
+        work.charge(known[1])  # the steps it took: a result remembered saves time, not budget
+        return known[0]
+    left = work.left
     work.charge(PART * parts)
+    value = _run(tree, source, env, work)
+    if key is not None and len(work.results) < _REMEMBERED:
+        work.results[key] = (value, left - work.left, read)
+    return value
+
+
+def _key(text: str, read: tuple[object, ...]) -> tuple[object, ...] | None:
+    """Key a result by its expression and the values it read, or None if one cannot be.
+
+    Equal values may give different results: each is told apart by its type (1, 1.0 and
+    true; a list known to be small and one to walk), a float by its bits (-0.0), a list
+    by its identity, which costs no walk. NaN is never equal: it is not remembered.
+    """
+    key: list[object] = [text]
+    for value in read:
+        if isinstance(value, float):
+            if math.isnan(value):
+                return None
+            key += (float, value.hex())
+        else:
+            key += (type(value), id(value) if isinstance(value, tuple) else value)
+    return tuple(key)
+
+
+def _run(tree: ast.expr, source: str, env: Env, work: Work) -> Value:
+    """Evaluate a parsed expression, every failure an ExprError."""
     try:
         return Evaluator(env, source, work).visit(tree)
     except (RecursionError, MemoryError, OverflowError, TypeError, ValueError, IndexError) as error:
@@ -144,8 +191,8 @@ def _evaluate(text: str, env: Env, work: Work) -> Value:
         raise ExprError(f"{quote(source)} cannot be evaluated: {reason}") from None
 
 
-def _compile(text: str, work: Work) -> tuple[ast.expr, str, int]:
-    """Return an expression's tree, its text and how many parts it has; parse it if new.
+def _compile(text: str, work: Work) -> Parsed:
+    """Return an expression's tree, text, number of parts and names read; parse it if new.
 
     Parsing takes steps too: a spec may write more expressions than are kept parsed.
     """
@@ -159,7 +206,7 @@ def _compile(text: str, work: Work) -> tuple[ast.expr, str, int]:
     return parsed
 
 
-def _parse(text: str) -> tuple[ast.expr, str, int]:
+def _parse(text: str) -> Parsed:
     """Parse an expression, refusing one too long or too deeply nested to evaluate safely."""
     if text.startswith("${") and text.endswith("}"):
         source = text[2:-1].strip()
@@ -175,26 +222,29 @@ def _parse(text: str) -> tuple[ast.expr, str, int]:
         raise ExprError(f"invalid expression {quote(source)}: {error.msg}") from None
     except (RecursionError, MemoryError):
         raise ExprError(f"invalid expression {quote(source)}: it is nested too deeply") from None
-    deepest, parts = _shape(tree)
+    deepest, parts, names = _shape(tree)
     if deepest > MAX_EXPRESSION_DEPTH:
         raise ExprError(
             f"{quote(source)}: operators and brackets nest more than {MAX_EXPRESSION_DEPTH} deep"
         )
-    return tree, source, parts
+    return tree, source, parts, names
 
 
-def _shape(tree: ast.AST) -> tuple[int, int]:
-    """Return how many operations enclose the deepest operand, and how many parts there are.
+def _shape(tree: ast.AST) -> tuple[int, int, tuple[str, ...]]:
+    """Return how many operations enclose the deepest operand, how many parts there are,
+    and the names it reads, each once.
 
     It does not recurse: neither evaluating nor quoting a tree this measures can then
     exhaust Python's stack.
     """
-    deepest, parts = 0, 0
+    deepest, parts, names = 0, 0, dict[str, None]()
     stack = [(tree, 0)]
     while stack:
         node, depth = stack.pop()
         if isinstance(node, ast.expr):
             deepest, parts = max(deepest, depth), parts + 1
             depth += 1
+        if isinstance(node, ast.Name):  # a called function's too: a key on more is as exact
+            names[node.id] = None
         stack.extend((child, depth) for child in ast.iter_child_nodes(node))
-    return deepest, parts
+    return deepest, parts, tuple(names)

@@ -55,13 +55,12 @@ def branches_of(body: YNode, combine: Combine, env: Env) -> tuple[YNode, ...]:
     return kept
 
 
+_OWN_KEYS = ENTRY_KEYS | NODE_KEYS  # a node's own keys, not its layer's arguments
+
+
 def args(node: YMap) -> list[tuple[YScalar, YNode]]:
     """Return a node's arguments: every entry whose key is not the node's own."""
-    return [
-        (key, value)
-        for key, value in node.entries
-        if key.value not in ENTRY_KEYS and key.value not in NODE_KEYS
-    ]
+    return [(key, value) for key, value in node.entries if key.value not in _OWN_KEYS]
 
 
 _JOINS = {"dim": (Combine.CAT,), "crop": (Combine.ADD, Combine.MUL, Combine.CAT)}
