@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from shapecalc._joins import joined_field, joined_shape
 from shapecalc.errors import LayerError, Mark, ShapeError, quote
 from shapecalc.field import Field, start
+from shapecalc.layers import Layer
 from shapecalc.limits import MAX_INT_BITS
 from shapecalc.modules import (
     Combine,
@@ -21,7 +24,8 @@ from shapecalc.rows import Result, Row, Stopped
 from shapecalc.shape import Shape
 from shapecalc.value import frozen, replace
 
-__all__ = ["Result", "Row", "Stopped", "attempt", "infer"]
+__all__ = ["Result", "Row", "Stopped", "attempt", "infer", "passes"]
+Check = Callable[[Layer, Shape, Shape], bool]  # of a layer run: its input and output
 
 
 @frozen
@@ -59,8 +63,29 @@ def attempt(model: Model, shape: Shape, *, fields: bool = True) -> Result | Stop
     return Result(model, shape, output.shape, rows, walk.params, walk.macs)  # type: ignore[arg-type]
 
 
+def passes(model: Model, shape: Shape, check: Check) -> bool:
+    """Whether `model` takes `shape` with `check(layer, input, output)` true of every layer run.
+
+    The walk stops at the first layer that fails the check or refuses its input: a search
+    that tries many sizes mostly learns "no" from the first few layers.
+    """
+    walk = _Walk(check)
+    try:
+        _bounded(shape, "", None, "the input")
+        walk.body(model.root, _Flow(shape, None))
+        walk.idle()
+    except (ShapeError, _CheckFailedError):
+        return False
+    return True
+
+
+class _CheckFailedError(Exception):
+    """A layer failed the check `passes` was given: nothing after it need be computed."""
+
+
 class _Walk:
-    def __init__(self) -> None:
+    def __init__(self, check: Check | None = None) -> None:
+        self.check = check
         self.rows: list[Row | Registered] = []  # a module holds its row's place until done
         self.params = 0  # running totals: a container's share is their growth across it
         self.macs = 0
@@ -224,6 +249,8 @@ class _Walk:
         """Run a layer; `again` when a `use` runs it, whose parameters are counted once."""
         layer, before = leaf.layer, flow.shape
         after = _bounded(_output(leaf, before), leaf.path, leaf.mark)
+        if self.check is not None and not self.check(layer, before, after):
+            raise _CheckFailedError
         if not again:
             self.params += layer.params(before)
         self.macs += layer.macs(before, after)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from shapecalc.arith import Axis, Window
-from shapecalc.engine import Result, Row, infer
+from shapecalc.engine import Result, Row, infer, passes
 from shapecalc.errors import ShapecalcError, UsageError
+from shapecalc.layers import Layer
 from shapecalc.limits import MAX_SEARCH_WORK
 from shapecalc.modules import Model, count
 from shapecalc.shape import Shape
@@ -94,9 +95,20 @@ def try_infer(model: Model, shape: Shape) -> Result | ShapecalcError:
 
 
 def is_clean(model: Model, shape: Shape, axis: int) -> bool:
-    """Whether `shape` is accepted and no strided layer rounds along `axis`."""
-    result = try_infer(model, shape)
-    return isinstance(result, Result) and all(item.axis != axis for item in uneven(result))
+    """Whether `shape` is accepted and no strided layer rounds along `axis` (see `uneven`)."""
+    strided: dict[tuple[int, int], list[int]] = {}  # the strides of each layer, by id and rank
+
+    def even(layer: Layer, before: Shape, after: Shape) -> bool:
+        if not (before.is_map and after.is_map):
+            return True
+        key = id(layer), before.rank  # the model keeps its layers, and so their ids, alive
+        steps = strided.get(key)
+        if steps is None:
+            ops = layer.axes(before) or ()
+            steps = strided[key] = [step for at, step in _strides(ops) if at == axis]
+        return all(before.dims[1 + axis] % step == 0 for step in steps)
+
+    return passes(model, shape, even)
 
 
 def nearest_clean(

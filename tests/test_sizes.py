@@ -14,11 +14,13 @@ from shapecalc.shape import Shape
 from shapecalc.sizes import (
     Smallest,
     Stage,
+    is_clean,
     nearest_clean,
     reach,
     smallest,
     sweep,
     total_stride,
+    try_infer,
     uneven,
 )
 
@@ -44,6 +46,38 @@ def test_uneven_lists_each_rounding_axis(resnet18: Model) -> None:
         ("layer4.0.downsample.0", 0, 15, 2, 8),
     ]
     assert uneven(infer(resnet18, resnet18.input)) == []
+
+
+@pytest.mark.parametrize("name", ["resnet18", "efficientnet_b0", "regnet_y_400mf"], ids=str)
+@pytest.mark.parametrize("axis", [0, 1], ids=["H", "W"])
+def test_a_clean_size_is_one_whole_run_finds_clean(name: str, axis: int) -> None:
+    """is_clean stops at the first layer that rounds; it answers as the whole result does."""
+    from shapecalc.catalog import load
+
+    model = load(name)
+    for size in range(1, 97):
+        shape = Shape((3, 64 + axis, size) if axis else (3, size, 64 + axis))
+        result = try_infer(model, shape)
+        whole = not isinstance(result, ShapeError) and not any(
+            item.axis == axis
+            for item in uneven(result)  # type: ignore[arg-type]
+        )
+        assert is_clean(model, shape, axis) == whole, size
+
+
+def test_passes_stops_at_the_first_layer_that_fails(resnet18: Model) -> None:
+    from shapecalc.engine import passes
+
+    seen: list[str] = []
+
+    def note(layer: object, before: Shape, after: Shape) -> bool:
+        seen.append(type(layer).__name__)
+        return len(seen) < 3
+
+    assert not passes(resnet18, resnet18.input, note)
+    assert seen == ["Conv2d", "BatchNorm2d", "ReLU"]
+    assert passes(resnet18, resnet18.input, lambda *_: True)
+    assert not passes(resnet18, Shape((1, 64, 64)), lambda *_: True)  # refused: one channel
 
 
 def test_total_stride_and_the_nearest_clean_sizes(resnet18: Model) -> None:
