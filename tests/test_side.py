@@ -11,7 +11,7 @@ from click.testing import Result
 
 from shapecalc import api
 from shapecalc.formats import Format
-from shapecalc.formats.side import MARK, guides, render
+from shapecalc.formats.side import MARK, render
 from shapecalc.modules import Model
 
 Run = Callable[..., Result]
@@ -123,20 +123,3 @@ def test_names_are_data(run: Run, write_spec: Callable[[str], Path]) -> None:
     assert "| \\[b\\]x\\|y\\* |" in markdown
     tree = run(str(path), "-i", "8", "-i", "16").stdout
     assert "└── [b]x|y*  MaxPool2d   1@4×4  1@8×8" in tree
-
-
-@pytest.mark.parametrize(
-    ("depths", "expected"),
-    [
-        ([1, 1], ["├── ", "└── "]),
-        ([1, 2, 2, 1], ["├── ", "│   ├── ", "│   └── ", "└── "]),
-        ([1, 2, 3], ["└── ", "    └── ", "        └── "]),
-    ],
-    ids=["flat", "nested", "deep"],
-)
-def test_guides(depths: list[int], expected: list[str]) -> None:
-    class Line:
-        def __init__(self, depth: int) -> None:
-            self.module = type("Module", (), {"depth": depth})()
-
-    assert guides([Line(depth) for depth in depths]) == expected  # type: ignore[misc]

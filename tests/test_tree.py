@@ -11,7 +11,7 @@ from rich.tree import Tree
 
 from shapecalc.engine import infer
 from shapecalc.formats import Format, Options, write
-from shapecalc.formats.tree import ShapeTree, _guides
+from shapecalc.formats.tree import ShapeTree, guides
 from shapecalc.modules import Model
 from shapecalc.shape import Shape
 
@@ -97,7 +97,7 @@ def test_guides_are_the_ones_rich_draws(depths: list[int]) -> None:
     console = Console(file=io.StringIO(), width=80, color_system=None)
     console.print(tree)
     expected = [line.rstrip() for line in text_of(console).splitlines()[1:]]
-    drawn = [guide + str(index) for index, guide in enumerate(_guides(depths))]
+    drawn = [guide + str(index) for index, guide in enumerate(guides(depths))]
     assert drawn == expected
 
 

@@ -16,6 +16,7 @@ from shapecalc.errors import UsageError
 from shapecalc.formats import Format
 from shapecalc.formats.grid import Grid
 from shapecalc.formats.text import PER_SAMPLE, batched, compact, grouped, megabytes, output_text
+from shapecalc.formats.tree import guides
 from shapecalc.memory import DType, macs, memory
 from shapecalc.shape import Shape
 
@@ -23,8 +24,6 @@ FORMATS = (Format.TREE, Format.TABLE, Format.MARKDOWN, Format.CSV, Format.JSON)
 MARK = "≠"
 LEGEND = "where the sizes part: the output is not the input scaled alike"
 UNFINISHED = "…"  # a module the input's failure interrupted
-# Guides as the tree draws them: before a child, before a last child, under each.
-FORK, END, DOWN, SPACE = "├── ", "└── ", "│   ", "    "
 
 
 def render(
@@ -77,7 +76,8 @@ def _grid(
 ) -> Grid:
     """Lay out a line per module: name (under guides, or indented), type, outputs, params."""
     if tree:
-        names = [guide + row.module.name for guide, row in zip(guides(rows), rows, strict=True)]
+        lined = guides([row.module.depth for row in rows])
+        names = [guide + row.module.name for guide, row in zip(lined, rows, strict=True)]
     else:
         names = [indent * (row.module.depth - 1) + row.module.name for row in rows]
     output = _Outputs()
@@ -101,24 +101,6 @@ def _grid(
         right=frozenset({count + 2}),
         named=frozenset({0, 1}),
     )
-
-
-def guides(rows: list[Across]) -> list[str]:
-    """Return each line's tree guides, from the depths of the lines in order."""
-    depths = [row.module.depth for row in rows]
-    last = [True] * len(depths)  # whether no sibling follows the line
-    following: dict[int, bool] = {}  # at each depth, whether a line follows before a shallower
-    for index in range(len(depths) - 1, -1, -1):
-        depth = depths[index]
-        last[index] = not following.get(depth, False)
-        following = {d: seen for d, seen in following.items() if d < depth}
-        following[depth] = True
-    made, bases = [], [""]
-    for depth, is_last in zip(depths, last, strict=True):
-        del bases[depth:]
-        made.append(bases[-1] + (END if is_last else FORK))
-        bases.append(bases[-1] + (SPACE if is_last else DOWN))
-    return made
 
 
 class _Outputs:

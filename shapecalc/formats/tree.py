@@ -231,7 +231,7 @@ class ShapeTree(Drawing):
             ("", layout.line(root, depth=0, bold=True)),
         ]
         depths = [depth for depth, _, _, _ in entries]
-        for guide, (depth, bold, cells, note) in zip(_guides(depths), entries, strict=True):
+        for guide, (depth, bold, cells, note) in zip(guides(depths), entries, strict=True):
             line = layout.line(cells, depth=depth, bold=bold)
             if note:
                 line.append(Piece(f"  {note}", YELLOW))
@@ -303,7 +303,7 @@ def _note(row: Row, mark: Rounded | None, *, explain: bool) -> str | None:
     return explained
 
 
-def _guides(depths: list[int]) -> list[str]:
+def guides(depths: list[int]) -> list[str]:
     """Return each line's guides, from the depths of the lines in order (the root's is 0)."""
     later: list[bool] = []  # at each depth, whether a sibling follows the line
     lasts = []
