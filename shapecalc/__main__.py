@@ -46,7 +46,7 @@ def _unraisable(unraisable: sys.UnraisableHookArgs) -> None:
     a module loads, a __del__) is otherwise printed with its traceback and lost.
     """
     if isinstance(unraisable.exc_value, KeyboardInterrupt):
-        os._exit(_last_words(unraisable.exc_value))
+        os._exit(_interrupted())
     sys.__unraisablehook__(unraisable)
 
 
@@ -78,13 +78,10 @@ def _flushed(status: int) -> int:
 
 def _last_words(error: BaseException) -> int:
     """Say what stopped the command, in one line; return the status to leave with."""
+    if isinstance(error, KeyboardInterrupt):
+        return _interrupted()
     from shapecalc import _streams
 
-    if isinstance(error, KeyboardInterrupt):
-        if sys.stderr is not None and sys.stderr.isatty():
-            _streams.say("\n")  # after the terminal's ^C, as click does
-        _streams.error_line("interrupted")
-        return 130
     if isinstance(error, MemoryError):
         _streams.error_line("out of memory")
     else:
@@ -92,6 +89,25 @@ def _last_words(error: BaseException) -> int:
         what = f"{type(error).__name__}: {detail}" if detail else type(error).__name__
         _streams.error_line(f"internal error: {what}; please report it")
     return 1
+
+
+def _interrupted() -> int:
+    """Say `error: interrupted`, even where the modules that write it cannot load; return 130.
+
+    An interrupt may land while a module is loading, and leave it, or one it needs, unusable.
+    """
+    try:
+        from shapecalc import _streams
+
+        if sys.stderr is not None and sys.stderr.isatty():
+            _streams.say("\n")  # after the terminal's ^C, as click does
+        _streams.error_line("interrupted")
+    except BaseException:  # a module half loaded, or Ctrl-C again: the line, written plainly
+        try:  # noqa: SIM105 - contextlib.suppress would be one more module to load
+            os.write(2, b"error: interrupted\n")
+        except OSError:
+            pass  # standard error closed: the status says it
+    return 130
 
 
 if __name__ == "__main__":

@@ -271,6 +271,28 @@ shapecalc.__main__.run()
 """
 
 
+# An interrupt while modules load may leave the ones that write the error line unusable.
+HALF_LOADED = """\
+import sys
+import shapecalc.__main__, shapecalc.cli
+
+def main():
+    sys.modules["shapecalc._streams"] = None  # importing it now raises ImportError
+    del sys.modules["shapecalc"]._streams
+    raise KeyboardInterrupt
+
+shapecalc.cli.main = main
+shapecalc.__main__.run()
+"""
+
+
+def test_an_interrupt_is_said_even_when_its_writer_cannot_load() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", HALF_LOADED], capture_output=True, env=environment(), check=False
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (130, b"", b"error: interrupted\n")
+
+
 def test_an_interrupt_python_would_ignore_still_ends_the_command() -> None:
     result = subprocess.run(
         [sys.executable, "-c", SWALLOWED], capture_output=True, env=environment(), check=False
