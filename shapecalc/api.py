@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from shapecalc import catalog, engine, inputs
 from shapecalc._modes import check_options
-from shapecalc.compare import Diff, Sides
 from shapecalc.engine import Result, Stopped
 from shapecalc.formats import Format, Options, View, text
 from shapecalc.formats.columns import Column
@@ -28,6 +27,9 @@ from shapecalc.layers.args import describe
 from shapecalc.memory import DType
 from shapecalc.modules import Model
 from shapecalc.shape import Shape
+
+if TYPE_CHECKING:  # only several inputs and diff need them, so a run imports them then
+    from shapecalc.compare import Diff, Sides
 
 __all__ = [
     "Model",
@@ -247,6 +249,8 @@ def models(format: Format | str = Format.TABLE) -> str:
 
 def side_by_side(model: Model, inputs: Sequence[Size | None]) -> Sides:
     """Attempt `model` at each of `inputs`, to show them side by side (see render_sides)."""
+    from shapecalc.compare import Sides
+
     return Sides(model, tuple(attempt(model, size) for size in inputs))
 
 
@@ -277,6 +281,8 @@ def compare(
 
     Raises ShapeError, as `infer`, when a model cannot take the input.
     """
+    from shapecalc.compare import Diff
+
     return Diff(infer(a, input), infer(b, input))
 
 
