@@ -48,11 +48,18 @@ def locate(model: str) -> tuple[str, str]:
 def load(model: str, values: Mapping[str, object] | None = None) -> Model:
     """Load a built-in model by name, or a spec file by path.
 
-    `values` sets its top-level parameters (see `shapecalc.api.load`).
+    `values` sets its top-level parameters (see `shapecalc.api.load`). A model loaded before
+    comes from the cache (see _cache) while its files are unchanged.
     """
-    from shapecalc.spec import load_spec
+    from shapecalc import _cache
 
     path, source = locate(model)
+    return _cache.load(path, source, values, _load_spec)
+
+
+def _load_spec(path: str, source: str, values: Mapping[str, object] | None) -> Model:
+    from shapecalc.spec import load_spec
+
     return load_spec(path, source, values)
 
 

@@ -29,6 +29,10 @@ from shapecalc.spec.loader import parse
 if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
 
+# Tests load models as they are written now, and leave the user's cache alone: the cache of
+# loaded models is off, but in tests/test_cache.py, which turns it on in a folder of its own.
+os.environ["SHAPECALC_NO_CACHE"] = "1"
+
 TESTS = Path(__file__).resolve().parent
 # The modules at depth 1 of torchvision's resnet18, in order.
 RESNET18_TOP = [

@@ -1,0 +1,245 @@
+"""A cache of loaded models on disk, so that a second run of a spec skips YAML and the front-end.
+
+An entry is one pickle, named by a hash of its key: shapecalc's version and code, Python's
+version, the spec's real path, the name shown for it and the `--set` values. It holds the
+Model and the (device, inode, size, mtime) of every file the load read, checked on each use
+as Python checks a `.pyc`: an edited spec or include is read again. Only successful loads are
+stored, so errors are raised as ever. The folder must be the user's own, a real folder that no
+one else may write (0700 when made here); a pickle there is trusted as `__pycache__` is, and
+its classes are limited to shapecalc's. Any failure to read or write is a miss, never an error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import sys
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from shapecalc import __version__
+from shapecalc.modules import Model
+
+Load = Callable[[str, str, "Mapping[str, object] | None"], Model]
+Key = tuple[object, ...]
+Stats = tuple[tuple[str, int, int, int, int], ...]
+
+MAGIC = "shapecalc-model-cache-1"
+SUFFIX = ".model"
+MAX_ENTRY_BYTES = 20_000_000  # one model's pickle; efficientnet_v2_l's is about 100 KB
+MAX_ENTRIES = 200  # entries in the folder; the oldest written are removed beyond either cap
+MAX_FOLDER_BYTES = 200_000_000
+# A file changed this recently may have changed while it was read (timestamps are coarse on
+# some file systems: 2 s on FAT), so its model is not stored: the next run stores it.
+SETTLE_NS = 2_000_000_000
+_SIMPLE = (str, int, float, bool, type(None))
+
+
+def load(path: str, source: str, values: Mapping[str, object] | None, build: Load) -> Model:
+    """Return the model `build(path, source, values)` returns, from the cache when it holds it."""
+    folder = _folder()
+    key = None if folder is None else _key(path, source, values)
+    if folder is None or key is None:
+        return build(path, source, values)
+    name = _digest(repr(key)) + SUFFIX
+    cached = _lookup(folder, name, key)
+    if cached is not None:
+        return cached
+    started = time.time_ns()
+    model = build(path, source, values)
+    _store(folder, name, key, model, started)
+    return model
+
+
+def _folder() -> str | None:
+    """Return the cache folder's path, or None when caching is off or cannot be safe here."""
+    if os.environ.get("SHAPECALC_NO_CACHE") or os.name != "posix":
+        return None
+    folder = os.environ.get("SHAPECALC_CACHE_DIR")
+    if folder:
+        return os.path.abspath(folder)
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # as the XDG specification says, a relative one is ignored
+        base = os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "shapecalc") if os.path.isabs(base) else None
+
+
+def _key(path: str, source: str, values: Mapping[str, object] | None) -> Key | None:
+    """Return what the model depends on besides its files; None when a value is not plain data."""
+    given = sorted((values or {}).items())
+    if not all(isinstance(name, str) and _plain(value) for name, value in given):
+        return None
+    where = os.path.dirname(os.path.abspath(__file__))
+    code = _code_stamp(where)
+    return (MAGIC, __version__, sys.version, where, code, os.path.realpath(path), source, given)
+
+
+def _plain(value: object) -> bool:
+    if isinstance(value, (list, tuple)):
+        return all(_plain(item) for item in value)
+    return isinstance(value, _SIMPLE)
+
+
+def _code_stamp(where: str) -> str:
+    """Return a hash of the size and mtime of shapecalc's own modules.
+
+    A checkout's version does not change as its code does; a changed front-end must not
+    serve models it built before.
+    """
+    stamps = []
+    pending = [where]
+    while pending:
+        with os.scandir(pending.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False) and entry.name != "__pycache__":
+                    pending.append(entry.path)
+                elif entry.name.endswith(".py"):
+                    found = entry.stat()
+                    stamps.append((entry.path, found.st_size, found.st_mtime_ns))
+    return _digest(repr(sorted(stamps)))
+
+
+def _digest(text: str) -> str:
+    """Return the SHA-256 of `text` in hex, without importing hashlib (3 ms) when Python can."""
+    try:
+        from _sha256 import sha256  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        try:
+            from _sha2 import sha256  # type: ignore[import-not-found,no-redef,unused-ignore]
+        except ImportError:
+            from hashlib import sha256  # type: ignore[assignment,unused-ignore]
+    return str(sha256(text.encode("utf-8", "surrogatepass")).hexdigest())
+
+
+def _open_folder(folder: str) -> int | None:
+    """Open the cache folder, refusing a symbolic link, another's folder or a shared one."""
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        fd = os.open(folder, flags)
+    except OSError:
+        return None
+    found = os.fstat(fd)
+    if found.st_uid == os.geteuid() and not found.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return fd
+    os.close(fd)
+    return None
+
+
+def _lookup(folder: str, name: str, key: Key) -> Model | None:
+    """Return the model stored under `name` for `key`, if its files are unchanged."""
+    fd = _open_folder(folder)
+    if fd is None:
+        return None
+    try:
+        entry = _unpickle(_read(fd, name))
+    except Exception:  # a missing, truncated, corrupt or foreign entry is a miss
+        return None
+    finally:
+        os.close(fd)
+    if not isinstance(entry, tuple) or len(entry) != 4:
+        return None
+    magic, stored_key, stats, model = entry
+    if magic != MAGIC or stored_key != key or not isinstance(model, Model):
+        return None
+    return model if isinstance(stats, tuple) and _unchanged(stats, model) else None
+
+
+def _read(fd: int, name: str) -> bytes:
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC
+    entry = os.open(name, flags, dir_fd=fd)
+    try:
+        found = os.fstat(entry)
+        if not stat.S_ISREG(found.st_mode) or found.st_size > MAX_ENTRY_BYTES:
+            raise OSError("not a cache entry")
+        with os.fdopen(entry, "rb", closefd=False) as file:
+            return file.read(MAX_ENTRY_BYTES + 1)
+    finally:
+        os.close(entry)
+
+
+def _unpickle(data: bytes) -> Any:
+    """Read a pickle whose classes are shapecalc's only."""
+    import _pickle
+    import io
+
+    class Unpickler(_pickle.Unpickler):
+        def find_class(self, module: str, name: str) -> Any:
+            if module == "shapecalc" or module.startswith("shapecalc."):
+                return super().find_class(module, name)
+            if module == "builtins" and name in ("frozenset", "set", "slice", "complex"):
+                return super().find_class(module, name)
+            raise _pickle.UnpicklingError(f"{module}.{name} is not a shapecalc class")
+
+    return Unpickler(io.BytesIO(data)).load()
+
+
+def _unchanged(stats: Stats, model: Model) -> bool:
+    """Tell whether every file the model was read from is as it was then."""
+    if tuple(item[0] for item in stats) != model.files:
+        return False
+    return all(_stat(item[0]) == item for item in stats)
+
+
+def _stat(path: str) -> tuple[str, int, int, int, int] | None:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return (path, found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns)
+
+
+def _store(folder: str, name: str, key: Key, model: Model, started: int) -> None:
+    """Store the model under `name`, unless a file it was read from changed while it was."""
+    stats = tuple(_stat(path) for path in model.files)
+    if not model.files or any(item is None or item[4] >= started - SETTLE_NS for item in stats):
+        return
+    try:
+        import _pickle
+
+        data = _pickle.dumps((MAGIC, key, stats, model), protocol=5)
+        if len(data) <= MAX_ENTRY_BYTES:
+            os.makedirs(folder, mode=0o700, exist_ok=True)
+            _write(folder, name, data)
+    except Exception:  # a cache that cannot be written is no cache, not an error
+        return
+
+
+def _write(folder: str, name: str, data: bytes) -> None:
+    """Write an entry atomically: into a new file beside it, then renamed over it."""
+    fd = _open_folder(folder)
+    if fd is None:
+        return
+    temporary = f"{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
+    try:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+        entry = os.open(temporary, flags, 0o600, dir_fd=fd)
+        with os.fdopen(entry, "wb") as file:
+            file.write(data)
+        os.replace(temporary, name, src_dir_fd=fd, dst_dir_fd=fd)
+        _evict(fd)
+    except Exception:
+        _remove(fd, temporary)
+    finally:
+        os.close(fd)
+
+
+def _evict(fd: int) -> None:
+    """Remove the oldest entries beyond MAX_ENTRIES or MAX_FOLDER_BYTES, and stale temporaries."""
+    entries = []
+    for name in os.listdir(fd):
+        if name.endswith((SUFFIX, ".tmp")):
+            found = os.stat(name, dir_fd=fd, follow_symlinks=False)
+            entries.append((found.st_mtime_ns, found.st_size, name))
+    entries.sort(reverse=True)
+    total = 0
+    for count, (_, size, name) in enumerate(entries, 1):
+        total += size
+        if count > MAX_ENTRIES or total > MAX_FOLDER_BYTES:
+            _remove(fd, name)
+
+
+def _remove(fd: int, name: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(name, dir_fd=fd)
