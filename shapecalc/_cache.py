@@ -67,13 +67,19 @@ def _folder() -> str | None:
 
 
 def _key(path: str, source: str, values: Mapping[str, object] | None) -> Key | None:
-    """Return what the model depends on besides its files; None when a value is not plain data."""
-    given = sorted((values or {}).items())
-    if not all(isinstance(name, str) and _plain(value) for name, value in given):
+    """Return what the model depends on besides its files; None when a value is not plain data.
+
+    The spec's path is as written, not resolved: its includes are found beside it.
+    """
+    try:
+        given = sorted((values or {}).items())
+        if not all(isinstance(name, str) and _plain(value) for name, value in given):
+            return None
+        where = os.path.dirname(os.path.abspath(__file__))
+        code = _code_stamp(where)
+    except Exception:  # values nested too deep to compare, a package that cannot be listed
         return None
-    where = os.path.dirname(os.path.abspath(__file__))
-    code = _code_stamp(where)
-    return (MAGIC, __version__, sys.version, where, code, os.path.realpath(path), source, given)
+    return (MAGIC, __version__, sys.version, where, code, os.path.abspath(path), source, given)
 
 
 def _plain(value: object) -> bool:
@@ -118,9 +124,9 @@ def _open_folder(folder: str) -> int | None:
     flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
     try:
         fd = os.open(folder, flags)
+        found = os.fstat(fd)  # of a descriptor just opened: it does not fail
     except OSError:
         return None
-    found = os.fstat(fd)
     if found.st_uid == os.geteuid() and not found.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
         return fd
     os.close(fd)
@@ -133,17 +139,24 @@ def _lookup(folder: str, name: str, key: Key) -> Model | None:
     if fd is None:
         return None
     try:
-        entry = _unpickle(_read(fd, name))
+        return _valid(_unpickle(_read(fd, name)), key)
     except Exception:  # a missing, truncated, corrupt or foreign entry is a miss
         return None
     finally:
         os.close(fd)
-    if not isinstance(entry, tuple) or len(entry) != 4:
+
+
+def _valid(entry: Any, key: Key) -> Model | None:
+    """Return the entry's model if it is one for `key` and its files are unchanged."""
+    if type(entry) is not tuple or len(entry) != 4:
         return None
     magic, stored_key, stats, model = entry
     if magic != MAGIC or stored_key != key or not isinstance(model, Model):
         return None
-    return model if isinstance(stats, tuple) and _unchanged(stats, model) else None
+    spec = str(key[-3])  # a link to it that now leads elsewhere reads another file
+    if not model.files or os.path.realpath(spec) != model.files[0]:
+        return None
+    return model if _unchanged(stats, model) else None
 
 
 def _read(fd: int, name: str) -> bytes:
@@ -177,7 +190,7 @@ def _unpickle(data: bytes) -> Any:
 
 def _unchanged(stats: Stats, model: Model) -> bool:
     """Tell whether every file the model was read from is as it was then."""
-    if tuple(item[0] for item in stats) != model.files:
+    if type(stats) is not tuple or tuple(item[0] for item in stats) != model.files:
         return False
     return all(_stat(item[0]) == item for item in stats)
 

@@ -262,3 +262,32 @@ def test_a_hit_imports_no_yaml(cache: Path) -> None:
         )
         imported.append(done.stderr.strip().splitlines()[-1])
     assert imported == ["['shapecalc.spec.build', 'yaml']", "[]"]
+
+
+def test_links_to_one_spec_in_two_folders_are_two_models(
+    tmp_path: Path, cache: Path, builds: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "real").mkdir()
+    real = write_net(tmp_path / "real")
+    for folder, lib in (("a", LIB), ("b", EDITED)):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "net.yaml").symlink_to(real)
+        (tmp_path / folder / "_lib.yaml").write_text(lib, encoding="utf-8")
+        settled(tmp_path / folder / "_lib.yaml")
+    for folder in "abab":  # each is "net.yaml", in a folder of its own includes
+        monkeypatch.chdir(tmp_path / folder)
+        assert ("ReLU" if folder == "a" else "Tanh") in types(catalog.load("net.yaml"))
+    assert len(builds) == 2
+
+
+def test_a_link_to_another_spec_is_read_again(tmp_path: Path, cache: Path) -> None:
+    net = write_net(tmp_path)
+    other = tmp_path / "other.yaml"
+    other.write_text(NET.replace("model: Net", "model: Flatten"), encoding="utf-8")
+    settled(other)
+    link = tmp_path / "link.yaml"
+    link.symlink_to(net)
+    assert "ReLU" in types(catalog.load(str(link)))
+    link.unlink()
+    link.symlink_to(other)
+    assert catalog.load(str(link)).root.type == "Flatten"
