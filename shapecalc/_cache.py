@@ -209,37 +209,44 @@ def _store(folder: str, name: str, key: Key, model: Model, started: int) -> None
     if not model.files or any(item is None or item[4] >= started - SETTLE_NS for item in stats):
         return
     try:
-        import _pickle
-
-        data = _pickle.dumps((MAGIC, key, stats, model), protocol=5)
-        if len(data) <= MAX_ENTRY_BYTES:
-            os.makedirs(folder, mode=0o700, exist_ok=True)
-            _write(folder, name, data)
-    except Exception:  # a cache that cannot be written is no cache, not an error
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+    except OSError:
         return
-
-
-def _write(folder: str, name: str, data: bytes) -> None:
-    """Write an entry atomically: into a new file beside it, then renamed over it."""
-    fd = _open_folder(folder)
+    fd = _open_folder(folder)  # before pickling: a folder refused costs nothing more
     if fd is None:
         return
-    temporary = f"{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
     try:
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
-        entry = os.open(temporary, flags, 0o600, dir_fd=fd)
-        with os.fdopen(entry, "wb") as file:
-            file.write(data)
-        os.replace(temporary, name, src_dir_fd=fd, dst_dir_fd=fd)
-        _evict(fd)
-    except Exception:
-        _remove(fd, temporary)
+        _write(fd, name, (MAGIC, key, stats, model))
+    except Exception:  # a cache that cannot be written is no cache, not an error
+        return
     finally:
         os.close(fd)
 
 
+def _write(fd: int, name: str, entry: tuple[object, ...]) -> None:
+    """Write an entry atomically: into a new file beside it, then renamed over it."""
+    import _pickle
+
+    data = _pickle.dumps(entry, protocol=5)
+    if len(data) > MAX_ENTRY_BYTES:
+        return
+    temporary = f"{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
+    try:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+        with os.fdopen(os.open(temporary, flags, 0o600, dir_fd=fd), "wb") as file:
+            file.write(data)
+        os.replace(temporary, name, src_dir_fd=fd, dst_dir_fd=fd)
+    except BaseException:  # Ctrl-C too: leave no half-written file behind
+        _remove(fd, temporary)
+        raise
+    _evict(fd)
+
+
 def _evict(fd: int) -> None:
-    """Remove the oldest entries beyond MAX_ENTRIES or MAX_FOLDER_BYTES, and stale temporaries."""
+    """Remove the oldest files beyond MAX_ENTRIES or MAX_FOLDER_BYTES.
+
+    They include the temporary files of runs killed while writing.
+    """
     entries = []
     for name in os.listdir(fd):
         if name.endswith((SUFFIX, ".tmp")):
