@@ -1,12 +1,14 @@
 """A cache of loaded models on disk, so that a second run of a spec skips YAML and the front-end.
 
 An entry is one pickle, named by a hash of its key: shapecalc's version and code, Python's
-version, the spec's real path, the name shown for it and the `--set` values. It holds the
-Model and the (device, inode, size, mtime) of every file the load read, checked on each use
-as Python checks a `.pyc`: an edited spec or include is read again. Only successful loads are
-stored, so errors are raised as ever. The folder must be the user's own, a real folder that no
-one else may write (0700 when made here); a pickle there is trusted as `__pycache__` is, and
-its classes are limited to shapecalc's. Any failure to read or write is a miss, never an error.
+version, the spec's path as written (its includes are found beside it), the name shown for it
+and the `--set` values. It holds the Model and the (device, inode, size, mtime) of every file
+the load read, checked on each use as Python checks a `.pyc`: an edited spec or include, or a
+link to the spec that now leads elsewhere, is read again. (An include reached through a link
+that is pointed elsewhere is not seen until a file changes.) Only successful loads are stored,
+so errors are raised as ever. The folder must be the user's own, a real folder that no one
+else may write (0700 when made here); a pickle there is trusted as `__pycache__` is, and its
+classes are limited to shapecalc's. Any failure to read or write is a miss, never an error.
 """
 
 from __future__ import annotations
