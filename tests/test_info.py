@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from shapecalc import api
 from shapecalc.cli import main
-from shapecalc.formats.info import written
+from shapecalc.formats.text import written
 
 RESNET18 = """\
 model   resnet18

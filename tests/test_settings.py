@@ -328,3 +328,22 @@ def test_sweep_and_smallest_take_set(args: list[str], line: int) -> None:
         if "--sweep" in args
         else words == ["smallest", "input", "for", "resnet18:"]
     )
+
+
+@pytest.mark.parametrize(
+    ("fmt", "shown"),
+    [
+        ("table", "resnet18 (num_classes=10, in_channels=1) · 1@28×28\n"),
+        ("markdown", "**resnet18** (num\\_classes=10, in\\_channels=1) · 1@28×28\n"),
+        ("html", "<title>resnet18 (num_classes=10, in_channels=1) · 1@28×28</title>"),
+        ("svg", "&#160;".join(["shapecalc", "resnet18", "(num_classes=10,", "in_channels=1)"])),
+    ],
+    ids=["table", "markdown", "html", "svg"],
+)
+def test_a_caption_says_what_was_set(fmt: str, shown: str) -> None:
+    """A page made with --set must not pass for the model its name alone says."""
+    set_ = ("--set", "num_classes=10", "--set", "in_channels=1")
+    output = run("resnet18", *set_, "-i", "28", "-d", "1", "-q", "-f", fmt).stdout
+    assert shown in output
+    plain = run("resnet18", "-d", "1", "-f", fmt).stdout
+    assert "num_classes" not in plain and "resnet18 (" not in plain  # defaults say nothing

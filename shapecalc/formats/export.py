@@ -11,7 +11,7 @@ from shapecalc._streams import write
 from shapecalc.engine import Result, Stopped
 from shapecalc.errors import UsageError
 from shapecalc.formats import Format, Options, View
-from shapecalc.formats.text import grouped, input_text
+from shapecalc.formats.text import caption, grouped
 from shapecalc.formats.tree import ShapeTree
 from shapecalc.limits import MAX_DRAWN_ROWS
 from shapecalc.value import replace
@@ -108,23 +108,18 @@ def document(result: Result, fmt: Format, options: Options) -> str:
         return view.plain()
     from shapecalc.formats import _export
 
+    said = caption(result.model, result.input, options.batch)
     if fmt is Format.HTML:
         from html import escape
 
-        shown = escape(caption(result, options.batch)).replace("{", "{{").replace("}", "}}")
+        shown = escape(said).replace("{", "{{").replace("}", "}}")
         return _export.html(view, _PAGE.format(caption=shown, font=_FONT))
     import zlib
 
-    title = f"shapecalc {caption(result, options.batch)}"
+    title = f"shapecalc {said}"
     # rich would name the drawing's styles after a hash of every segment's repr: slow.
     unique = zlib.adler32(f"{title}\n{view.plain()}".encode("utf-8", "surrogatepass"))
     return _export.svg(view, view.width, title, f"terminal-{unique}")
-
-
-def caption(result: Result, batch: int = 1) -> str:
-    """Say which model and input a drawing shows: `resnet18 · 3@224×224`, or of a batch
-    `resnet18 · 8 × 3@224×224 · shapes per sample`."""
-    return f"{result.model.name} · {input_text(result.input, batch)}"
 
 
 def _view(result: Result, fmt: Format, options: Options) -> ShapeTree | ShapeTable:

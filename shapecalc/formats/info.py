@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from shapecalc.engine import Result
-from shapecalc.errors import quote
-from shapecalc.formats.text import compact, grouped
+from shapecalc.formats.text import compact, grouped, written
 
 SET_HINT = "(change with --set NAME=VALUE)"
 
@@ -49,16 +48,3 @@ def _aligned(rows: Sequence[tuple[str, ...]]) -> list[str]:
         ).rstrip()
         for row in rows
     ]
-
-
-def written(value: object) -> str:
-    """Show a parameter's value as a spec writes it: `1000`, `0.5`, `[2, 2]`, `true`, `null`."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return quote(value)
-    if isinstance(value, tuple):
-        return "[" + ", ".join(written(item) for item in value) + "]"
-    return str(value)

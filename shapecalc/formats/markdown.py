@@ -8,7 +8,7 @@ from shapecalc.engine import Result, Row
 from shapecalc.formats import Options, summary
 from shapecalc.formats._rounding import Rounded, rounded
 from shapecalc.formats.columns import TABLE, Column, Sheet, shown, total, visible
-from shapecalc.formats.text import input_text
+from shapecalc.formats.text import input_text, settings
 
 INDENT = "· "  # per level of depth: leading spaces would vanish in a rendered cell
 # What Markdown could read as markup or a cell's end, in the text shapecalc writes itself.
@@ -46,7 +46,8 @@ def render(result: Result, options: Options) -> str:
         for label, value in summary.entries(result, options.dtype, options.batch)
     ]
     shown_input = input_text(result.input, options.batch)
-    caption = f"**{escape_name(result.model.name)}** · {escape(shown_input)}"
+    model = result.model
+    caption = f"**{escape_name(model.name)}**{escape(settings(model))} · {escape(shown_input)}"
     return "\n".join([caption, "", *lines, "", *notes, ""])
 
 

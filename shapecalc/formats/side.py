@@ -15,7 +15,15 @@ from shapecalc.engine import Result, Row, Stopped
 from shapecalc.errors import UsageError
 from shapecalc.formats import Format
 from shapecalc.formats.grid import Grid
-from shapecalc.formats.text import PER_SAMPLE, batched, compact, grouped, megabytes, output_text
+from shapecalc.formats.text import (
+    PER_SAMPLE,
+    batched,
+    compact,
+    grouped,
+    megabytes,
+    output_text,
+    settings,
+)
 from shapecalc.formats.tree import guides
 from shapecalc.memory import DType, macs, memory
 from shapecalc.shape import Shape
@@ -52,7 +60,8 @@ def render(
     if markdown:
         from shapecalc.formats.markdown import escape, escape_name
 
-        caption = f"**{escape_name(sides.model.name)}** · {escape(_inputs(sides, batch))}"
+        name, given = escape_name(sides.model.name), escape(settings(sides.model))
+        caption = f"**{name}**{given} · {escape(_inputs(sides, batch))}"
         items = [f"- **{escape(label)}**: {escape(text)}" for label, text in summary]
         return "\n".join([caption, "", grid.render(fmt).rstrip("\n"), "", *items, ""])
     width = max(len(label) for label, _ in summary) + 2
@@ -63,7 +72,7 @@ def render(
 
 def _caption(sides: Sides, batch: int = 1) -> str:
     """Say which model and inputs a table shows: `resnet18 · 3@224×224, 3@320×320`."""
-    return f"{sides.model.name} · {_inputs(sides, batch)}"
+    return f"{sides.model.name}{settings(sides.model)} · {_inputs(sides, batch)}"
 
 
 def _inputs(sides: Sides, batch: int = 1) -> str:

@@ -9,7 +9,7 @@ from shapecalc.formats import Options
 from shapecalc.formats._fit import TYPE_WIDTHS, fitted, narrow, shorten, width_of
 from shapecalc.formats._rounding import rounded
 from shapecalc.formats.columns import TABLE, Column, Sheet, shown, summed, total, visible
-from shapecalc.formats.text import compact, input_text
+from shapecalc.formats.text import caption, compact
 from shapecalc.formats.tree import (
     BOLD,
     PLAIN,
@@ -55,8 +55,8 @@ class ShapeTable(Drawing):
         totals = sheet_columns.totals
         rule = RULE * min(layout.width, fitted(options.width or layout.width))
         # which model, for which input
-        caption = f"{result.model.name} · {input_text(result.input, options.batch)}"
-        lines: list[Line] = [("", [Piece(caption, PLAIN)]), ("", layout.line(headings, BOLD))]
+        heading = caption(result.model, result.input, options.batch)
+        lines: list[Line] = [("", [Piece(heading, PLAIN)]), ("", layout.line(headings, BOLD))]
         lines.append((rule, []))
         lines += [
             ("", layout.line(cells, PLAIN if row.is_leaf else BOLD))

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from shapecalc.errors import quote
 from shapecalc.field import Field, Reach
+from shapecalc.modules import Model
 from shapecalc.shape import Shape
 
 PREFIXES = "KMGTPEZYRQ"  # SI, for 10^3 to 10^30; larger counts are shown as `1.23e33`
@@ -164,6 +166,34 @@ def input_text(shape: Shape, batch: int) -> str:
 
 
 PER_SAMPLE = " · shapes per sample"  # the rows' shapes are one sample's, their figures the batch's
+
+
+def caption(model: Model, shape: Shape, batch: int = 1) -> str:
+    """Say which model and input a table or drawing shows: `resnet18 · 3@224×224`, with the
+    parameters set on the command line and the batch: `resnet18 (num_classes=10) · …`."""
+    return f"{model.name}{settings(model)} · {input_text(shape, batch)}"
+
+
+def settings(model: Model) -> str:
+    """Return the parameters set on the command line, as a caption says them: `(num_classes=10)`.
+
+    Empty when none was: a model built with its defaults is the one its name says.
+    """
+    given = [f"{item.name}={written(item.value)}" for item in model.arguments if item.given]
+    return f" ({', '.join(given)})" if given else ""
+
+
+def written(value: object) -> str:
+    """Show a parameter's value as a spec writes it: `1000`, `0.5`, `[2, 2]`, `true`, `null`."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return quote(value)
+    if isinstance(value, tuple):
+        return "[" + ", ".join(written(item) for item in value) + "]"
+    return str(value)
 
 
 def alike(cells: Sequence[object]) -> str:
