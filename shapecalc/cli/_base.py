@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
 
 import click
 
-from shapecalc import _streams
+from shapecalc import _streams, inputs
 from shapecalc.cli import _pager
 from shapecalc.errors import ShapecalcError, quote
 
@@ -68,6 +68,13 @@ def completer(name: str) -> Callable[[click.Context, click.Parameter, str], list
         return getattr(_complete, name)(ctx, param, incomplete)  # type: ignore[no-any-return]
 
     return complete
+
+
+def batch_option(help: str) -> Callable[[Any], Any]:
+    """Declare -b/--batch N, read as --input reads a leading batch."""
+    return click.option(
+        "-b", "--batch", callback=reader(inputs.parse_batch, "a batch"), metavar="N", help=help
+    )
 
 
 def exit_with(text: Callable[[click.Context], str], *names: str, help: str) -> Callable[[Any], Any]:

@@ -5,7 +5,15 @@ from __future__ import annotations
 import click
 
 from shapecalc import inputs
-from shapecalc.cli._base import Command, OutputFile, choice, deliver, exit_with, reader
+from shapecalc.cli._base import (
+    Command,
+    OutputFile,
+    batch_option,
+    choice,
+    deliver,
+    exit_with,
+    reader,
+)
 from shapecalc.errors import UsageError, quote
 from shapecalc.memory import DType
 
@@ -43,13 +51,9 @@ Examples:
     "-d", "--depth", type=click.IntRange(min=1), help="Compare modules down to this depth only."
 )
 @choice("--dtype", default=DType.FLOAT32, help="Element type for the memory figures.")
-@click.option(
-    "-b",
-    "--batch",
-    callback=reader(inputs.parse_batch, "a batch"),
-    metavar="N",
-    help="Samples per batch, for both: multiplies the MACs and the input and activation "
-    "memory, as the main command's --batch. As a leading --input size: 8x3x224x224.",
+@batch_option(
+    "Samples per batch, for both: multiplies the MACs and the input and activation "
+    "memory, as the main command's --batch. As a leading --input size: 8x3x224x224."
 )
 @click.option("-a", "--all", "every", is_flag=True, help="Show unchanged rows too.")
 @click.option(

@@ -16,6 +16,7 @@ from shapecalc.cli._base import (
     OutputClosedError,
     OutputFile,
     Root,
+    batch_option,
     choice,
     completer,
     completion_option,
@@ -106,13 +107,9 @@ Examples:
 )
 @choice("--view", default=View.TABLE, help="What the html and svg formats show.")
 @choice("--dtype", default=DType.FLOAT32, help="Element type for the memory figures.")
-@click.option(
-    "-b",
-    "--batch",
-    callback=reader(inputs.parse_batch, "a batch"),
-    metavar="N",
-    help="Samples per batch: multiplies the MACs and the input and activation memory; "
-    "shapes stay one sample's. As a leading --input size: 8x3x224x224. Default: 1.",
+@batch_option(
+    "Samples per batch: multiplies the MACs and the input and activation memory; "
+    "shapes stay one sample's. As a leading --input size: 8x3x224x224. Default: 1."
 )
 @click.option(
     "-e", "--explain", is_flag=True, help="Show the arithmetic of each change of a spatial size."
