@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, TextIO
 from shapecalc import catalog, engine, inputs
 from shapecalc._modes import check_options
 from shapecalc.engine import Result, Stopped
+from shapecalc.errors import describe
 from shapecalc.formats import Format, Options, View, text
 from shapecalc.formats.columns import Column
 from shapecalc.formats.columns import parse as parse_columns
-from shapecalc.layers.args import describe
 from shapecalc.memory import DType
 from shapecalc.modules import Model
 from shapecalc.shape import Shape

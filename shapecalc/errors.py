@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shapecalc.limits import MAX_QUOTED
+from shapecalc.limits import MAX_INT_BITS, MAX_QUOTED
 from shapecalc.value import frozen
 
 
@@ -84,6 +84,34 @@ def quote(text: str, limit: int = MAX_QUOTED) -> str:
         return repr(text)
     shown = repr(text[:limit])
     return f"{shown[:-1]}…{shown[-1]}"
+
+
+def describe(value: object) -> str:
+    """Show a value as a spec author would write it in YAML, cut to a readable length."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return quote(value)
+    if isinstance(value, tuple):
+        return _describe_list(value)
+    if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
+        return f"an integer of {value.bit_length():,} bits"  # str() of it could take long
+    return str(value)
+
+
+def _describe_list(items: tuple[object, ...]) -> str:
+    """Show a list's items until the text is long enough; the rest is `…`."""
+    parts: list[str] = []
+    length = 0
+    for item in items:
+        if length > MAX_QUOTED:
+            parts.append("…")
+            break
+        parts.append(describe(item))
+        length += len(parts[-1]) + 2
+    return "[" + ", ".join(parts) + "]"
 
 
 def did_you_mean(word: str, choices: object) -> str:

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from shapecalc import api
 from shapecalc.cli import main
-from shapecalc.formats.text import written
+from shapecalc.errors import describe
 
 RESNET18 = """\
 model   resnet18
@@ -100,7 +100,7 @@ def test_api_info_is_the_commands_text() -> None:
     ids=["null", "bool", "float", "text-escaped", "nested-list"],
 )
 def test_values_are_shown_as_a_spec_writes_them(value: object, shown: str) -> None:
-    assert written(value) == shown
+    assert describe(value) == shown
 
 
 def test_a_long_description_wraps_at_80_columns_under_itself() -> None:

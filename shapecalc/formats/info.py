@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from shapecalc.engine import Result
-from shapecalc.formats.text import compact, grouped, written
+from shapecalc.errors import describe
+from shapecalc.formats.text import compact, grouped
 
 SET_HINT = "(change with --set NAME=VALUE)"
 
@@ -34,8 +35,8 @@ def render(result: Result) -> str:
         return "\n".join([*lines, "", "parameters: none declared", ""])
     rows = [("parameter", "value", SET_HINT)]
     for item in model.arguments:
-        note = f"default {written(item.default)}" if item.given else ""
-        rows.append((item.name, written(item.value), note))
+        note = f"default {describe(item.default)}" if item.given else ""
+        rows.append((item.name, describe(item.value), note))
     return "\n".join([*lines, "", *_aligned(rows), ""])
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from shapecalc.errors import quote
+from shapecalc.errors import describe
 from shapecalc.field import Field, Reach
 from shapecalc.modules import Model
 from shapecalc.shape import Shape
@@ -179,21 +179,8 @@ def settings(model: Model) -> str:
 
     Empty when none was: a model built with its defaults is the one its name says.
     """
-    given = [f"{item.name}={written(item.value)}" for item in model.arguments if item.given]
+    given = [f"{item.name}={describe(item.value)}" for item in model.arguments if item.given]
     return f" ({', '.join(given)})" if given else ""
-
-
-def written(value: object) -> str:
-    """Show a parameter's value as a spec writes it: `1000`, `0.5`, `[2, 2]`, `true`, `null`."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return quote(value)
-    if isinstance(value, tuple):
-        return "[" + ", ".join(written(item) for item in value) + "]"
-    return str(value)
 
 
 def alike(cells: Sequence[object]) -> str:

@@ -9,42 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeAlias, TypeVar
 
-from shapecalc.errors import quote
-from shapecalc.limits import MAX_INT_BITS, MAX_QUOTED
+from shapecalc.errors import describe
 
 Value: TypeAlias = "int | float | bool | str | tuple[Value, ...] | None"
 Sizes: TypeAlias = tuple[int, ...]  # one per spatial axis
 T = TypeVar("T")
 Convert: TypeAlias = Callable[[Value], T]
 PerAxis: TypeAlias = Callable[[int], Convert[T]]  # the converter for a number of axes
-
-
-def describe(value: Value) -> str:
-    """Show a value as a spec author would write it in YAML, cut to a readable length."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return quote(value)
-    if isinstance(value, tuple):
-        return _describe_list(value)
-    if isinstance(value, int) and value.bit_length() > MAX_INT_BITS:
-        return f"an integer of {value.bit_length():,} bits"  # str() of it could take long
-    return str(value)
-
-
-def _describe_list(items: tuple[Value, ...]) -> str:
-    """Show a list's items until the text is long enough; the rest is `…`."""
-    parts: list[str] = []
-    length = 0
-    for item in items:
-        if length > MAX_QUOTED:
-            parts.append("…")
-            break
-        parts.append(describe(item))
-        length += len(parts[-1]) + 2
-    return "[" + ", ".join(parts) + "]"
 
 
 def _expected(what: str, value: Value) -> ValueError:

@@ -9,9 +9,9 @@ from __future__ import annotations
 from math import prod
 from typing import ClassVar
 
-from shapecalc.errors import LayerError
+from shapecalc.errors import LayerError, describe
 from shapecalc.layers import args
-from shapecalc.layers.args import Value, describe
+from shapecalc.layers.args import Value
 from shapecalc.layers.base import Base, arg, check_stated, require_map, require_rank
 from shapecalc.shape import Shape
 from shapecalc.value import frozen

@@ -7,9 +7,9 @@ axis, last axis first: (left, right, top, bottom, front, back). Negative amounts
 from __future__ import annotations
 
 from shapecalc.arith import Axis, Pad
-from shapecalc.errors import LayerError
+from shapecalc.errors import LayerError, describe
 from shapecalc.layers import args
-from shapecalc.layers.args import PerAxis, Value, describe
+from shapecalc.layers.args import PerAxis, Value
 from shapecalc.layers.base import arg
 from shapecalc.layers.spatial import Spatial, computed, resize
 from shapecalc.shape import Shape, axis_names

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import ClassVar, TypeVar
 
 from shapecalc.arith import Axis, Interpolate, Pad
-from shapecalc.errors import LayerError, quote
+from shapecalc.errors import LayerError, describe, quote
 from shapecalc.layers import args
-from shapecalc.layers.args import Value, describe
+from shapecalc.layers.args import Value
 from shapecalc.layers.base import Base, arg, require_map
 from shapecalc.layers.spatial import resize
 from shapecalc.shape import Shape

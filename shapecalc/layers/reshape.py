@@ -5,10 +5,10 @@ from __future__ import annotations
 from math import prod
 
 from shapecalc.arith import Axis, Interpolate, Window
-from shapecalc.errors import LayerError
+from shapecalc.errors import LayerError, describe
 from shapecalc.field import Field
 from shapecalc.layers import args
-from shapecalc.layers.args import Value, describe
+from shapecalc.layers.args import Value
 from shapecalc.layers.base import Base, arg, require_map, sample_dim
 from shapecalc.layers.spatial import Spatial, computed, resize
 from shapecalc.shape import Shape, axis_names

@@ -8,8 +8,8 @@ import operator
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from shapecalc.errors import did_you_mean, quote
-from shapecalc.layers.args import Value, describe
+from shapecalc.errors import describe, did_you_mean, quote
+from shapecalc.layers.args import Value
 from shapecalc.limits import MAX_EXPONENT, MAX_INT_BITS, MAX_QUOTED
 from shapecalc.spec._work import ITEM, ExprError, SpentError, Work, made, size
 

@@ -16,8 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from shapecalc.errors import Mark, SpecError, did_you_mean, quote
-from shapecalc.layers.args import describe
+from shapecalc.errors import Mark, SpecError, describe, did_you_mean, quote
 from shapecalc.limits import MAX_INCLUDES, MAX_PATH_LENGTH
 from shapecalc.modules import Argument, Model, Module, Reuse
 from shapecalc.shape import Shape

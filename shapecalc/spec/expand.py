@@ -19,9 +19,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TypeVar
 
-from shapecalc.errors import LayerError, Mark, SpecError, did_you_mean, quote
+from shapecalc.errors import LayerError, Mark, SpecError, describe, did_you_mean, quote
 from shapecalc.layers import KINDS, Builder, Layer
-from shapecalc.layers.args import describe
 from shapecalc.limits import MAX_BLOCK_USES, MAX_MODULES, MAX_NESTING
 from shapecalc.modules import Combine, Container, Leaf, Module, Reuse
 from shapecalc.spec._scope import Scope, Site, runs_here, use_target, waiting

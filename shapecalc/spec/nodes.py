@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from shapecalc.errors import Mark, SpecError, quote
-from shapecalc.layers.args import Value, describe
+from shapecalc.errors import Mark, SpecError, describe, quote
+from shapecalc.layers.args import Value
 from shapecalc.limits import MAX_INT_BITS, MAX_REPEAT
 from shapecalc.modules import Combine, Module, registered_among
 from shapecalc.spec.expr import Env, ExprError, evaluate, value_of

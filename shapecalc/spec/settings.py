@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from shapecalc.errors import SpecError, UsageError, did_you_mean, quote
-from shapecalc.layers.args import Value, describe
+from shapecalc.errors import SpecError, UsageError, describe, did_you_mean, quote
+from shapecalc.layers.args import Value
 from shapecalc.modules import Argument
 from shapecalc.spec import loader
 from shapecalc.spec.blocks import Param, parse_params
