@@ -148,6 +148,8 @@ def _make(kind: type[T], *, kw_only: bool) -> type[T]:
     maker: Callable[..., type[T]] = type(kind)
     made = maker(kind.__name__, kind.__bases__, namespace)
     made.__qualname__ = kind.__qualname__
+    setters = tuple(getattr(made, f.name).__set__ for f in every)
+    type.__setattr__(made, "__value_setters__", setters)
     if "__init__" not in kind.__dict__:
         setattr(made, "__init__", _deferred(made, every))  # noqa: B010
     return made
@@ -280,9 +282,14 @@ def _getstate(self: object) -> list[object]:
 
 
 def _setstate(self: object, state: list[object]) -> None:
-    """Restore fields from `_getstate`, past the refusal to assign."""
-    for declared, item in zip(attributes(type(self)), state):  # noqa: B905
-        object.__setattr__(self, declared.name, item)
+    """Restore fields from `_getstate`, past the refusal to assign.
+
+    Through each slot's own setter, found once per class: a cached model is a few thousand
+    values, and `object.__setattr__` looks every name up again.
+    """
+    setters: tuple[Callable[[object, object], None], ...] = type(self).__value_setters__  # type: ignore[attr-defined]
+    for assign, item in zip(setters, state):  # noqa: B905
+        assign(self, item)
 
 
 def _deferred(kind: type, every: tuple[Attribute, ...]) -> Callable[..., None]:
@@ -310,9 +317,11 @@ def _initializer(kind: type, every: tuple[Attribute, ...]) -> Callable[..., None
     positional = len([f for f in taken if not f.kw_only])
     if positional < len(taken):  # positional arguments first: the order fields are set in
         taken = (*(f for f in taken if not f.kw_only), *(f for f in taken if f.kw_only))
-    setters = tuple(getattr(kind, f.name).__set__ for f in taken)
+    slots: tuple[Callable[[object, object], None], ...] = kind.__value_setters__  # type: ignore[attr-defined]
+    setter = dict(zip((f.name for f in every), slots, strict=True))
+    setters = tuple(setter[f.name] for f in taken)
     fixed = tuple(
-        (getattr(kind, f.name).__set__, f.default)
+        (setter[f.name], f.default)
         for f in every
         if not f.init and f.default is not MISSING  # else left unset, as dataclasses do
     )
