@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from shapecalc.engine import Result, Row
 from shapecalc.formats import Options, summary
@@ -92,10 +93,16 @@ def _escaped(column: Column, cells: list[str]) -> list[str]:
     joined = "".join(cells)
     if column.named:
         if _PUNCTUATION.search(joined) or " " in joined:
-            return list(map(escape_name, cells))
+            return _each(escape_name, cells)
     elif _MARKUP.search(joined):
-        return list(map(escape, cells))
+        return _each(escape, cells)
     return cells
+
+
+def _each(escape: Callable[[str], str], cells: list[str]) -> list[str]:
+    """Escape each cell once per distinct text: a model's names and types repeat."""
+    done: dict[str, str] = {}
+    return [done[cell] if cell in done else done.setdefault(cell, escape(cell)) for cell in cells]
 
 
 def _bold(cell: str) -> str:
