@@ -18,7 +18,7 @@ import os
 import stat
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from shapecalc import __version__
@@ -30,6 +30,7 @@ Stats = tuple[tuple[str, int, int, int, int], ...]
 
 MAGIC = "shapecalc-model-cache-1"
 SUFFIX = ".model"
+RESULT_SUFFIX = ".result"
 MAX_ENTRY_BYTES = 20_000_000  # one model's pickle; efficientnet_v2_l's is about 100 KB
 MAX_ENTRIES = 200  # entries in the folder; the oldest written are removed beyond either cap
 MAX_FOLDER_BYTES = 200_000_000
@@ -39,13 +40,20 @@ SETTLE_NS = 2_000_000_000
 _SIMPLE = (str, int, float, bool, type(None))
 
 
+# The model last loaded from or stored in an entry, and what identifies that entry's contents
+# (its key and its files' stats), for results of it to be cached beside it (see _results).
+# One model only: a program that loads many keeps none of them alive.
+_served: list[tuple[Model, str]] = []
+
+
 def load(path: str, source: str, values: Mapping[str, object] | None, build: Load) -> Model:
     """Return the model `build(path, source, values)` returns, from the cache when it holds it."""
-    folder = _folder()
+    _served.clear()
+    folder = where()
     key = None if folder is None else _key(path, source, values)
     if folder is None or key is None:
         return build(path, source, values)
-    name = _digest(repr(key)) + SUFFIX
+    name = digest(repr(key)) + SUFFIX
     cached = _lookup(folder, name, key)
     if cached is not None:
         return cached
@@ -55,7 +63,20 @@ def load(path: str, source: str, values: Mapping[str, object] | None, build: Loa
     return model
 
 
-def _folder() -> str | None:
+def tag(model: Model) -> str | None:
+    """Return what identifies the entry `model` came from or went to; None for any other model."""
+    for served, tagged in _served:
+        if served is model:
+            return tagged
+    return None
+
+
+def _serve(model: Model, key: Key, stats: Stats) -> Model:
+    _served[:] = [(model, digest(repr((key, stats))))]
+    return model
+
+
+def where() -> str | None:
     """Return the cache folder's path, or None when caching is off or cannot be safe here."""
     if os.environ.get("SHAPECALC_NO_CACHE") or os.name != "posix":
         return None
@@ -106,10 +127,10 @@ def _code_stamp(where: str) -> str:
                 elif entry.name.endswith(".py"):
                     found = entry.stat()
                     stamps.append((entry.path, found.st_size, found.st_mtime_ns))
-    return _digest(repr(sorted(stamps)))
+    return digest(repr(sorted(stamps)))
 
 
-def _digest(text: str) -> str:
+def digest(text: str) -> str:
     """Return the SHA-256 of `text` in hex, without importing hashlib (3 ms) when Python can."""
     try:
         from _sha256 import sha256  # type: ignore[import-not-found,unused-ignore]
@@ -121,7 +142,7 @@ def _digest(text: str) -> str:
     return str(sha256(text.encode("utf-8", "surrogatepass")).hexdigest())
 
 
-def _open_folder(folder: str) -> int | None:
+def open_folder(folder: str) -> int | None:
     """Open the cache folder, refusing a symbolic link, another's folder or a shared one."""
     flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
     try:
@@ -137,11 +158,11 @@ def _open_folder(folder: str) -> int | None:
 
 def _lookup(folder: str, name: str, key: Key) -> Model | None:
     """Return the model stored under `name` for `key`, if its files are unchanged."""
-    fd = _open_folder(folder)
+    fd = open_folder(folder)
     if fd is None:
         return None
     try:
-        return _valid(_unpickle(_read(fd, name)), key)
+        return _valid(unpickle(read(fd, name)), key)
     except Exception:  # a missing, truncated, corrupt or foreign entry is a miss
         return None
     finally:
@@ -158,10 +179,10 @@ def _valid(entry: Any, key: Key) -> Model | None:
     spec = str(key[-3])  # a link to it that now leads elsewhere reads another file
     if not model.files or os.path.realpath(spec) != model.files[0]:
         return None
-    return model if _unchanged(stats, model) else None
+    return _serve(model, key, stats) if _unchanged(stats, model) else None
 
 
-def _read(fd: int, name: str) -> bytes:
+def read(fd: int, name: str) -> bytes:
     flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC
     entry = os.open(name, flags, dir_fd=fd)
     try:
@@ -174,13 +195,20 @@ def _read(fd: int, name: str) -> bytes:
         os.close(entry)
 
 
-def _unpickle(data: bytes) -> Any:
-    """Read a pickle whose classes are shapecalc's only."""
+def unpickle(data: bytes, references: Sequence[object] = ()) -> Any:
+    """Read a pickle whose classes are shapecalc's only; its references index `references`."""
     import _pickle
     import io
 
+    def referenced(number: object) -> object:
+        if type(number) is not int or not 0 <= number < len(references):
+            raise _pickle.UnpicklingError("not a reference")
+        return references[number]
+
     class Unpickler(_pickle.Unpickler):
         def find_class(self, module: str, name: str) -> Any:
+            if (module, name) == (__name__, reference.__name__):
+                return referenced
             if module == "shapecalc" or module.startswith("shapecalc."):
                 return super().find_class(module, name)
             if module == "builtins" and name in ("frozenset", "set", "slice", "complex"):
@@ -188,6 +216,11 @@ def _unpickle(data: bytes) -> Any:
             raise _pickle.UnpicklingError(f"{module}.{name} is not a shapecalc class")
 
     return Unpickler(io.BytesIO(data)).load()
+
+
+def reference(number: int) -> object:
+    """Stand for the object `number` of the references a pickle is read with (see `write`)."""
+    raise TypeError("a reference is resolved by the cache's unpickler only")
 
 
 def _unchanged(stats: Stats, model: Model) -> bool:
@@ -214,22 +247,41 @@ def _store(folder: str, name: str, key: Key, model: Model, started: int) -> None
         os.makedirs(folder, mode=0o700, exist_ok=True)
     except OSError:
         return
-    fd = _open_folder(folder)  # before pickling: a folder refused costs nothing more
+    fd = open_folder(folder)  # before pickling: a folder refused costs nothing more
     if fd is None:
         return
     try:
-        _write(fd, name, (MAGIC, key, stats, model))
+        write(fd, name, (MAGIC, key, stats, model))
     except Exception:  # a cache that cannot be written is no cache, not an error
         return
     finally:
         os.close(fd)
+    _serve(model, key, stats)  # type: ignore[arg-type]  # none is None, checked above
 
 
-def _write(fd: int, name: str, entry: tuple[object, ...]) -> None:
-    """Write an entry atomically: into a new file beside it, then renamed over it."""
+def write(fd: int, name: str, entry: tuple[object, ...], references: Sequence[object] = ()) -> None:
+    """Write an entry atomically: into a new file beside it, then renamed over it.
+
+    Objects of `references` are written as their index in it.
+    """
     import _pickle
+    import copyreg
+    import io
 
-    data = _pickle.dumps(entry, protocol=5)
+    numbers = {id(item): number for number, item in enumerate(references)}
+
+    def reduce(item: object) -> str | tuple[Any, ...]:
+        number = numbers.get(id(item))
+        return item.__reduce_ex__(5) if number is None else (reference, (number,))
+
+    buffer = io.BytesIO()
+    pickler = _pickle.Pickler(buffer, protocol=5)
+    # By type, so that only objects of the references' types are asked about (a hook for
+    # every object, persistent_id, doubled the time of writing a result).
+    kinds = {type(item) for item in references}
+    pickler.dispatch_table = {**copyreg.dispatch_table, **dict.fromkeys(kinds, reduce)}
+    pickler.dump(entry)
+    data = buffer.getvalue()
     if len(data) > MAX_ENTRY_BYTES:
         return
     temporary = f"{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
@@ -251,7 +303,7 @@ def _evict(fd: int) -> None:
     """
     entries = []
     for name in os.listdir(fd):
-        if name.endswith((SUFFIX, ".tmp")):
+        if name.endswith((SUFFIX, RESULT_SUFFIX, ".tmp")):
             found = os.stat(name, dir_fd=fd, follow_symlinks=False)
             entries.append((found.st_mtime_ns, found.st_size, name))
     entries.sort(reverse=True)

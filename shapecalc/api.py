@@ -107,12 +107,17 @@ def infer(model: Model | str | os.PathLike[str], input: Size | None = None) -> R
     """
     if not isinstance(model, Model):
         model = load(model)
-    return engine.infer(model, input_shape(model, input))
+    outcome = attempt(model, input)
+    if isinstance(outcome, Stopped):
+        raise outcome.error
+    return outcome
 
 
 def attempt(model: Model, input: Size | None = None) -> Result | Stopped:
     """As `infer`, but where a layer refuses its input, return how far the model got."""
-    return engine.attempt(model, input_shape(model, input))
+    from shapecalc import _results
+
+    return _results.attempt(model, input_shape(model, input))
 
 
 def render(

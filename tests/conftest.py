@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from textwrap import dedent
@@ -98,6 +99,22 @@ def console() -> Console:
 @pytest.fixture(scope="session")
 def resnet18() -> Model:
     return catalog.load("resnet18")
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Turn the cache on (tests run with it off), in a folder of the test's own."""
+    folder = tmp_path / "cache"
+    monkeypatch.delenv("SHAPECALC_NO_CACHE", raising=False)
+    monkeypatch.setenv("SHAPECALC_CACHE_DIR", str(folder))
+    return folder
+
+
+def settled(*paths: Path) -> None:
+    """Date files a minute back: the cache does not store a model of files just changed."""
+    for number, path in enumerate(paths):
+        when = time.time() - 60 - number
+        os.utime(path, (when, when))
 
 
 @pytest.fixture

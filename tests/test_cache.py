@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import settled
 
 from shapecalc import _cache, api, catalog
 from shapecalc.errors import SpecError, UsageError
@@ -19,15 +20,6 @@ from shapecalc.modules import Model
 NET = "include: _lib.yaml\nparams: [width: 4]\ninput: [$width, 8, 8]\nmodel: Net\n"
 LIB = "blocks:\n  Net: {children: {a: ReLU, b: Flatten}}\n"
 EDITED = LIB.replace("ReLU", "Tanh")  # as long: only its time tells
-
-
-@pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Turn the cache on (tests run with it off), in a folder of the test's own."""
-    folder = tmp_path / "cache"
-    monkeypatch.delenv("SHAPECALC_NO_CACHE", raising=False)
-    monkeypatch.setenv("SHAPECALC_CACHE_DIR", str(folder))
-    return folder
 
 
 @pytest.fixture
@@ -44,15 +36,13 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return read
 
 
-def settled(*paths: Path) -> None:
-    """Date files a minute back: the cache does not store a model of files just changed."""
-    for number, path in enumerate(paths):
-        when = time.time() - 60 - number
-        os.utime(path, (when, when))
-
-
 def entries(folder: Path) -> list[str]:
-    return sorted(path.name for path in folder.iterdir()) if folder.exists() else []
+    """Return the names of the model entries in the cache folder (results are left out)."""
+    return (
+        sorted(path.name for path in folder.iterdir() if path.suffix != ".result")
+        if folder.exists()
+        else []
+    )
 
 
 @pytest.mark.parametrize(
@@ -205,7 +195,7 @@ def test_where_the_cache_lives(
     monkeypatch.setenv("HOME", "/h")
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    assert _cache._folder() == folder
+    assert _cache.where() == folder
 
 
 @pytest.mark.parametrize(
