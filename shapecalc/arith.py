@@ -10,6 +10,7 @@ from __future__ import annotations
 from math import floor
 from typing import TypeAlias
 
+from shapecalc.formula import Formula, affine, floor_div, scaled
 from shapecalc.value import frozen
 
 
@@ -56,6 +57,20 @@ class Window:
         """
         return self.rounded_output(size) - self.drops_last(size)
 
+    def symbolic(self, size: Formula) -> Formula:
+        """Return the output size as a formula of the input's.
+
+        Ceil mode drops the last window when ⌈y/s⌉·s ≥ size + padding (y the padded span
+        past one window), that is when (−y) mod s ≥ c = extent − padding; so it is
+        ⌊(y + min(c, s) − 1)/s⌋ + 1, one floor whatever the size.
+        """
+        if self.same:
+            return size
+        span = 2 * self.padding - self.extent  # y − size
+        if self.ceil_mode:
+            span += min(max(self.extent - self.padding, 0), self.stride) - 1
+        return floor_div(size, 1, span + self.stride, self.stride)
+
     def formula(self, size: int) -> str:
         """Show the arithmetic for `size`, e.g. `⌊(224 + 2·3 − 1·(7 − 1) − 1) / 2⌋ + 1`."""
         if self.same:
@@ -89,6 +104,11 @@ class Transposed:
             + 1
         )
 
+    def symbolic(self, size: Formula) -> Formula:
+        """Return the output size as a formula of the input's."""
+        extra = self.dilation * (self.kernel - 1) + self.output_padding + 1 - 2 * self.padding
+        return affine(size, self.stride, extra - self.stride)
+
     def formula(self, size: int) -> str:
         """Show the arithmetic for `size`, e.g. `(28 − 1)·2 − 2·1 + 1·(4 − 1) + 0 + 1`."""
         return (
@@ -110,6 +130,9 @@ class Resize:
     pooled: bool = True
 
     def output(self, size: int) -> int:
+        return self.size
+
+    def symbolic(self, size: Formula) -> Formula:
         return self.size
 
     def formula(self, size: int) -> str:
@@ -137,6 +160,12 @@ class Interpolate:
         assert self.scale is not None
         return floor(float(size) * self.scale)
 
+    def symbolic(self, size: Formula) -> Formula:
+        if self.size is not None:
+            return self.size
+        assert self.scale is not None
+        return scaled(size, self.scale)
+
     def formula(self, size: int) -> str:
         if self.size is not None:
             return f"size, resampled from {size}"
@@ -152,6 +181,9 @@ class Pad:
 
     def output(self, size: int) -> int:
         return size + self.before + self.after
+
+    def symbolic(self, size: Formula) -> Formula:
+        return affine(size, 1, self.before + self.after)
 
     def formula(self, size: int) -> str:
         def signed(amount: int) -> str:

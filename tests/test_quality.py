@@ -103,6 +103,7 @@ HEAVY = (
     "difflib",
     "tempfile",
     "encodings.utf_8_sig",
+    "fractions",
 )
 
 
