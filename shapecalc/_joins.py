@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from shapecalc.errors import ShapeError
 from shapecalc.field import Field, join_fields, map_holds
+from shapecalc.formula import Dims, Formula, affine
 from shapecalc.modules import Combine, Container
 from shapecalc.shape import Shape, axis_names
 
@@ -24,6 +25,42 @@ def joined_field(fields: list[Field], shape: Shape) -> Field | None:
         return None
     joined = join_fields(fields)
     return Field(joined.axes, map_holds(shape.spatial)) if shape.is_map else joined
+
+
+def joined_formulas(
+    module: Container, formulas: list[Dims], shapes: list[Shape], joined: Shape
+) -> Dims:
+    """Return the joined output's dimensions as formulas, given each branch's.
+
+    A concatenated dimension is the sum of numbers (of formulas, not one this writes). Any
+    other is the formula of the first branch whose size it has (shapes line up from their
+    last dimension): where branches must agree, the model takes only the sizes at which
+    they do, so that any of theirs is the output's; a crop keeps the smallest.
+    """
+    cat = module.combine is Combine.CAT or module.combine is Combine.DENSE
+    axis = module.dim % (len(joined.dims) + 1) - 1 if cat else -1
+    dims: list[Formula | None] = []
+    for index, size in enumerate(joined.dims):
+        if index == axis:
+            dims.append(_sum([each[index] for each in formulas], size))
+            continue
+        found = (
+            each[place]
+            for each, shape in zip(formulas, shapes, strict=True)
+            if 0 <= (place := index - len(joined.dims) + len(shape.dims)) < len(shape.dims)
+            and shape.dims[place] == size
+        )
+        dims.append(next(found, None))
+    return tuple(dims)
+
+
+def _sum(parts: list[Formula | None], size: int) -> Formula | None:
+    """Return the sum of numbers, or of one formula repeated; None for others."""
+    if all(isinstance(part, int) for part in parts):
+        return size
+    if parts[0] is not None and all(part == parts[0] for part in parts):
+        return affine(parts[0], len(parts), 0)
+    return None
 
 
 def _cropped(module: Container, shapes: list[Shape]) -> list[Shape]:

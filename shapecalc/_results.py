@@ -16,6 +16,7 @@ import os
 from typing import Any
 
 from shapecalc import _cache, engine
+from shapecalc.formula import Dims
 from shapecalc.modules import Model, descendants
 from shapecalc.rows import Result, Stopped
 from shapecalc.shape import Shape
@@ -26,12 +27,15 @@ MAGIC = "shapecalc-result-cache-1"
 MIN_MODULES = 300
 
 
-def attempt(model: Model, shape: Shape) -> Result | Stopped:
-    """Return `engine.attempt(model, shape)`, from the cache when it holds the result."""
+def attempt(model: Model, shape: Shape, formulas: Dims | None = None) -> Result | Stopped:
+    """Return `engine.attempt(model, shape)`, from the cache when it holds the result.
+
+    A result with formulas (see `engine.infer`) is not cached.
+    """
     tag = _cache.tag(model)
     folder = _cache.where()
-    if tag is None or folder is None:
-        return engine.attempt(model, shape)
+    if tag is None or folder is None or formulas is not None:
+        return engine.attempt(model, shape, formulas=formulas)
     references: list[object] = [model, *descendants(model.root)]
     if len(references) <= MIN_MODULES:
         return engine.attempt(model, shape)

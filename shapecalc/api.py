@@ -24,6 +24,7 @@ from shapecalc.errors import describe
 from shapecalc.formats import Format, Options, View, text
 from shapecalc.formats.columns import Column
 from shapecalc.formats.columns import parse as parse_columns
+from shapecalc.formula import Dims
 from shapecalc.memory import DType
 from shapecalc.modules import Model
 from shapecalc.shape import Shape
@@ -54,6 +55,7 @@ __all__ = [
 ]
 
 Size = int | tuple[int, ...] | str
+SymbolicSize = int | tuple[int | str, ...] | str  # "3xHxW", (3, "H", "W")
 Columns = Sequence[str | Column] | str | None
 
 
@@ -82,6 +84,16 @@ def input_shape(model: Model, input: Size | None = None) -> Shape:
     return shape
 
 
+def _given(model: Model, input: SymbolicSize | None) -> tuple[Shape, Dims | None]:
+    """Return the input shape, and its dims as formulas when `input` names symbols."""
+    size = inputs.parse_input(input) if isinstance(input, str) else input
+    if not isinstance(size, tuple) or all(isinstance(part, int) for part in size):
+        return input_shape(model, size), None  # type: ignore[arg-type]  # numbers only
+    shape, dims = inputs.symbolic(model.input, size)
+    _check_channels(model, shape)
+    return shape, dims
+
+
 def _check_channels(model: Model, shape: Shape) -> None:
     """Refuse other input channels than a spec's `in_channels` parameter, and say how to set it.
 
@@ -100,10 +112,13 @@ def _check_channels(model: Model, shape: Shape) -> None:
     )
 
 
-def infer(model: Model | str | os.PathLike[str], input: Size | None = None) -> Result:
+def infer(model: Model | str | os.PathLike[str], input: SymbolicSize | None = None) -> Result:
     """Compute every module's output, parameters, MACs and receptive field for `input`.
 
-    `input` is as `input_shape` takes it. Raises ShapeError when a layer cannot take it.
+    `input` is as `input_shape` takes it, or names symbols for spatial sizes ("3xHxW",
+    (3, "H", "W")): then every row's output is also given as formulas of them
+    (`row.formulas`), and the figures are at the spec's default size for each symbol
+    (`result.input`). Raises ShapeError when a layer cannot take it.
     """
     if not isinstance(model, Model):
         model = load(model)
@@ -113,11 +128,12 @@ def infer(model: Model | str | os.PathLike[str], input: Size | None = None) -> R
     return outcome
 
 
-def attempt(model: Model, input: Size | None = None) -> Result | Stopped:
+def attempt(model: Model, input: SymbolicSize | None = None) -> Result | Stopped:
     """As `infer`, but where a layer refuses its input, return how far the model got."""
     from shapecalc import _results
 
-    return _results.attempt(model, input_shape(model, input))
+    shape, dims = _given(model, input)
+    return _results.attempt(model, shape, dims)
 
 
 def render(

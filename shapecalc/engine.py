@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from shapecalc._joins import joined_field, joined_shape
+from shapecalc._joins import joined_field, joined_formulas, joined_shape
 from shapecalc.errors import LayerError, Mark, ShapeError, quote
 from shapecalc.field import Field, start
+from shapecalc.formula import Dims
 from shapecalc.layers import Layer
 from shapecalc.limits import MAX_INT_BITS
 from shapecalc.modules import (
@@ -30,37 +31,45 @@ Check = Callable[[Layer, Shape, Shape], bool]  # of a layer run: its input and o
 
 @frozen
 class _Flow:
-    """What passes from one layer to the next."""
+    """What passes from one layer to the next: its shape, at one size of the input's
+    symbols, and as formulas of them (`dims`) when the input has some."""
 
     shape: Shape
     field: Field | None
+    dims: Dims | None = None
 
 
-def infer(model: Model, shape: Shape, *, fields: bool = True) -> Result:
+def infer(
+    model: Model, shape: Shape, *, fields: bool = True, formulas: Dims | None = None
+) -> Result:
     """Compute every module's output, parameters, MACs and receptive field for `shape`.
 
     `shape` leaves out the batch dimension. Without `fields`, rows have no receptive field:
-    a third less work for callers that try many sizes and look only at shapes. Raises
-    ShapeError where a layer refuses its input.
+    a third less work for callers that try many sizes and look only at shapes. With
+    `formulas`, the input's dimensions as formulas of symbols (`shape` their values at one
+    size), every row's output is given as formulas too. Raises ShapeError where a layer
+    refuses its input.
     """
-    outcome = attempt(model, shape, fields=fields)
+    outcome = attempt(model, shape, fields=fields, formulas=formulas)
     if isinstance(outcome, Stopped):
         raise outcome.error
     return outcome
 
 
-def attempt(model: Model, shape: Shape, *, fields: bool = True) -> Result | Stopped:
+def attempt(
+    model: Model, shape: Shape, *, fields: bool = True, formulas: Dims | None = None
+) -> Result | Stopped:
     """As `infer`, but return how far it got where a layer refuses its input."""
     walk = _Walk()
     try:
         _bounded(shape, "", None, "the input")
         field = start(shape.spatial) if fields and shape.is_map else None
-        output = walk.body(model.root, _Flow(shape, field))
+        output = walk.body(model.root, _Flow(shape, field, formulas))
         walk.idle()
     except ShapeError as error:
         return Stopped(model, shape, walk.done(), error)
-    rows = tuple(walk.rows)
-    return Result(model, shape, output.shape, rows, walk.params, walk.macs)  # type: ignore[arg-type]
+    rows: tuple[Row, ...] = tuple(walk.rows)  # type: ignore[arg-type]  # idle() placed them all
+    return Result(model, shape, output.shape, rows, walk.params, walk.macs, formulas, output.dims)
 
 
 def passes(model: Model, shape: Shape, check: Check) -> bool:
@@ -89,7 +98,7 @@ class _Walk:
         self.rows: list[Row | Registered] = []  # a module holds its row's place until done
         self.params = 0  # running totals: a container's share is their growth across it
         self.macs = 0
-        self.first: dict[int, tuple[Shape, _Flow]] = {}  # each layer's first run, by id
+        self.first: dict[int, tuple[_Flow, _Flow]] = {}  # each layer's first run, by id
         self.scopes: list[Container] = []  # the modules that register what a `use` runs
         self.registered: dict[int, dict[str, Registered]] = {}  # their children, by name
         self.waiting: dict[int, int] = {}  # the places of modules registered, not yet run
@@ -117,11 +126,18 @@ class _Walk:
             self.rows.append(module)
         output = self.body(module, flow)
         # A layer that a `use` ran earlier shows that first run, as PyTorch's hooks first see it.
-        before, shown = self.first[id(module)] if isinstance(module, Leaf) else (flow.shape, output)
+        before, shown = self.first[id(module)] if isinstance(module, Leaf) else (flow, output)
         if isinstance(module, Container) and module.returns:  # a dict, shown by its first
             shown = self.returned(module, slot) or shown
         self.rows[slot] = Row(
-            module, before, shown.shape, self.params - params, self.macs - macs, shown.field
+            module,
+            before.shape,
+            shown.shape,
+            self.params - params,
+            self.macs - macs,
+            shown.field,
+            shown.dims,
+            before.dims,
         )
         return output
 
@@ -149,7 +165,9 @@ class _Walk:
         """Return the output of the first child a module returns, from its row, if it ran."""
         path = f"{module.path}.{module.returns[0]}" if module.path else module.returns[0]
         row = next(row for row in self.rows[slot + 1 :] if row.path == path)
-        return _Flow(row.shape, row.field) if isinstance(row, Row) and row.shape else None
+        if isinstance(row, Row) and row.shape:
+            return _Flow(row.shape, row.field, row.formulas)
+        return None
 
     def reuse(self, use: Reuse, flow: _Flow) -> _Flow:
         """Run what a `use` names: for the first time where it waits, else a layer again."""
@@ -188,7 +206,10 @@ class _Walk:
                 module.path, f"resize_to_input: {error.what}", mark=module.mark
             ) from None
         field = layer.field(output.field, output.shape, after) if output.field else None
-        return _Flow(after, field)
+        dims = None
+        if output.dims is not None and before.dims is not None:  # the input's spatial sizes
+            dims = (output.dims[0], *before.dims[1:])
+        return _Flow(after, field, dims)
 
     def idle(self) -> None:
         """Give the modules that never ran their rows: parameters, and what ran within.
@@ -255,8 +276,9 @@ class _Walk:
             self.params += layer.params(before)
         self.macs += layer.macs(before, after)
         field = layer.field(flow.field, before, after) if flow.field else None
-        output = _Flow(after, field)
-        self.first.setdefault(id(leaf), (before, output))
+        dims = layer.formulas(before, flow.dims, after) if flow.dims is not None else None
+        output = _Flow(after, field, dims)
+        self.first.setdefault(id(leaf), (flow, output))
         return output
 
 
@@ -285,7 +307,18 @@ def _idle(module: Registered, rows: dict[int, Row]) -> tuple[Row, int]:
     shown = [row for row in ran if row.name == module.returns[0]] if module.returns else ran[-1:]
     if not shown:
         return Row(module, None, None, params, macs, None), module.own
-    return Row(module, ran[0].input, shown[0].shape, params, macs, shown[0].field), module.own
+    first, taken = shown[0], ran[0]
+    row = Row(
+        module,
+        taken.input,
+        first.shape,
+        params,
+        macs,
+        first.field,
+        first.formulas,
+        taken.input_formulas,
+    )
+    return row, module.own
 
 
 def _output(leaf: Leaf, shape: Shape) -> Shape:
@@ -316,4 +349,8 @@ def _merge(module: Container, flows: list[_Flow]) -> _Flow:
     shape = _bounded(shape, module.path, module.mark)
     fields = [flow.field for flow in flows]
     field = joined_field(fields, shape) if all(fields) else None  # type: ignore[arg-type]
-    return _Flow(shape, field)
+    formulas = [flow.dims for flow in flows]
+    dims = None
+    if all(each is not None for each in formulas):
+        dims = joined_formulas(module, formulas, [flow.shape for flow in flows], shape)  # type: ignore[arg-type]
+    return _Flow(shape, field, dims)

@@ -66,8 +66,19 @@ class Scaled:
     scale: float
 
 
-Formula: TypeAlias = "int | Symbol | Floor | Affine | Scaled"
+@frozen
+class Product:
+    """`c·f₁·f₂·…`: a flattened map's size, of two or more formulas of symbols."""
+
+    factors: tuple[Formula, ...]
+    c: int
+
+
+Formula: TypeAlias = "int | Symbol | Floor | Affine | Scaled | Product"
 """A size: a number, or a formula of the input's symbolic sizes."""
+
+Dims: TypeAlias = "tuple[Formula | None, ...]"
+"""A shape's dimensions as formulas, as `Shape.dims` holds them; None where not known."""
 
 
 def affine(x: Formula, c: int, d: int) -> Formula:
@@ -78,15 +89,19 @@ def affine(x: Formula, c: int, d: int) -> Formula:
         return d
     if isinstance(x, Affine):
         return affine(x.inner, c * x.c, c * x.d + d)
-    if c == 1:
-        if d == 0:
-            return x
-        if isinstance(x, Floor):  # ⌊(a·y + b)/m⌋ + d = ⌊(a·y + b + d·m)/m⌋
-            return Floor(x.inner, x.a, x.b + d * x.m, x.m)
-    if isinstance(x, Floor):  # c·(⌊(a·y + r)/m⌋ + q) + d, with 0 ≤ r < m: one form each
-        x, whole = _split(x)
-        d += c * whole
-    return Affine(x, c, d)
+    if isinstance(x, Floor):
+        return _scaled_floor(x, c, d)
+    if isinstance(x, Product) and d == 0:
+        return Product(x.factors, c * x.c)
+    return x if c == 1 and d == 0 else Affine(x, c, d)
+
+
+def _scaled_floor(x: Floor, c: int, d: int) -> Formula:
+    """Return `c·x + d`: one floor when c = 1, else with the floor's whole part taken out."""
+    if c == 1:  # ⌊(a·y + b)/m⌋ + d = ⌊(a·y + b + d·m)/m⌋
+        return Floor(x.inner, x.a, x.b + d * x.m, x.m)
+    x, whole = _split(x)  # c·(⌊(a·y + r)/m⌋ + q) + d, with 0 ≤ r < m: one form each
+    return Affine(x, c, d + c * whole)
 
 
 def _split(x: Floor) -> tuple[Floor, int]:
@@ -127,12 +142,30 @@ def scaled(x: Formula, scale: float) -> Formula:
     return Scaled(x, scale)
 
 
+def product(factors: list[Formula]) -> Formula:
+    """Return the product of formulas: a number, one formula scaled, or a `Product`."""
+    c, kept = 1, []
+    for factor in factors:
+        if isinstance(factor, int):
+            c *= factor
+        else:
+            kept.append(factor)
+    if len(kept) <= 1 or c == 0:
+        return affine(kept[0], c, 0) if kept and c else c
+    return Product(tuple(kept), c)
+
+
 def value(formula: Formula, sizes: dict[str, int]) -> int:
     """Return the formula's value with each symbol given its size."""
     if isinstance(formula, int):
         return formula
     if isinstance(formula, Symbol):
         return sizes[formula.name]
+    if isinstance(formula, Product):
+        made = formula.c
+        for factor in formula.factors:
+            made *= value(factor, sizes)
+        return made
     inner = value(formula.inner, sizes)
     if isinstance(formula, Floor):
         return (formula.a * inner + formula.b) // formula.m
@@ -143,8 +176,12 @@ def value(formula: Formula, sizes: dict[str, int]) -> int:
 
 def symbols(formula: Formula) -> frozenset[str]:
     """Return the names of the symbols the formula depends on."""
-    while not isinstance(formula, (int, Symbol)):
+    if isinstance(formula, Product):
+        return frozenset().union(*map(symbols, formula.factors))
+    while not isinstance(formula, (int, Symbol, Product)):
         formula = formula.inner
+    if isinstance(formula, Product):
+        return symbols(formula)
     return frozenset() if isinstance(formula, int) else frozenset({formula.name})
 
 
@@ -156,6 +193,8 @@ def period(formula: Formula) -> int | None:
     """
     if isinstance(formula, (int, Symbol)):
         return 1
+    if isinstance(formula, Product):
+        return None
     inner = period(formula.inner)
     if inner is None or isinstance(formula, Scaled):
         return None
@@ -176,6 +215,8 @@ def slope(formula: Formula) -> Fraction:
         return Fraction(0)
     if isinstance(formula, Symbol):
         return Fraction(1)
+    if isinstance(formula, Product):
+        raise ValueError("a product of formulas has no one slope")
     inner = slope(formula.inner)
     if isinstance(formula, Floor):
         return inner * formula.a / formula.m

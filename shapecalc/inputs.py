@@ -8,9 +8,11 @@ takes a leading batch off with `take_batch`, and the formats scale their figures
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 from shapecalc.errors import UsageError
-from shapecalc.limits import MAX_BATCH, MAX_SIZE_DIGITS, MAX_SWEEP
+from shapecalc.formula import Dims, Symbol
+from shapecalc.limits import MAX_BATCH, MAX_SIZE_DIGITS, MAX_SWEEP, MAX_SYMBOL_LENGTH
 from shapecalc.shape import Shape, axis_names
 
 SEPARATORS = "xX×*,"
@@ -19,6 +21,9 @@ SIZE_FORMS = (
     "use 224 (every spatial size), 224x320 (H×W), 3x224x224 (C×H×W), 1x3x224x224 (a batch "
     "of one), 1x16000 (C×L) or 3x16x112x112 (C×D×H×W), each a whole number ≥ 1, separated "
     "by x or commas, in brackets or not"
+)
+SYMBOLIC_FORMS = SIZE_FORMS.replace(
+    "each a whole number ≥ 1", "each a whole number ≥ 1 or a spatial size's name (HxW: formulas)"
 )
 MAX_DIMS = 5  # a batch, C and three spatial axes
 
@@ -31,22 +36,43 @@ def natural(text: str) -> int | None:
     return None
 
 
+def symbol(text: str) -> str | None:
+    """Read a symbolic size: ASCII letters but x (which separates sizes); else None."""
+    text = text.strip()
+    valid = text.isascii() and text.isalpha() and "x" not in text.lower()
+    return text if valid and len(text) <= MAX_SYMBOL_LENGTH else None
+
+
 def parse_size(text: str) -> tuple[int, ...]:
-    """Read one to four sizes separated by `x`; raise ValueError if not.
+    """Read one to five sizes separated by `x`; raise ValueError if not.
 
     What they mean depends on the model (see `apply`).
     """
+    parts = _parts(text)
+    numbers = [number for number in map(natural, parts) if number is not None and number >= 1]
+    if len(numbers) == len(parts) and 1 <= len(numbers) <= MAX_DIMS:
+        return tuple(numbers)
+    raise ValueError(SIZE_FORMS)
+
+
+def parse_input(text: str) -> tuple[int | str, ...]:
+    """Read sizes as `parse_size` does, where a spatial size may be a symbol: `3xHxW`."""
+    parts = _parts(text)
+    read = [symbol(part) or natural(part) for part in parts]
+    if len(parts) <= MAX_DIMS and all(isinstance(part, str) or (part or 0) >= 1 for part in read):
+        return tuple(read)  # type: ignore[arg-type]  # none is None: checked above
+    raise ValueError(SYMBOLIC_FORMS)
+
+
+def _parts(text: str) -> list[str]:
+    """Split sizes as written, brackets and separators taken off."""
     text = text.strip()
     closing = BRACKETS.get(text[:1])
     if closing and text.endswith(closing):  # (3, 224, 224), or (224,) as Python writes it
         text = text[1:-1].strip().removesuffix(",")
     for separator in SEPARATORS:
         text = text.replace(separator, "x")
-    parts = text.split("x")
-    numbers = [number for number in map(natural, parts) if number is not None and number >= 1]
-    if len(numbers) == len(parts) and 1 <= len(numbers) <= MAX_DIMS:
-        return tuple(numbers)
-    raise ValueError(SIZE_FORMS)
+    return text.split("x")
 
 
 def parse_sweep(text: str) -> range:
@@ -71,9 +97,12 @@ def parse_batch(text: str) -> int:
     return number
 
 
+Sizes = TypeVar("Sizes", tuple[int, ...], tuple[int | str, ...])
+
+
 def take_batch(
-    default: Shape, sizes: Sequence[tuple[int, ...]], batch: int | None
-) -> tuple[tuple[tuple[int, ...], ...], int]:
+    default: Shape, sizes: Sequence[Sizes], batch: int | None
+) -> tuple[tuple[Sizes, ...], int]:
     """Return `sizes` without their leading batch, and the batch they and `batch` agree on.
 
     `batch` is --batch's (None if not given); every size side by side shares one batch.
@@ -82,6 +111,8 @@ def take_batch(
     for size in sizes:
         batched = default.is_map and len(size) == default.rank + 2  # as `apply` reads them
         if batched:
+            if isinstance(size[0], str):
+                raise UsageError("--input", "a batch is a number, not a symbol")
             batches.add(check_batch(size[0], "--input"))
         kept.append(size[1:] if batched else size)
     found = sorted(batches)
@@ -141,3 +172,27 @@ def apply(default: Shape, size: int | tuple[int, ...] | None) -> Shape:
         f"the model takes a C×{names} input ({default}): give one size, {rank} ({names}), "
         f"{rank + 1} (C×{names}) or {rank + 2} (1×C×{names}), not {len(size)}",
     )
+
+
+def symbolic(default: Shape, size: tuple[int | str, ...]) -> tuple[Shape, Dims]:
+    """Return the input shape at one size of `size`'s symbols, and its dims as formulas.
+
+    Sizes land where `apply` puts numbers; a symbol stands for a spatial size only, and
+    takes the spec's default size on the first axis it names (so that a square default
+    gives a square input for `--input H`).
+    """
+    rank = default.rank if default.is_map else 0
+    spatial = list(size * rank if len(size) == 1 else size[-rank:] if rank else ())
+    leading = size[: max(len(size) - len(spatial), 0)] if len(size) > 1 else ()
+    if any(isinstance(part, str) for part in leading):
+        raise UsageError(
+            "--input", "a symbol stands for a spatial size: the channels and batch are numbers"
+        )
+    chosen: dict[str, int] = {}
+    for axis, part in enumerate(spatial):
+        if isinstance(part, str):
+            chosen.setdefault(part, default.spatial[axis])
+    numbers = tuple(chosen[part] if isinstance(part, str) else part for part in size)
+    shape = apply(default, numbers)
+    named = (Symbol(part) if isinstance(part, str) else part for part in spatial)
+    return shape, (shape.channels, *named)

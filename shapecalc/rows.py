@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from shapecalc.errors import ShapeError
 from shapecalc.field import Field
+from shapecalc.formula import Dims
 from shapecalc.layers import Layer
 from shapecalc.modules import Leaf, Model, Registered
 from shapecalc.shape import Shape
@@ -18,7 +19,8 @@ class Row:
     field of one output element, or None when the model's input is not a C×H×W map (or
     fields were not asked for). A module registered but never run has no input or shape
     (None); a ModuleList, which runs only through its children, shows its last child's
-    output that ran.
+    output that ran. `formulas` and `input_formulas` give `shape`'s and `input`'s
+    dimensions as formulas of the model input's symbols, when it has some (see Result).
     """
 
     module: Registered
@@ -27,6 +29,8 @@ class Row:
     params: int
     macs: int
     field: Field | None
+    formulas: Dims | None = None
+    input_formulas: Dims | None = None
 
     @property
     def path(self) -> str:
@@ -64,6 +68,8 @@ class Result:
     """A model's rows for one input, in PyTorch's `named_modules()` order, root left out.
 
     The totals count every layer, including work done in `forward()` that has no row.
+    With symbols in the input, `input_formulas` gives its dimensions (symbols and numbers),
+    `input` their values at one size, and the output and rows are given both ways.
     """
 
     model: Model
@@ -72,6 +78,8 @@ class Result:
     rows: tuple[Row, ...]
     total_params: int
     total_macs: int
+    input_formulas: Dims | None = None
+    output_formulas: Dims | None = None
 
 
 @frozen

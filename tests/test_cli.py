@@ -20,8 +20,8 @@ SWEEP = (
 )
 BAD_SIZE = (
     "is not a size; use 224 (every spatial size), 224x320 (H×W), 3x224x224 (C×H×W), 1x3x224x224 "
-    "(a batch of one), 1x16000 (C×L) or 3x16x112x112 (C×D×H×W), each a whole number ≥ 1, "
-    "separated by x or commas, in brackets or not"
+    "(a batch of one), 1x16000 (C×L) or 3x16x112x112 (C×D×H×W), each a whole number ≥ 1 or a "
+    "spatial size's name (HxW: formulas), separated by x or commas, in brackets or not"
 )
 
 
@@ -228,7 +228,23 @@ def test_smallest(run: Run, write_spec: Callable[[str], Path]) -> None:
 USAGE_ERRORS = [
     pytest.param(["resnet18", "-i", "0"], f"--input: '0' {BAD_SIZE}", id="zero"),
     pytest.param(["resnet18", "-i", "-3"], f"--input: '-3' {BAD_SIZE}", id="negative"),
-    pytest.param(["resnet18", "-i", "abc"], f"--input: 'abc' {BAD_SIZE}", id="letters"),
+    pytest.param(["resnet18", "-i", "a1b"], f"--input: 'a1b' {BAD_SIZE}", id="letters-and-digits"),
+    pytest.param(["resnet18", "-i", "Hx"], f"--input: 'Hx' {BAD_SIZE}", id="symbol-trailing-x"),
+    pytest.param(
+        ["resnet18", "-i", "Cx224x224"],
+        "--input: a symbol stands for a spatial size: the channels and batch are numbers",
+        id="symbolic-channels",
+    ),
+    pytest.param(
+        ["resnet18", "-i", "Bx3xHxW"],
+        "--input: a batch is a number, not a symbol",
+        id="symbolic-batch",
+    ),
+    pytest.param(
+        ["resnet18", "-i", "HxW", "-i", "224"],
+        "--input: a size with symbols is for one model's rows: give numbers here",
+        id="symbols-side-by-side",
+    ),
     pytest.param(["resnet18", "-i", "224x"], f"--input: '224x' {BAD_SIZE}", id="trailing-x"),
     pytest.param(["resnet18", "-i", "1x2x3x4x5x6"], f"--input: '1x2x3x4x5x6' {BAD_SIZE}", id="six"),
     pytest.param(

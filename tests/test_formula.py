@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from itertools import product
+import itertools
 
 import pytest
 from hypothesis import given
@@ -14,10 +14,12 @@ from shapecalc.formula import (
     Affine,
     Floor,
     Formula,
+    Product,
     Symbol,
     affine,
     floor_div,
     period,
+    product,
     scaled,
     slope,
     symbols,
@@ -57,7 +59,7 @@ def agrees(ops: list[Op], sizes: range = SIZES) -> bool:
 
 WINDOWS = [
     Window(kernel, stride, padding, dilation, ceil_mode)
-    for kernel, stride, dilation, ceil_mode in product(
+    for kernel, stride, dilation, ceil_mode in itertools.product(
         range(1, 8), range(1, 6), range(1, 3), (False, True)
     )
     for padding in range(kernel // 2 + 1)
@@ -234,3 +236,26 @@ def test_any_chain_is_its_formula(ops: list[Op]) -> None:
     if step is not None:  # beyond the first steps' clipping, it repeats, shifted
         rise = slope(formula) * step
         assert all(at(formula, x + step) - at(formula, x) == rise for x in range(1, 100))
+
+
+W = Symbol("W")
+
+
+@pytest.mark.parametrize(
+    ("factors", "expected", "text"),
+    [
+        ([3, 4], 12, "12"),
+        ([512, floor_div(H, 1, 0, 32)], Affine(Floor(H, 1, 0, 32), 512, 0), "512·⌊H/32⌋"),
+        ([16, floor_div(H, 1, -4, 4), W], Product((Floor(H, 1, -4, 4), W), 16), "16·⌊(H − 4)/4⌋·W"),
+        ([H, 0, W], 0, "0"),
+    ],
+    ids=["numbers", "one-formula", "two-formulas", "zero"],
+)
+def test_a_product(factors: list[Formula], expected: Formula, text: str) -> None:
+    made = product(factors)
+    assert made == expected and show(made) == text
+    sizes = {"H": 37, "W": 5}
+    whole = 1
+    for factor in factors:
+        whole *= value(factor, sizes)
+    assert value(made, sizes) == whole

@@ -5,7 +5,17 @@ from __future__ import annotations
 import pytest
 
 from shapecalc.errors import UsageError
-from shapecalc.inputs import SIZE_FORMS, apply, parse_batch, parse_size, take_batch
+from shapecalc.formula import Symbol
+from shapecalc.inputs import (
+    SIZE_FORMS,
+    SYMBOLIC_FORMS,
+    apply,
+    parse_batch,
+    parse_input,
+    parse_size,
+    symbolic,
+    take_batch,
+)
 from shapecalc.shape import Shape
 
 IMAGE = Shape((3, 224, 224))
@@ -181,3 +191,46 @@ def test_parse_batch(text: str, batch: int | None) -> None:
             parse_batch(text)
     else:
         assert parse_batch(text) == batch
+
+
+H, W, T = Symbol("H"), Symbol("W"), Symbol("T")
+HEIGHT, WIDTH = Symbol("Height"), Symbol("Width")
+
+
+@pytest.mark.parametrize(
+    ("text", "default", "shape", "dims"),
+    [
+        pytest.param("HxW", IMAGE, (3, 224, 224), (3, H, W), id="h-x-w"),
+        pytest.param("H", IMAGE, (3, 224, 224), (3, H, H), id="square"),
+        pytest.param("3xHx320", IMAGE, (3, 224, 320), (3, H, 320), id="one-symbol"),
+        pytest.param("(1, 3, H, W)", IMAGE, (3, 224, 224), (3, H, W), id="torchinfo-batch"),
+        pytest.param("Height×Width", IMAGE, (3, 224, 224), (3, HEIGHT, WIDTH), id="words"),
+        pytest.param("3xTxHxW", VOLUME, (3, 16, 112, 112), (3, T, H, W), id="volume"),
+        pytest.param("HxH", Shape((3, 200, 300)), (3, 200, 200), (3, H, H), id="first-axis-size"),
+    ],
+)
+def test_symbols_accepted(
+    text: str, default: Shape, shape: tuple[int, ...], dims: tuple[object, ...]
+) -> None:
+    assert symbolic(default, parse_input(text)) == (Shape(shape), dims)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Hx", id="trailing-x"),
+        pytest.param("H1", id="letters-and-digits"),
+        pytest.param("Ĥ", id="not-ascii"),
+        pytest.param("H_W", id="underscore"),
+        pytest.param("ABCDEFGHIJKLM", id="too-long"),
+        pytest.param("H-1", id="arithmetic"),
+    ],
+)
+def test_symbols_refused_as_no_size(text: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        parse_input(text)
+    assert str(caught.value) == SYMBOLIC_FORMS
+
+
+def test_numbers_read_alike() -> None:
+    assert parse_input("(1, 3, 224, 320)") == parse_size("(1, 3, 224, 320)")

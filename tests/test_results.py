@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import settled
@@ -36,7 +37,7 @@ def runs(monkeypatch: pytest.MonkeyPatch) -> list[Shape]:
     ran: list[Shape] = []
     real = engine.attempt
 
-    def spy(model: Model, shape: Shape, **options: bool) -> Result | Stopped:
+    def spy(model: Model, shape: Shape, **options: Any) -> Result | Stopped:
         ran.append(shape)
         return real(model, shape, **options)
 

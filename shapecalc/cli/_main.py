@@ -71,11 +71,12 @@ Examples:
     "--input",
     "sizes",
     multiple=True,
-    callback=readers(inputs.parse_size, "a size"),
+    callback=readers(inputs.parse_input, "a size"),
     metavar="SIZE",
     help="Input size: 224 (every spatial size), 224x320 (H×W: height first, where PIL writes "
     "W×H), 3x224x224 (C×H×W), 1x3x224x224 or (1, 3, 224, 224) as torchinfo; for a 1-D model "
-    "16000 or 1x16000, for a 3-D one 3x16x112x112. Default: the spec's input. Give it "
+    "16000 or 1x16000, for a 3-D one 3x16x112x112. A spatial size may be a symbol, HxW or "
+    "3xHx224: every output is then a formula of it. Default: the spec's input. Give it "
     "again for more sizes side by side: -i 224 -i 320.",
 )
 @click.option(
@@ -145,7 +146,7 @@ Examples:
 @exit_with(click.Context.get_help, "-h", "--help", help="Show this message and exit.")
 def main(  # noqa: PLR0917 - click passes every option positionally
     model: str | None,
-    sizes: tuple[tuple[int, ...], ...],
+    sizes: tuple[tuple[int | str, ...], ...],
     fmt: str | None,
     output: str | None,
     depth: int | None,
@@ -181,20 +182,28 @@ def main(  # noqa: PLR0917 - click passes every option positionally
         return
     network = api.load(model, set=values)
     ctx.meta[_watch.FILES] = network.files
+    if any(isinstance(part, str) for size in sizes for part in size) and (
+        len(sizes) > 1 or mode is not Mode.REPORT
+    ):
+        raise UsageError(
+            "--input", "a size with symbols is for one model's rows: give numbers here"
+        )
     if sweep is not None:
         deliver(api.sweep(network, sweep, chosen), output, network)
         return
     if smallest:
         if len(sizes) > 1:
             raise UsageError("--input", f"{mode.value} takes one size; give --input once")
-        deliver(api.smallest(network, sizes[0] if sizes else None, chosen), output, network)
+        size = sizes[0] if sizes else None
+        deliver(api.smallest(network, size, chosen), output, network)  # type: ignore[arg-type]
         return
     sizes, batch = inputs.take_batch(network.input, sizes, batch)
     if len(sizes) > 1:
         from shapecalc.cli._side import report_sides
 
+        numbers: tuple[tuple[int, ...], ...] = sizes  # type: ignore[assignment]  # as checked
         report_sides(
-            network, sizes, chosen, given=given, output=output, quiet=quiet,
+            network, numbers, chosen, given=given, output=output, quiet=quiet,
             depth=depth, dtype=DType(dtype), batch=batch or 1,
         )  # fmt: skip
         return

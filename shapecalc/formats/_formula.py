@@ -6,7 +6,7 @@ ceiling forms ⌈y/m⌉ = ⌊(y + m − 1)/m⌋), the shortest is shown.
 
 from __future__ import annotations
 
-from shapecalc.formula import Affine, Floor, Formula, Scaled, Symbol
+from shapecalc.formula import Affine, Floor, Formula, Product, Scaled, Symbol
 
 MINUS = "−"
 
@@ -32,6 +32,10 @@ def _unit(formula: Formula) -> str:
         return _floor(formula, whole=False)
     if isinstance(formula, Scaled):
         return f"⌊{_unit(formula.inner)}·{formula.scale!r}⌋"
+    if isinstance(formula, Product):
+        return "·".join(
+            [*([str(formula.c)] if formula.c != 1 else []), *map(_unit, formula.factors)]
+        )
     text = show(formula)
     return f"({text})" if formula.d else text
 

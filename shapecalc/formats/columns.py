@@ -12,16 +12,20 @@ from shapecalc.arith import Transposed, Window
 from shapecalc.engine import Result, Row
 from shapecalc.errors import did_you_mean, quote
 from shapecalc.field import Field
+from shapecalc.formats._formula import show
 from shapecalc.formats.text import (
     NOT_RUN,
+    UNKNOWN,
     alike,
     batched,
     field,
     grouped,
     grouped_each,
     output_text,
+    shape_text,
     stride,
 )
+from shapecalc.formula import Dims
 from shapecalc.memory import DType, macs, memory, nbytes
 from shapecalc.shape import Shape
 
@@ -148,7 +152,7 @@ def text(column: Column, row: Row, dtype: DType, batch: int = 1) -> str:
     Not of the rounded column, which needs the whole result: a Sheet gives it.
     """
     if column in _SHAPES:
-        return output_text(_SHAPES[column](row))
+        return output_text(_SHAPES[column](row), _FORMULAS[column](row))
     if column.numeric:
         return grouped(_number(column, row, dtype, batch))
     return _TEXTS[column](row)
@@ -159,8 +163,10 @@ def total(column: Column, result: Result, dtype: DType, batch: int = 1) -> str:
     match column:
         case Column.LAYER | Column.PATH | Column.NAME:
             return "total"
-        case Column.INPUT | Column.OUTPUT:
-            return batched(result.input if column is Column.INPUT else result.output, batch)
+        case Column.INPUT:
+            return batched(result.input, batch, result.input_formulas)
+        case Column.OUTPUT:
+            return batched(result.output, batch, result.output_formulas)
     number = summed(column, result, dtype, batch)
     return "" if number is None else grouped(number)
 
@@ -209,7 +215,8 @@ class Sheet:
         if column.numeric:
             return grouped_each(self.numbers(column))
         if column in _SHAPES:
-            return self._per_shape(_SHAPES[column], str, NOT_RUN)
+            cells = self._per_shape(_SHAPES[column], str, NOT_RUN)
+            return self._formulas(column, cells, shape_text)
         return self._strings(column)
 
     def numbers(self, column: Column) -> list[int]:
@@ -226,7 +233,8 @@ class Sheet:
         if part is not None:
             return ["" if window is None else window[part] for window in self._windowed()]
         if column in _SHAPES:
-            return self._per_shape(_SHAPES[column], _dims, "")
+            cells = self._per_shape(_SHAPES[column], _dims, "")
+            return self._formulas(column, cells, _formula_dims)
         if column is Column.FIELD:
             return self._per_field(field)
         if column is Column.FIELD_STRIDE:
@@ -235,6 +243,19 @@ class Sheet:
             marks = (self.marks.get(row.path) for row in self.rows)
             return ["" if mark is None else mark.value for mark in marks]
         return list(map(_TEXTS[column], self.rows))
+
+    def _formulas(
+        self, column: Column, cells: list[str], show: Callable[[Shape, Dims], str]
+    ) -> list[str]:
+        """Return the shape column's cells, as formulas where the rows have them."""
+        formulas, shapes = _FORMULAS[column], _SHAPES[column]
+        made: dict[Dims, str] = {}  # rows share a few shapes
+        for index, row in enumerate(self.rows):
+            dims, shape = formulas(row), shapes(row)
+            if dims is not None and shape is not None:
+                text = made.get(dims)
+                cells[index] = made[dims] = show(shape, dims) if text is None else text
+        return cells
 
     def _windowed(self) -> list[_Window | None]:
         if self._windows is None:
@@ -281,6 +302,10 @@ class Sheet:
 _Window = tuple[str, str, str, str]  # kernel, stride, padding, and all of them: `7 s2 p3`
 _PARTS = {Column.KERNEL: 0, Column.STRIDE: 1, Column.PADDING: 2, Column.WINDOW: 3}
 _SHAPE = attrgetter("shape")
+_FORMULAS: dict[Column, Callable[[Row], Dims | None]] = {
+    Column.INPUT: attrgetter("input_formulas"),
+    Column.OUTPUT: attrgetter("formulas"),
+}
 _SHAPES: dict[Column, Callable[[Row], Shape | None]] = {
     Column.INPUT: attrgetter("input"),
     Column.OUTPUT: _SHAPE,
@@ -307,6 +332,10 @@ def _window(row: Row) -> _Window | None:
 
 def _dims(shape: Shape | None) -> str:
     return "" if shape is None else "×".join(map(str, shape.dims))
+
+
+def _formula_dims(shape: Shape, formulas: Dims) -> str:
+    return "×".join(UNKNOWN if formula is None else show(formula) for formula in formulas)
 
 
 def _part(column: Column) -> Callable[[Row], str]:
@@ -342,8 +371,16 @@ _TEXTS: dict[Column, Callable[[Row], str]] = {
     Column.PATH: attrgetter("module.path"),
     Column.TYPE: attrgetter("module.type"),
     **{column: _part(column) for column in _PARTS},
-    Column.INPUT: lambda row: _dims(row.input),
-    Column.OUTPUT: lambda row: _dims(row.shape),
+    Column.INPUT: lambda row: (
+        _dims(row.input)
+        if row.input_formulas is None or row.input is None
+        else _formula_dims(row.input, row.input_formulas)
+    ),
+    Column.OUTPUT: lambda row: (
+        _dims(row.shape)
+        if row.formulas is None or row.shape is None
+        else _formula_dims(row.shape, row.formulas)
+    ),
     Column.FIELD: lambda row: field(row.field),
     Column.FIELD_STRIDE: lambda row: stride(row.field),
     Column.ARITHMETIC: _arithmetic,

@@ -108,7 +108,7 @@ def document(result: Result, fmt: Format, options: Options) -> str:
         return view.plain()
     from shapecalc.formats import _export
 
-    said = caption(result.model, result.input, options.batch)
+    said = caption(result.model, result.input, options.batch, result.input_formulas)
     if fmt is Format.HTML:
         from html import escape
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from shapecalc.engine import Result
 from shapecalc.formats import Options
+from shapecalc.formats._formula import show
 from shapecalc.formats.columns import visible
 from shapecalc.formats.explain import arithmetic
-from shapecalc.formats.text import NOT_RUN
+from shapecalc.formats.text import NOT_RUN, UNKNOWN
+from shapecalc.formula import Dims
 from shapecalc.shape import Shape
 
 
@@ -16,24 +18,28 @@ def render(result: Result, options: Options) -> str:
     Names are written as they are. With `options.explain`, a line whose layer changes H or
     W ends with its arithmetic as a `# …` comment, as the document's lines do (but correct).
     """
-    lines = [f"Input:{_shape(result.input)}"]
-    shapes: dict[tuple[int, ...], str] = {}  # rows share a few shapes
+    lines = [f"Input:{_shape(result.input, result.input_formulas)}"]
+    shapes: dict[object, str] = {}  # rows share a few shapes
     for row in visible(result, options.depth):
         module = row.module
         text = ""
         if row.shape is None:
             text = NOT_RUN
         elif row.is_leaf or module.depth == options.depth:  # a collapsed container: its shape
-            text = shapes.get(row.shape.dims, "")
+            key = row.shape.dims if row.formulas is None else row.formulas
+            text = shapes.get(key, "")
             if not text:
-                text = shapes[row.shape.dims] = _shape(row.shape)
+                text = shapes[key] = _shape(row.shape, row.formulas)
         note = arithmetic(row) if options.explain else None
         comment = f" # {note}" if note else ""
         lines.append("\t" * (module.depth - 1) + f"{module.name}:{text}{comment}")
     return "\n".join(lines) + "\n"
 
 
-def _shape(shape: Shape) -> str:
+def _shape(shape: Shape, formulas: Dims | None = None) -> str:
+    """Return `C@H*W`, as formulas where given: `64@⌈H/2⌉*⌈W/2⌉`."""
+    dims = shape.dims if formulas is None else formulas
+    cells = [UNKNOWN if dim is None else show(dim) for dim in dims]
     if shape.is_map:
-        return f"{shape.channels}@" + "*".join(map(str, shape.spatial))
-    return "*".join(map(str, shape.dims))
+        return f"{cells[0]}@" + "*".join(cells[1:])
+    return "*".join(cells)

@@ -46,7 +46,7 @@ def render(result: Result, options: Options) -> str:
         f"- **{label}**: {escape(value)}"
         for label, value in summary.entries(result, options.dtype, options.batch)
     ]
-    shown_input = input_text(result.input, options.batch)
+    shown_input = input_text(result.input, options.batch, result.input_formulas)
     model = result.model
     caption = f"**{escape_name(model.name)}**{escape(settings(model))} · {escape(shown_input)}"
     return "\n".join([caption, "", *lines, "", *notes, ""])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from shapecalc.engine import Result
 from shapecalc.formats.text import (
     BYTE_UNITS,
+    at_sizes,
     batched,
     byte_unit,
     compact,
@@ -22,13 +23,15 @@ def entries(result: Result, dtype: DType, batch: int = 1) -> list[tuple[str, str
     unit = BYTE_UNITS[power]
     count = macs(result.total_macs, batch)
     kind = dtype.value if batch == 1 else f"{dtype.value}, a batch of {batch:,}"
+    kind += at_sizes(result.input, result.input_formulas)
+    at = at_sizes(result.input, result.input_formulas)
     return [
-        ("output", batched(result.output, batch)),
+        ("output", batched(result.output, batch, result.output_formulas)),
         ("params", f"{grouped(result.total_params)} ({megabytes(used.params)} as {dtype.value})"),
         (
             "MACs",
             f"{grouped(count)} ({compact(count, space=' ')}; "
-            f"FLOPs = 2 × MACs = {compact(2 * count, space=' ')})",
+            f"FLOPs = 2 × MACs = {compact(2 * count, space=' ')}){at}",
         ),
         (
             "memory",

@@ -55,7 +55,7 @@ class ShapeTable(Drawing):
         totals = sheet_columns.totals
         rule = RULE * min(layout.width, fitted(options.width or layout.width))
         # which model, for which input
-        heading = caption(result.model, result.input, options.batch)
+        heading = caption(result.model, result.input, options.batch, result.input_formulas)
         lines: list[Line] = [("", [Piece(heading, PLAIN)]), ("", layout.line(headings, BOLD))]
         lines.append((rule, []))
         lines += [

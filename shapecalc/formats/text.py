@@ -11,12 +11,15 @@ from collections.abc import Sequence
 
 from shapecalc.errors import describe
 from shapecalc.field import Field, Reach
+from shapecalc.formats._formula import show
+from shapecalc.formula import Dims, Symbol
 from shapecalc.modules import Model
 from shapecalc.shape import Shape
 
 PREFIXES = "KMGTPEZYRQ"  # SI, for 10^3 to 10^30; larger counts are shown as `1.23e33`
 _STR_BELOW = 10**4000  # str() refuses ints of more than 4,300 digits
 NOT_RUN = "not run"  # the output of a module registered but never run
+UNKNOWN = "?"  # a dimension no formula is known for (a product's, say)
 
 
 def compact(count: int, *, space: str = "") -> str:
@@ -150,28 +153,58 @@ def stride(value: Field | None) -> str:
     return alike(["-" if axis.stride is None else str(axis.stride) for axis in value.axes])
 
 
-def output_text(shape: Shape | None) -> str:
+def shape_text(shape: Shape, formulas: Dims | None = None) -> str:
+    """Return a shape as people read it, `64@56×56`; as its formulas if given, `64@⌈H/4⌉×⌈W/4⌉`."""
+    if formulas is None:
+        return str(shape)
+    cells = [UNKNOWN if formula is None else show(formula) for formula in formulas]
+    if shape.is_map and not shape.order:
+        return f"{cells[0]}@" + "×".join(cells[1:])
+    return "×".join(cells)
+
+
+def output_text(shape: Shape | None, formulas: Dims | None = None) -> str:
     """Return a row's output as people read it: `64@56×56`, or that it never ran."""
-    return NOT_RUN if shape is None else str(shape)
+    return NOT_RUN if shape is None else shape_text(shape, formulas)
 
 
-def batched(shape: Shape, batch: int) -> str:
+def batched(shape: Shape, batch: int, formulas: Dims | None = None) -> str:
     """Return `batch` samples' shape: `8 × 3@224×224`; one sample's is its own, `3@224×224`."""
-    return str(shape) if batch == 1 else f"{batch} × {shape}"
+    text = shape_text(shape, formulas)
+    return text if batch == 1 else f"{batch} × {text}"
 
 
-def input_text(shape: Shape, batch: int) -> str:
-    """Return a caption's input: of a batch above one, saying the rows' shapes are not."""
-    return str(shape) if batch == 1 else f"{batched(shape, batch)}{PER_SAMPLE}"
+def input_text(shape: Shape, batch: int, formulas: Dims | None = None) -> str:
+    """Return a caption's input: of a batch above one, saying the rows' shapes are not; with
+    symbols, saying at which sizes the figures are."""
+    text = batched(shape, batch, formulas)
+    if formulas is not None:
+        text += f" · figures{at_sizes(shape, formulas)}"
+    return text if batch == 1 else f"{text}{PER_SAMPLE}"
+
+
+def at_sizes(shape: Shape, formulas: Dims | None) -> str:
+    """Return at which sizes of the symbols figures are given: ` at H = 224, W = 224`.
+
+    Empty without symbols: the figures are of the input shown.
+    """
+    if formulas is None:
+        return ""
+    named = {
+        formula.name: size
+        for formula, size in zip(formulas, shape.dims, strict=True)
+        if isinstance(formula, Symbol)
+    }
+    return " at " + ", ".join(f"{name} = {size}" for name, size in named.items())
 
 
 PER_SAMPLE = " · shapes per sample"  # the rows' shapes are one sample's, their figures the batch's
 
 
-def caption(model: Model, shape: Shape, batch: int = 1) -> str:
+def caption(model: Model, shape: Shape, batch: int = 1, formulas: Dims | None = None) -> str:
     """Say which model and input a table or drawing shows: `resnet18 · 3@224×224`, with the
     parameters set on the command line and the batch: `resnet18 (num_classes=10) · …`."""
-    return f"{model.name}{settings(model)} · {input_text(shape, batch)}"
+    return f"{model.name}{settings(model)} · {input_text(shape, batch, formulas)}"
 
 
 def settings(model: Model) -> str:

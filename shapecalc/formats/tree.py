@@ -184,7 +184,7 @@ class _Cells:
         return _Cells(
             row.name,
             row.type,
-            output_text(row.shape),
+            output_text(row.shape, row.formulas),
             _count(row.params),
             _count(row.macs),
             field(row.field),
@@ -254,7 +254,7 @@ class ShapeTree(Drawing):
             )
             for row, cells in zip(rows, _Cells.each(rows, options.batch), strict=True)
         ]
-        caption = f"input {input_text(result.input, options.batch)}"
+        caption = f"input {input_text(result.input, options.batch, result.input_formulas)}"
         footer = summary_lines(result, options)
         root = _root(result, options.batch)
         return ShapeTree.build(
@@ -340,7 +340,7 @@ def _root(result: Result, batch: int = 1) -> _Cells:
     return _Cells(
         result.model.name,
         result.model.type,
-        batched(result.output, batch),
+        batched(result.output, batch, result.output_formulas),
         _count(result.total_params),
         _count(macs(result.total_macs, batch)),
         "",

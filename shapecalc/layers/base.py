@@ -9,6 +9,7 @@ from typing import Any, Protocol, TypeVar
 from shapecalc.arith import Axis
 from shapecalc.errors import LayerError, did_you_mean, quote
 from shapecalc.field import Field
+from shapecalc.formula import Dims, Formula, Symbol
 from shapecalc.layers.args import Convert, Value
 from shapecalc.shape import Shape
 from shapecalc.value import MISSING, Attribute, attribute, attributes
@@ -50,6 +51,14 @@ class Layer(Protocol):
         """
         ...
 
+    def formulas(self, before: Shape, dims: Dims, after: Shape) -> Dims:
+        """Return the output's dimensions as formulas, given the input's (`dims`).
+
+        `before` and `after` are the shapes at one size of the symbols, for what does not
+        depend on them. None stands for a dimension this cannot say as a formula.
+        """
+        ...
+
 
 def arg(convert: Callable[[Any], Any], default: Any = MISSING, *, per_axis: bool = False) -> Any:
     """Declare a constructor argument, converted from the spec by `convert`.
@@ -85,6 +94,39 @@ class Base:
 
     def axes(self, before: Shape) -> tuple[Axis, ...] | None:
         return None
+
+    def formulas(self, before: Shape, dims: Dims, after: Shape) -> Dims:
+        """By `axes()`; a layer without them keeps nothing it does not declare it keeps.
+
+        A shape of numbers only gives numbers: the output depends on nothing else. A layer
+        with axes gives the output's channels from the input's alone, as convolutions,
+        pools, pads, resamplings and a Linear on a map's last axis do.
+        """
+        if all(isinstance(dim, int) for dim in dims):
+            return after.dims
+        ops = self.axes(before)
+        if ops is None or before.order or after.order or len(after.dims) != len(dims):
+            return (None,) * len(after.dims)
+        channels = after.channels if isinstance(dims[0], int) else None
+        spatial = zip(ops, dims[1:], strict=True)
+        return (channels, *(_through(op, size) for op, size in spatial))
+
+
+def _through(op: Axis, size: Formula | None) -> Formula | None:
+    if op is None:
+        return size
+    if size is None:  # an op whose output no input changes (a resize to a size) still says it
+        made = op.symbolic(_ANY)
+        return made if isinstance(made, int) else None
+    return op.symbolic(size)
+
+
+_ANY = Symbol("any")
+
+
+def keeps_shape(self: object, before: Shape, dims: Dims, after: Shape) -> Dims:
+    """`formulas` of a layer whose output has its input's shape, whatever the input."""
+    return dims
 
 
 class Builder:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from shapecalc.errors import LayerError
 from shapecalc.layers import args
-from shapecalc.layers.base import Base, arg, check_stated, require_rank
+from shapecalc.layers.base import Base, arg, check_stated, keeps_shape, require_rank
 from shapecalc.shape import Shape
 from shapecalc.value import frozen
 
@@ -13,6 +13,7 @@ class ShapeKeeping(Base):
     """A layer whose output has its input's shape."""
 
     __slots__ = ()
+    formulas = keeps_shape
 
     def output(self, shape: Shape) -> Shape:
         return shape

@@ -5,6 +5,7 @@ from __future__ import annotations
 from shapecalc.arith import Axis, Resize
 from shapecalc.errors import LayerError
 from shapecalc.field import Field
+from shapecalc.formula import Dims, product
 from shapecalc.layers import args
 from shapecalc.layers.base import Base, arg, batched_dim, check_stated
 from shapecalc.shape import Shape
@@ -40,6 +41,9 @@ class Linear(Base):
             Resize(self.out_features, "out_features", pooled=False),
         )
 
+    def formulas(self, before: Shape, dims: Dims, after: Shape) -> Dims:
+        return (*dims[:-1], self.out_features)
+
     def params(self, before: Shape) -> int:
         weights = before.dims[-1] * self.out_features
         return weights + (self.out_features if self.bias else 0)
@@ -65,6 +69,13 @@ class Flatten(Base):
         for dim in dims[start - 1 : end]:
             merged *= dim
         return Shape((*dims[: start - 1], merged, *dims[end:]))
+
+    def formulas(self, before: Shape, dims: Dims, after: Shape) -> Dims:
+        """The merged dimensions' product."""
+        start, end = self._span(before)
+        merged = dims[start - 1 : end]
+        size = None if None in merged else product(merged)  # type: ignore[arg-type]
+        return (*dims[: start - 1], size, *dims[end:])
 
     def field(self, field: Field, before: Shape, after: Shape) -> Field:
         start, end = self._span(before)

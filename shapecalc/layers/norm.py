@@ -12,7 +12,14 @@ from typing import ClassVar
 from shapecalc.errors import LayerError, describe
 from shapecalc.layers import args
 from shapecalc.layers.args import Value
-from shapecalc.layers.base import Base, arg, check_stated, require_map, require_rank
+from shapecalc.layers.base import (
+    Base,
+    arg,
+    check_stated,
+    keeps_shape,
+    require_map,
+    require_rank,
+)
 from shapecalc.shape import Shape
 from shapecalc.value import frozen
 
@@ -23,6 +30,8 @@ class _ChannelNorm(Base):
     PyTorch reads `num_features` only for its weights and running statistics: without
     either, a number that contradicts the input is ignored (InstanceNorm warns of it).
     """
+
+    formulas = keeps_shape
 
     __slots__ = ()
     RANKS: ClassVar[tuple[int, ...]] = (2,)
@@ -122,6 +131,8 @@ class InstanceNorm3d(InstanceNorm):
 class GroupNorm(Base):
     """torch.nn.GroupNorm, of a vector or a map of any rank; `num_channels` as the input's."""
 
+    formulas = keeps_shape
+
     num_groups: int = arg(args.positive_int)
     num_channels: int | None = arg(args.positive_int, None)
     eps: float = arg(args.positive_number, 1e-5)
@@ -166,6 +177,8 @@ def normalized_shape(value: Value) -> tuple[int, ...]:
 class _Normalized(Base):
     """A norm over the input's trailing dimensions, `normalized_shape`."""
 
+    formulas = keeps_shape
+
     __slots__ = ()
     normalized_shape: tuple[int, ...]
 
@@ -206,6 +219,8 @@ class LayerNorm2d(Base):
     `normalized_shape`, the channels, is taken from the input unless the spec states it.
     """
 
+    formulas = keeps_shape
+
     normalized_shape: tuple[int, ...] | None = arg(args.optional(normalized_shape), None)
     eps: float = arg(args.positive_number, 1e-5)
     elementwise_affine: bool = arg(args.boolean, True)
@@ -240,6 +255,8 @@ class RMSNorm(_Normalized):
 @frozen(kw_only=True)
 class LocalResponseNorm(Base):
     """torch.nn.LocalResponseNorm: across `size` neighbouring channels, of a map of any rank."""
+
+    formulas = keeps_shape
 
     size: int = arg(args.positive_int)
     alpha: float = arg(args.number, 1e-4)

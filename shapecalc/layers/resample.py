@@ -6,6 +6,7 @@ from typing import ClassVar, TypeVar
 
 from shapecalc.arith import Axis, Interpolate, Pad
 from shapecalc.errors import LayerError, describe, quote
+from shapecalc.formula import Dims
 from shapecalc.layers import args
 from shapecalc.layers.args import Value
 from shapecalc.layers.base import Base, arg, require_map
@@ -211,3 +212,7 @@ class CenterCrop(Base):
         *rest, height, width = before.spatial
         crops = (centre(height, self.size[0]), centre(width, self.size[1]))
         return (None,) * len(rest) + crops
+
+    def formulas(self, before: Shape, dims: Dims, after: Shape) -> Dims:
+        """The last two axes are `size`, cropped or padded to from any size."""
+        return (*dims[:-2], *self.size)

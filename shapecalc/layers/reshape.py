@@ -7,9 +7,10 @@ from math import prod
 from shapecalc.arith import Axis, Interpolate, Window
 from shapecalc.errors import LayerError, describe
 from shapecalc.field import Field
+from shapecalc.formula import Dims, floor_div
 from shapecalc.layers import args
 from shapecalc.layers.args import Value
-from shapecalc.layers.base import Base, arg, require_map, sample_dim
+from shapecalc.layers.base import Base, arg, keeps_shape, require_map, sample_dim
 from shapecalc.layers.spatial import Spatial, computed, resize
 from shapecalc.shape import Shape, axis_names
 from shapecalc.value import frozen
@@ -70,6 +71,8 @@ class PixelUnshuffle(Spatial):
 class ChannelShuffle(Base):
     """torch.nn.ChannelShuffle, of a map of any rank."""
 
+    formulas = keeps_shape
+
     groups: int = arg(args.positive_int)
 
     def output(self, shape: Shape) -> Shape:
@@ -119,6 +122,9 @@ class Permute(Base):
         holds = field.holds
         return Field(field.axes, tuple(holds[index - 1] for index in self.dims[1:]))
 
+    def formulas(self, before: Shape, dims: Dims, after: Shape) -> Dims:
+        return tuple(dims[index - 1] for index in self.dims[1:])
+
 
 @frozen(kw_only=True)
 class Chunk(Base):
@@ -147,6 +153,12 @@ class Chunk(Base):
         dims = list(shape.dims)
         dims[index] = length
         return Shape(tuple(dims), shape.order)
+
+    def formulas(self, before: Shape, dims: Dims, after: Shape) -> Dims:
+        """The split dimension's piece, a minimum of two formulas, only of a number."""
+        index = sample_dim(self.dim, before, "split")
+        split = after.dims[index] if isinstance(dims[index], int) else None
+        return (*dims[:index], split, *dims[index + 1 :])
 
 
 def unflattened_size(value: Value) -> tuple[int, ...]:
@@ -194,6 +206,14 @@ class Unflatten(Base):
     def index(self, shape: Shape) -> int:
         """Return the split dimension as an index into `shape`, which has no batch."""
         return sample_dim(self.dim, shape, "unflatten")
+
+    def formulas(self, before: Shape, dims: Dims, after: Shape) -> Dims:
+        """The split dimension's parts: numbers, and the inferred one its size's quotient."""
+        index, size = self.index(before), dims[self.index(before)]
+        known = prod(part for part in self.unflattened_size if part != -1)
+        inferred = None if size is None else floor_div(size, 1, 0, known)
+        parts = (inferred if part == -1 else part for part in self.unflattened_size)
+        return (*dims[:index], *parts, *dims[index + 1 :])
 
     def field(self, field: Field, before: Shape, after: Shape) -> Field:
         return field.split(self.index(before), len(self.unflattened_size))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from shapecalc.arith import Axis, Window
 from shapecalc.errors import LayerError
 from shapecalc.field import Field, map_holds
+from shapecalc.formula import Dims, floor_div
 from shapecalc.layers import args
 from shapecalc.layers.base import Base, arg, batched_dim, require_rank, sample_dim
 from shapecalc.layers.elementwise import ShapeKeeping, _Stateless
@@ -93,6 +94,11 @@ class GLU(Base):
     def index(self, shape: Shape) -> int:
         """Return the halved dimension as an index into `shape`, which has no batch."""
         return sample_dim(self.dim, shape, "halve")
+
+    def formulas(self, before: Shape, dims: Dims, after: Shape) -> Dims:
+        index, size = self.index(before), dims[self.index(before)]
+        halved = None if size is None else floor_div(size, 1, 0, 2)
+        return (*dims[:index], halved, *dims[index + 1 :])
 
     def field(self, field: Field, before: Shape, after: Shape) -> Field:
         index = self.index(before)
