@@ -29,8 +29,9 @@ from shapecalc.memory import DType
 from shapecalc.modules import Model
 from shapecalc.shape import Shape
 
-if TYPE_CHECKING:  # only several inputs and diff need them, so a run imports them then
+if TYPE_CHECKING:  # only several inputs, diff and symbols need them: imported then
     from shapecalc.compare import Diff, Sides
+    from shapecalc.valid import Unknown, Valid
 
 __all__ = [
     "Model",
@@ -226,10 +227,28 @@ def _options(
 
 
 def warnings(result: Result) -> list[str]:
-    """Return the lines that warn of layers rounding their input, with the clean sizes near."""
+    """Return the lines that warn of layers rounding their input, with the clean sizes near.
+
+    With symbols in the input, a note for each instead: which of its sizes the model takes,
+    and which need no rounding (see `valid`).
+    """
+    if result.input_formulas is not None:
+        from shapecalc.formats import valid as said
+
+        return said.lines(valid(result), result.symbols)
     from shapecalc.formats import checks
 
     return checks.warnings(result.model, result)
+
+
+def valid(result: Result) -> list[Valid | Unknown]:
+    """Return, for each symbol of the input (see `infer`), exactly which sizes the model takes.
+
+    The other symbols are at their sizes in `result.input`; empty without symbols.
+    """
+    from shapecalc.valid import valid_sizes
+
+    return valid_sizes(result)
 
 
 def sweep(model: Model, sizes: range, format: Format | str = Format.TABLE) -> str:

@@ -21,7 +21,7 @@ from shapecalc.modules import (
     descendants,
     registered,
 )
-from shapecalc.rows import Result, Row, Stopped
+from shapecalc.rows import Requirement, Result, Row, Stopped
 from shapecalc.shape import Shape
 from shapecalc.value import frozen, replace
 
@@ -69,7 +69,10 @@ def attempt(
     except ShapeError as error:
         return Stopped(model, shape, walk.done(), error)
     rows: tuple[Row, ...] = tuple(walk.rows)  # type: ignore[arg-type]  # idle() placed them all
-    return Result(model, shape, output.shape, rows, walk.params, walk.macs, formulas, output.dims)
+    needs = tuple(walk.requirements.values())
+    return Result(
+        model, shape, output.shape, rows, walk.params, walk.macs, formulas, output.dims, needs
+    )
 
 
 def passes(model: Model, shape: Shape, check: Check) -> bool:
@@ -102,6 +105,8 @@ class _Walk:
         self.scopes: list[Container] = []  # the modules that register what a `use` runs
         self.registered: dict[int, dict[str, Registered]] = {}  # their children, by name
         self.waiting: dict[int, int] = {}  # the places of modules registered, not yet run
+        # With symbols, each check the walk made that depends on them, once each.
+        self.requirements: dict[tuple[object, ...], Requirement] = {}
 
     def module(self, module: Module, flow: _Flow) -> _Flow:
         """Return the module's output, recording its row before its descendants' rows."""
@@ -154,7 +159,9 @@ class _Walk:
             output = self.dense(module, flow)
         else:
             outputs = [self.branch(branch, flow) for branch in module.branches]
-            output = outputs[0] if module.combine is Combine.SEQUENCE else _merge(module, outputs)
+            output = (
+                outputs[0] if module.combine is Combine.SEQUENCE else self.merge(module, outputs)
+            )
         if module.resize_to_input:
             output = self.resize(module, flow, output)
         if not module.functional:  # a failure leaves the walk, scopes and all
@@ -255,11 +262,31 @@ class _Walk:
         for child in module.branches[0]:
             features.append(self.module(child, joined))
             try:
-                joined = _merge(module, [joined, features[-1]])
+                joined = self.merge(module, [joined, features[-1]])
             except ShapeError:
                 _merge(module, features)  # raises, naming every output
                 raise
         return joined
+
+    def merge(self, module: Container, flows: list[_Flow]) -> _Flow:
+        """Join branches' outputs, remembering the join where their sizes are formulas."""
+        self.require(module, flows)
+        return _merge(module, flows)
+
+    def require(self, module: Leaf | Container, flows: list[_Flow]) -> None:
+        """Remember that `module` took these inputs, if their sizes are formulas."""
+        inputs = tuple(flow.dims for flow in flows)
+        if all(dims is not None for dims in inputs):
+            shapes = tuple(flow.shape for flow in flows)
+            # What decides the check: the layer, shared by equal modules, or how one joins.
+            how = (
+                id(module.layer)
+                if isinstance(module, Leaf)
+                else (module.combine, module.dim, module.crop)
+            )
+            key = (how, inputs, tuple(shape.order for shape in shapes))
+            if key not in self.requirements:
+                self.requirements[key] = Requirement(module, inputs, shapes)  # type: ignore[arg-type]
 
     def branch(self, modules: tuple[Module, ...], flow: _Flow) -> _Flow:
         for module in modules:
@@ -269,6 +296,8 @@ class _Walk:
     def leaf(self, leaf: Leaf, flow: _Flow, *, again: bool = False) -> _Flow:
         """Run a layer; `again` when a `use` runs it, whose parameters are counted once."""
         layer, before = leaf.layer, flow.shape
+        if flow.dims is not None:
+            self.require(leaf, [flow])
         after = _bounded(_output(leaf, before), leaf.path, leaf.mark)
         if self.check is not None and not self.check(layer, before, after):
             raise _CheckFailedError

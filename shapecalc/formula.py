@@ -155,6 +155,29 @@ def product(factors: list[Formula]) -> Formula:
     return Product(tuple(kept), c)
 
 
+def substitute(formula: Formula, sizes: dict[str, int]) -> Formula:
+    """Return the formula with the symbols `sizes` names replaced by their sizes, simplified."""
+    if isinstance(formula, int):
+        return formula
+    if isinstance(formula, Symbol):
+        return sizes.get(formula.name, formula)
+    if isinstance(formula, Product):
+        return product([substitute(factor, sizes) for factor in formula.factors] + [formula.c])
+    inner = substitute(formula.inner, sizes)
+    if isinstance(formula, Floor):
+        return floor_div(inner, formula.a, formula.b, formula.m)
+    if isinstance(formula, Affine):
+        return affine(inner, formula.c, formula.d)
+    return scaled(inner, formula.scale)
+
+
+def named_sizes(dims: Dims, sizes: tuple[int, ...]) -> dict[str, int]:
+    """Return each symbol among `dims` with its size in `sizes`, the same dimensions' numbers."""
+    return {
+        dim.name: size for dim, size in zip(dims, sizes, strict=True) if isinstance(dim, Symbol)
+    }
+
+
 def value(formula: Formula, sizes: dict[str, int]) -> int:
     """Return the formula's value with each symbol given its size."""
     if isinstance(formula, int):

@@ -39,6 +39,8 @@ MAX_FIELD_SCAN = 4_096  # outputs read one by one, for an upsampling with no sho
 # The command line.
 MAX_SIZE_DIGITS = 30  # digits of one input size
 MAX_SYMBOL_LENGTH = 12  # letters of a symbolic size, `H` in --input 3xHxW
+MAX_VALID_PERIOD = 4096  # the period of a symbol's valid sizes that is worked out
+MAX_VALID_SCAN = 20_000  # sizes of a symbol tried to find its valid sizes
 MAX_SWEEP = 100_000  # sizes in one --sweep
 MAX_BATCH = 1_000_000  # --batch, or an --input's leading batch dimension
 MAX_SEARCH_WORK = 100_000  # layers computed by one search: a sweep, --smallest, clean sizes

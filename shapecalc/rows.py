@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from shapecalc.errors import ShapeError
 from shapecalc.field import Field
-from shapecalc.formula import Dims
+from shapecalc.formula import Dims, named_sizes
 from shapecalc.layers import Layer
-from shapecalc.modules import Leaf, Model, Registered
+from shapecalc.modules import Container, Leaf, Model, Registered
 from shapecalc.shape import Shape
 from shapecalc.value import frozen
 
@@ -64,12 +64,27 @@ class Row:
 
 
 @frozen
+class Requirement:
+    """A check the walk made that depends on the input's symbols.
+
+    A layer (`module` a Leaf) took `inputs[0]`, or a container joined its branches'
+    outputs, `inputs`: each dims as formulas, with its shape at the symbols' sizes the walk
+    used (for what does not change with them: the rank, a channels-last order).
+    """
+
+    module: Leaf | Container
+    inputs: tuple[Dims, ...]
+    shapes: tuple[Shape, ...]
+
+
+@frozen
 class Result:
     """A model's rows for one input, in PyTorch's `named_modules()` order, root left out.
 
     The totals count every layer, including work done in `forward()` that has no row.
     With symbols in the input, `input_formulas` gives its dimensions (symbols and numbers),
-    `input` their values at one size, and the output and rows are given both ways.
+    `input` their values at one size, and the output and rows are given both ways;
+    `requirements` are the checks that decide which sizes of the symbols the model takes.
     """
 
     model: Model
@@ -80,6 +95,12 @@ class Result:
     total_macs: int
     input_formulas: Dims | None = None
     output_formulas: Dims | None = None
+    requirements: tuple[Requirement, ...] = ()
+
+    @property
+    def symbols(self) -> dict[str, int]:
+        """Return each symbol of the input with its size in `input`; empty without symbols."""
+        return named_sizes(self.input_formulas or (), self.input.dims)
 
 
 @frozen

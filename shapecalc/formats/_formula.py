@@ -68,3 +68,24 @@ def _offset(amount: int) -> str:
     if amount == 0:
         return ""
     return f" + {amount}" if amount > 0 else f" {MINUS} {-amount}"
+
+
+def structure(formula: Formula | None) -> object:
+    """Return the formula as JSON data: a number, or an object naming its operation.
+
+    `{"symbol": "H"}`; `{"floor": F, "times": a, "plus": b, "over": m}` for ⌊(a·F + b)/m⌋;
+    `{"affine": F, "times": c, "plus": d}` for c·F + d; `{"scale": F, "by": s}` for ⌊F·s⌋
+    in double precision; `{"product": [F, …], "times": c}`; null where none is known.
+    """
+    if formula is None or isinstance(formula, int):
+        return formula
+    if isinstance(formula, Symbol):
+        return {"symbol": formula.name}
+    if isinstance(formula, Product):
+        return {"product": [structure(factor) for factor in formula.factors], "times": formula.c}
+    inner = structure(formula.inner)
+    if isinstance(formula, Floor):
+        return {"floor": inner, "times": formula.a, "plus": formula.b, "over": formula.m}
+    if isinstance(formula, Affine):
+        return {"affine": inner, "times": formula.c, "plus": formula.d}
+    return {"scale": inner, "by": formula.scale}

@@ -13,7 +13,9 @@ from json.encoder import encode_basestring as _string  # as dumps writes a strin
 from shapecalc.engine import Result, Row
 from shapecalc.field import Field
 from shapecalc.formats import Options
+from shapecalc.formats._formula import show, structure
 from shapecalc.formats.columns import visible
+from shapecalc.formula import Dims
 from shapecalc.memory import DType, macs, memory, nbytes
 from shapecalc.shape import axis_names
 from shapecalc.sizes import total_stride, uneven
@@ -47,6 +49,7 @@ def render(result: Result, options: Options) -> str:
             "torchinfo_forward_backward_bytes": used.forward_backward,
             "torchinfo_total_bytes": used.torchinfo_total,
         },
+        **_formulas(result),
         "total_stride": list(total_stride(result)) if result.input.is_map else None,
         "uneven": [
             {
@@ -68,6 +71,35 @@ def render(result: Result, options: Options) -> str:
         lines.append('  "layers": []')
     del rows  # a hundred thousand rows are 20 MB: one copy less at the join
     return "\n".join([*lines, "}", ""])
+
+
+def _formulas(result: Result) -> dict[str, object]:
+    """Return, for symbolic sizes, their values the figures are at and the formulas' forms."""
+    if result.input_formulas is None:
+        return {}
+    from shapecalc.formats.valid import data
+    from shapecalc.valid import valid_sizes
+
+    return {
+        "symbols": result.symbols,
+        "input_formula": _texts(result.input_formulas),
+        "output_formula": _texts(result.output_formulas),
+        "valid": {found.symbol: data(found) for found in valid_sizes(result)},
+    }
+
+
+def _texts(formulas: Dims | None) -> list[str | None] | None:
+    if formulas is None:
+        return None
+    return [None if dim is None else show(dim) for dim in formulas]
+
+
+def _formula(formulas: Dims | None) -> str:
+    """Return a row's formulas, as text and as structures, to follow its other keys."""
+    if formulas is None:
+        return ""
+    expressions = [structure(dim) for dim in formulas]
+    return f', "formula": {dumps(_texts(formulas))}, "expression": {dumps(expressions)}'
 
 
 def dumps(value: object) -> str:
@@ -98,8 +130,8 @@ def _rows(rows: list[Row], dtype: DType, batch: int = 1) -> Iterator[str]:
                 size = nbytes(row.shape, dtype, batch)
                 made = shapes[row.shape.dims] = (_list(row.shape.dims), size)
             shape, size = made
-        if reach is not last:
-            last, tail = reach, _field(reach) + "}"
+        if reach is not last or row.formulas is not None:
+            last, tail = reach, _field(reach) + _formula(row.formulas) + "}"
         yield (
             f'{{"path": {_string(module.path)}, "name": {_string(module.name)}, '
             f'"type": {_string(module.type)}, "depth": {module.depth}, "shape": {shape}, '

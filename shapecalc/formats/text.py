@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from shapecalc.errors import describe
 from shapecalc.field import Field, Reach
 from shapecalc.formats._formula import show
-from shapecalc.formula import Dims, Symbol
+from shapecalc.formula import Dims, named_sizes
 from shapecalc.modules import Model
 from shapecalc.shape import Shape
 
@@ -190,11 +190,7 @@ def at_sizes(shape: Shape, formulas: Dims | None) -> str:
     """
     if formulas is None:
         return ""
-    named = {
-        formula.name: size
-        for formula, size in zip(formulas, shape.dims, strict=True)
-        if isinstance(formula, Symbol)
-    }
+    named = named_sizes(formulas, shape.dims)
     return " at " + ", ".join(f"{name} = {size}" for name, size in named.items())
 
 
