@@ -51,9 +51,9 @@ FORMATS = {
 HONOURED = {
     "--columns": frozenset({Format.TABLE, Format.MARKDOWN, Format.CSV, Format.HTML, Format.SVG}),
     "--view": frozenset({Format.HTML, Format.SVG}),
-    "--explain": frozenset(Format) - {Format.JSON},
-    "--dtype": frozenset(Format) - {Format.LISTING},
-    "--batch": frozenset(Format) - {Format.LISTING},
+    "--explain": frozenset(Format) - {Format.JSON, Format.DYNAMIC},
+    "--dtype": frozenset(Format) - {Format.LISTING, Format.DYNAMIC},
+    "--batch": frozenset(Format) - {Format.LISTING, Format.DYNAMIC},
 }
 _WHY = {
     "--columns": "has no columns",

@@ -230,25 +230,25 @@ def warnings(result: Result) -> list[str]:
     """Return the lines that warn of layers rounding their input, with the clean sizes near.
 
     With symbols in the input, a note for each instead: which of its sizes the model takes,
-    and which need no rounding (see `valid`).
+    and which need no rounding (see `valid_sizes`).
     """
     if result.input_formulas is not None:
         from shapecalc.formats import valid as said
 
-        return said.lines(valid(result), result.symbols)
+        return said.lines(valid_sizes(result), result.symbols)
     from shapecalc.formats import checks
 
     return checks.warnings(result.model, result)
 
 
-def valid(result: Result) -> list[Valid | Unknown]:
+def valid_sizes(result: Result) -> list[Valid | Unknown]:
     """Return, for each symbol of the input (see `infer`), exactly which sizes the model takes.
 
     The other symbols are at their sizes in `result.input`; empty without symbols.
     """
-    from shapecalc.valid import valid_sizes
+    from shapecalc import valid
 
-    return valid_sizes(result)
+    return valid.valid_sizes(result)
 
 
 def sweep(model: Model, sizes: range, format: Format | str = Format.TABLE) -> str:

@@ -71,7 +71,7 @@ class Window:
             span += min(max(self.extent - self.padding, 0), self.stride) - 1
         return floor_div(size, 1, span + self.stride, self.stride)
 
-    def formula(self, size: int) -> str:
+    def formula(self, size: int | str) -> str:
         """Show the arithmetic for `size`, e.g. `⌊(224 + 2·3 − 1·(7 − 1) − 1) / 2⌋ + 1`."""
         if self.same:
             return f"{size}, kept (padding='same')"
@@ -79,7 +79,7 @@ class Window:
             f"({size} + 2·{self.padding} − {self.dilation}·({self.kernel} − 1) − 1) / {self.stride}"
         )
         text = f"⌈{inner}⌉ + 1" if self.ceil_mode else f"⌊{inner}⌋ + 1"
-        if self.drops_last(size):
+        if isinstance(size, int) and self.drops_last(size):
             text += " − 1 (the last window would start in the padding)"
         return text
 
@@ -109,7 +109,7 @@ class Transposed:
         extra = self.dilation * (self.kernel - 1) + self.output_padding + 1 - 2 * self.padding
         return affine(size, self.stride, extra - self.stride)
 
-    def formula(self, size: int) -> str:
+    def formula(self, size: int | str) -> str:
         """Show the arithmetic for `size`, e.g. `(28 − 1)·2 − 2·1 + 1·(4 − 1) + 0 + 1`."""
         return (
             f"({size} − 1)·{self.stride} − 2·{self.padding} + {self.dilation}·({self.kernel} − 1)"
@@ -135,7 +135,7 @@ class Resize:
     def symbolic(self, size: Formula) -> Formula:
         return self.size
 
-    def formula(self, size: int) -> str:
+    def formula(self, size: int | str) -> str:
         how = "pooled from" if self.pooled else "from"
         return f"{self.argument}, {how} {size}"
 
@@ -166,7 +166,7 @@ class Interpolate:
         assert self.scale is not None
         return scaled(size, self.scale)
 
-    def formula(self, size: int) -> str:
+    def formula(self, size: int | str) -> str:
         if self.size is not None:
             return f"size, resampled from {size}"
         return f"⌊{size}·{self.scale}⌋"
@@ -185,7 +185,7 @@ class Pad:
     def symbolic(self, size: Formula) -> Formula:
         return affine(size, 1, self.before + self.after)
 
-    def formula(self, size: int) -> str:
+    def formula(self, size: int | str) -> str:
         def signed(amount: int) -> str:
             return f"+ {amount}" if amount >= 0 else f"− {-amount}"
 

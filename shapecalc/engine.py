@@ -284,7 +284,9 @@ class _Walk:
                 if isinstance(module, Leaf)
                 else (module.combine, module.dim, module.crop)
             )
-            key = (how, inputs, tuple(shape.order for shape in shapes))
+            # By identity: the walk passes one tuple on through the layers that keep it, and
+            # hashing formulas would cost a symbolic walk a sixth of its time.
+            key = (how, tuple(map(id, inputs)), tuple(shape.order for shape in shapes))
             if key not in self.requirements:
                 self.requirements[key] = Requirement(module, inputs, shapes)  # type: ignore[arg-type]
 

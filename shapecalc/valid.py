@@ -12,18 +12,18 @@ past the start; that the second period repeats the first is checked, not assumed
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from math import lcm
 
 from shapecalc._joins import joined_shape
-from shapecalc.arith import Pad, Resize, Transposed, Window
+from shapecalc.arith import Pad, Transposed, Window
 from shapecalc.errors import LayerError, ShapeError
 from shapecalc.formula import Formula, period, substitute, symbols, value
 from shapecalc.limits import MAX_VALID_PERIOD, MAX_VALID_SCAN
 from shapecalc.modules import Leaf
 from shapecalc.rows import Requirement, Result
 from shapecalc.shape import Shape
-from shapecalc.value import frozen
+from shapecalc.value import frozen, replace
 
 
 @frozen
@@ -32,7 +32,9 @@ class Valid:
 
     Those in `listed` (each below `start`), and every size from `start` on whose remainder
     modulo `period` is in `residues`. `clean` are the residues (from `clean_start` on)
-    where no strided layer rounds: the sizes that divide evenly all the way.
+    where no strided layer rounds: the sizes that divide evenly all the way. From `beyond_one`
+    on, no size of the symbol inside the model is 1 or less: torch.export specializes a size
+    of 1, so that a dynamic dimension must start there.
     """
 
     symbol: str
@@ -42,6 +44,7 @@ class Valid:
     residues: tuple[int, ...]
     clean_start: int
     clean: tuple[int, ...]
+    beyond_one: int = 1
 
     def __contains__(self, size: object) -> bool:
         if not isinstance(size, int):
@@ -98,6 +101,8 @@ def _one(result: Result, name: str) -> Valid | Unknown:
         # A size the model took is not in the pattern: a check compares a size with a
         # constant of its own (a flattened size, a normalized shape) past the start.
         found = _found(needs, sizes, name, max(start, sizes[name]), step)
+    if isinstance(found, Valid):
+        found = replace(found, beyond_one=_beyond_one(mine, sizes, name))
     return found
 
 
@@ -116,7 +121,7 @@ def _found(
             return Unknown(name, f"its sizes settle only past {start:,}")
         for size in range(len(takes), start + 2 * step):
             takes.append(checks.takes({**sizes, name: size}))
-            evens.append(_even(needs, {**sizes, name: size}, name))
+            evens.append(checks.even({**sizes, name: size}))
         if all(_repeats(marks, start, step) for marks in (takes, evens)):
             break
         start += step
@@ -124,6 +129,11 @@ def _found(
     clean_first, clean = _pattern([a and b for a, b in zip(takes, evens, strict=True)], start, step)
     listed = tuple(size for size in range(1, first) if takes[size])
     return Valid(name, listed, first, step, residues, clean_first, clean)
+
+
+def _beyond_one(formulas: list[Formula], sizes: dict[str, int], name: str) -> int:
+    """Return the smallest size of the symbol from which every formula of it is at least 2."""
+    return max((_reaching(formula, 2, sizes, name) for formula in formulas), default=1)
 
 
 def _repeats(marks: list[bool], start: int, step: int) -> bool:
@@ -165,14 +175,15 @@ def _bound(need: Requirement) -> int:
 
 
 def _numbers(op: object) -> tuple[int, ...]:
+    """Return the sizes from which an axis op takes every input: a window from its extent
+    less its padding, a transposed window once its padding is covered, a pad past its own
+    amounts (a reflection must be shorter than the size); a resize takes any size."""
     if isinstance(op, Window):
-        return (op.extent, 2 * op.padding + op.extent)
+        return (op.extent - 2 * op.padding,)
     if isinstance(op, Transposed):
-        return (op.kernel * op.dilation, 2 * op.padding)
+        return (2 * op.padding + 1,)
     if isinstance(op, Pad):
         return (abs(op.before) + abs(op.after) + 1,)
-    if isinstance(op, Resize):
-        return (op.size,)
     return (1,)
 
 
@@ -202,34 +213,70 @@ class _Checks:
 
     As the symbol grows, most checks see the same sizes again (a layer past a stride of 32
     sees one size for 32 of the symbol's): each is run once per sizes it sees. Checks of
-    the same inputs share their sizes, worked out once per size of the symbol.
+    the same inputs share their sizes, worked out once per size of the symbol; a layer
+    shared by many modules, given the same inputs, is one check.
     """
 
     def __init__(self, needs: Iterable[Requirement], name: str) -> None:
-        groups: dict[tuple[object, ...], list[Requirement]] = {}
+        groups: dict[tuple[object, ...], dict[object, Requirement]] = {}
         for need in needs:
             if any(_involves(dims, name) for dims in need.inputs):
                 key = (need.inputs, tuple(shape.order for shape in need.shapes))
-                groups.setdefault(key, []).append(need)
-        self.groups = list(groups.values())
-        self.seen: dict[tuple[int, tuple[tuple[int, ...], ...]], bool] = {}
+                groups.setdefault(key, {}).setdefault(_how(need), need)
+        self.groups = [list(group.values()) for group in groups.values()]
+        self.strided = [item for group in self.groups for item in _strided(group, name)]
+        self.seen: dict[tuple[int, tuple[tuple[int, ...], ...]], bool] = {}  # by group, sizes
 
     def takes(self, sizes: dict[str, int]) -> bool:
         """Whether every check passes with the symbols at `sizes`."""
         values: dict[int, int] = {}
-        for group in self.groups:
-            first = group[0]
-            given = zip(first.inputs, first.shapes, strict=True)
-            shapes = [_at(dims, shape, sizes, values) for dims, shape in given]
-            dims = tuple(shape.dims for shape in shapes)
-            for need in group:
-                key = (id(need), dims)
-                passed = self.seen.get(key)
-                if passed is None:
-                    passed = self.seen[key] = _run(need, shapes)
-                if not passed:
-                    return False
+        for index, group in enumerate(self.groups):
+            numbers = tuple(_numbers_at(dims, sizes, values) for dims in group[0].inputs)
+            passed = self.seen.get((index, numbers))
+            if passed is None:
+                shapes = [
+                    Shape(dims, shape.order)
+                    for dims, shape in zip(numbers, group[0].shapes, strict=True)
+                ]
+                passed = self.seen[index, numbers] = all(_run(need, shapes) for need in group)
+            if not passed:
+                return False
         return True
+
+    def even(self, sizes: dict[str, int]) -> bool:
+        """Whether no strided window rounds its input along an axis of the symbol."""
+        values: dict[int, int] = {}
+        for dim, stride in self.strided:
+            found = values.get(id(dim))
+            if found is None:
+                found = values[id(dim)] = value(dim, sizes)
+            if found % stride:
+                return False
+        return True
+
+
+def _how(need: Requirement) -> object:
+    """What decides a check besides its inputs: the layer, or how the container joins."""
+    module = need.module
+    return (
+        id(module.layer) if isinstance(module, Leaf) else (module.combine, module.dim, module.crop)
+    )
+
+
+def _strided(group: list[Requirement], name: str) -> Iterator[tuple[Formula, int]]:
+    """Yield each size of the symbol that a strided window of the group takes, and the stride."""
+    for need in group:
+        if not isinstance(need.module, Leaf) or not need.shapes[0].is_map:
+            continue
+        ops = need.module.layer.axes(need.shapes[0]) or ()
+        for dim, op in zip(need.inputs[0][1:], ops, strict=False):
+            if (
+                isinstance(op, Window)
+                and op.stride > 1
+                and dim is not None
+                and name in symbols(dim)
+            ):
+                yield dim, op.stride
 
 
 def _involves(dims: tuple[Formula | None, ...], name: str) -> bool:
@@ -250,31 +297,11 @@ def _run(need: Requirement, shapes: list[Shape]) -> bool:
     return True
 
 
-def _even(needs: Iterable[Requirement], sizes: dict[str, int], name: str) -> bool:
-    """Whether no strided window rounds its input at `sizes`, along an axis of `name`."""
-    for need in needs:
-        if not isinstance(need.module, Leaf) or not need.shapes[0].is_map:
-            continue
-        dims = need.inputs[0]
-        shape = _at(dims, need.shapes[0], sizes)
-        ops = need.module.layer.axes(need.shapes[0]) or ()
-        for dim, size, op in zip(dims[1:], shape.spatial, ops, strict=False):
-            uneven = isinstance(op, Window) and op.stride > 1 and size % op.stride
-            if uneven and dim is not None and name in symbols(dim):
-                return False
-    return True
-
-
-def _at(
-    dims: tuple[Formula | None, ...],
-    shape: Shape,
-    sizes: dict[str, int],
-    values: dict[int, int] | None = None,
-) -> Shape:
-    """Return the shape at `sizes`; `values` remembers each formula's, by identity: checks
+def _numbers_at(
+    dims: tuple[Formula | None, ...], sizes: dict[str, int], values: dict[int, int]
+) -> tuple[int, ...]:
+    """Return the dims at `sizes`; `values` remembers each formula's, by identity: checks
     share a few formulas between them."""
-    if values is None:
-        values = {}
     numbers = []
     for dim in dims:
         assert dim is not None  # checked: every size has a formula
@@ -282,4 +309,4 @@ def _at(
         if found is None:
             found = values[id(dim)] = value(dim, sizes)
         numbers.append(found)
-    return Shape(tuple(numbers), shape.order)
+    return tuple(numbers)

@@ -155,7 +155,7 @@ def test_version_and_help(run: Run) -> None:
     assert run("--version").stdout == f"shapecalc {__version__}\n"
     help_text = run("--help").stdout
     assert "shapecalc resnet18 --input 97x131" in help_text
-    assert "--format [tree|table|listing|json|markdown|csv|html|svg]" in help_text
+    assert "--format [tree|table|listing|json|markdown|csv|html|svg|dynamic]" in help_text
 
 
 def test_no_color_is_respected(run: Run) -> None:
@@ -268,7 +268,7 @@ USAGE_ERRORS = [
     pytest.param(
         ["resnet18", "-f", "xml"],
         "--format: 'xml' is not one of 'tree', 'table', 'listing', 'json', 'markdown', 'csv', "
-        "'html', 'svg'.",
+        "'html', 'svg', 'dynamic'.",
         id="format",
     ),
     pytest.param(

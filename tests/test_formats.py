@@ -13,6 +13,7 @@ from collections.abc import Callable
 import pytest
 from conftest import RESNET18_TOP, spec
 
+from shapecalc import api
 from shapecalc.engine import Result, infer
 from shapecalc.formats import Format, Options, View, columns, text
 from shapecalc.formats.columns import CSV, TABLE, Column, Sheet, parse
@@ -244,8 +245,10 @@ def test_svg_is_a_drawing(result: Result) -> None:
 
 
 def test_every_format_renders(result: Result, write_spec: Callable[[str], object]) -> None:
+    named = api.infer(result.model, "HxW")
     for fmt in Format:
-        assert text(result, fmt, Options(explain=True, depth=2))
+        shown = named if fmt is Format.DYNAMIC else result  # it declares named sizes only
+        assert text(shown, fmt, Options(explain=True, depth=2))
 
 
 # Printable names that would be markup, a formula or a cell's end somewhere, and beyond ASCII.
@@ -598,3 +601,11 @@ def test_exports_are_rich_s_to_the_byte(model: str, options: Options, fmt: Forma
     else:
         made = _export.svg(view, view.width, "a title", "terminal-1")
     assert made == rich_export(view, fmt, "a title", "terminal-1")
+
+
+@pytest.mark.parametrize("name", HOSTILE, ids=repr)
+def test_a_name_is_a_comment_in_python(name: str) -> None:
+    """The snippet --format dynamic writes compiles, each name inside its comment line."""
+    code = text(api.infer(hostile(name), "HxW"), Format.DYNAMIC, Options())
+    compile(code, "export.py", "exec")
+    assert all(line.startswith("#") for line in code.splitlines() if name in line)

@@ -22,6 +22,7 @@ class Format(Enum):
     CSV = "csv"
     HTML = "html"
     SVG = "svg"
+    DYNAMIC = "dynamic"  # Python declaring symbolic sizes for torch.export and ONNX
 
 
 class View(Enum):
@@ -39,6 +40,7 @@ EXTENSIONS = {
     ".html": Format.HTML,
     ".htm": Format.HTML,
     ".svg": Format.SVG,
+    ".py": Format.DYNAMIC,
     ".txt": Format.TREE,
 }
 RICH = frozenset({Format.TREE, Format.TABLE})
@@ -82,6 +84,10 @@ def text(result: Result, fmt: Format, options: Options) -> str:
         from shapecalc.formats import markdown
 
         return markdown.render(result, options)
+    if fmt is Format.DYNAMIC:
+        from shapecalc.formats import dynamic
+
+        return dynamic.render(result, options)
     from shapecalc.formats import csv
 
     return csv.render(result, options)

@@ -22,6 +22,12 @@ def show(formula: Formula) -> str:
     return _unit(formula)
 
 
+def term(formula: Formula) -> str:
+    """Return the formula as text that reads as one term beside others: `⌊(H − 1)/2⌋`, not
+    `⌈H/2⌉ − 1`, in `32@⌊(H − 1)/2⌋×⌊(W − 1)/2⌋`."""
+    return _unit(formula)
+
+
 def _unit(formula: Formula) -> str:
     """Return the formula as text that reads as one term inside another formula."""
     if isinstance(formula, int):

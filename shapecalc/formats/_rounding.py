@@ -15,7 +15,12 @@ class Rounded(Enum):
 
 
 def rounded(result: Result, depth: int | None) -> dict[str, Rounded]:
-    """Return the rounded rows down to `depth` (all when None), by path."""
+    """Return the rounded rows down to `depth` (all when None), by path.
+
+    None with symbols in the input: which sizes round is what the notes on them say.
+    """
+    if result.input_formulas is not None:
+        return {}
     from shapecalc.sizes import uneven
 
     marks = {item.row.path: Rounded.HERE for item in uneven(result)}

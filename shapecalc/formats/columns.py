@@ -12,7 +12,7 @@ from shapecalc.arith import Transposed, Window
 from shapecalc.engine import Result, Row
 from shapecalc.errors import did_you_mean, quote
 from shapecalc.field import Field
-from shapecalc.formats._formula import show
+from shapecalc.formats._formula import term
 from shapecalc.formats.text import (
     NOT_RUN,
     UNKNOWN,
@@ -335,7 +335,7 @@ def _dims(shape: Shape | None) -> str:
 
 
 def _formula_dims(shape: Shape, formulas: Dims) -> str:
-    return "×".join(UNKNOWN if formula is None else show(formula) for formula in formulas)
+    return "×".join(UNKNOWN if formula is None else term(formula) for formula in formulas)
 
 
 def _part(column: Column) -> Callable[[Row], str]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from shapecalc.engine import Row
+from shapecalc.formats._formula import show
+from shapecalc.formula import Dims
 from shapecalc.shape import axis_names
 
 
@@ -10,6 +12,7 @@ def arithmetic(row: Row) -> str | None:
     """Explain how a layer that changes spatial sizes computes them, e.g. `112 = ⌊(…) / 2⌋ + 1`.
 
     Every axis is shown once when their arithmetic is the same, each by name when not.
+    With symbols, the arithmetic is of formulas: `⌈H/4⌉ = ⌊(⌈H/2⌉ + 2·1 − …) / 2⌋ + 1`.
     Returns None for a layer that keeps its sizes, for one whose input or output is not a
     map of one rank, and for containers.
     """
@@ -19,11 +22,12 @@ def arithmetic(row: Row) -> str | None:
         return None
     if not before.is_map or not after.is_map or before.rank != after.rank:
         return None
-    if before.spatial == after.spatial:
+    sizes, outputs = _sizes(before.spatial, row.input_formulas), _sizes(after.spatial, row.formulas)
+    if sizes == outputs:
         return None
     ops = layer.axes(before)
     steps = []
-    for axis, (size, out) in enumerate(zip(before.spatial, after.spatial, strict=True)):
+    for axis, (size, out) in enumerate(zip(sizes, outputs, strict=True)):
         op = ops[axis] if ops is not None else None
         if op is not None:
             steps.append(f"{out} = {op.formula(size)}")
@@ -35,3 +39,13 @@ def arithmetic(row: Row) -> str | None:
         return steps[0]
     names = axis_names(before.rank)
     return "; ".join(f"{name}: {step}" for name, step in zip(names, steps, strict=True))
+
+
+def _sizes(spatial: tuple[int, ...], formulas: Dims | None) -> tuple[int | str, ...]:
+    """Return the spatial sizes, as formulas' text where they are formulas of symbols."""
+    if formulas is None:
+        return spatial
+    return tuple(
+        size if formula is None or isinstance(formula, int) else show(formula)
+        for size, formula in zip(spatial, formulas[1:], strict=True)
+    )

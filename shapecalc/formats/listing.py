@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from shapecalc.engine import Result
 from shapecalc.formats import Options
-from shapecalc.formats._formula import show
+from shapecalc.formats._formula import show, term
 from shapecalc.formats.columns import visible
 from shapecalc.formats.explain import arithmetic
 from shapecalc.formats.text import NOT_RUN, UNKNOWN
@@ -39,7 +39,8 @@ def render(result: Result, options: Options) -> str:
 def _shape(shape: Shape, formulas: Dims | None = None) -> str:
     """Return `C@H*W`, as formulas where given: `64@⌈H/2⌉*⌈W/2⌉`."""
     dims = shape.dims if formulas is None else formulas
-    cells = [UNKNOWN if dim is None else show(dim) for dim in dims]
+    write = show if len(dims) == 1 else term  # dims side by side, each one term
+    cells = [UNKNOWN if dim is None else write(dim) for dim in dims]
     if shape.is_map:
         return f"{cells[0]}@" + "*".join(cells[1:])
     return "*".join(cells)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from shapecalc.errors import describe
 from shapecalc.field import Field, Reach
-from shapecalc.formats._formula import show
+from shapecalc.formats._formula import show, term
 from shapecalc.formula import Dims, named_sizes
 from shapecalc.modules import Model
 from shapecalc.shape import Shape
@@ -157,7 +157,8 @@ def shape_text(shape: Shape, formulas: Dims | None = None) -> str:
     """Return a shape as people read it, `64@56×56`; as its formulas if given, `64@⌈H/4⌉×⌈W/4⌉`."""
     if formulas is None:
         return str(shape)
-    cells = [UNKNOWN if formula is None else show(formula) for formula in formulas]
+    write = show if len(formulas) == 1 else term  # dims side by side, each one term
+    cells = [UNKNOWN if formula is None else write(formula) for formula in formulas]
     if shape.is_map and not shape.order:
         return f"{cells[0]}@" + "×".join(cells[1:])
     return "×".join(cells)
