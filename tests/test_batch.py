@@ -143,7 +143,8 @@ def test_fits_80_columns_at_a_batch(resnet18: Model, fmt: Format) -> None:
 
 
 def each_format() -> list[Format]:
-    return [fmt for fmt in Format if fmt is not Format.LISTING]
+    """The formats that show MACs or bytes: not the listing, nor dynamic's declarations."""
+    return [fmt for fmt in Format if fmt not in (Format.LISTING, Format.DYNAMIC)]
 
 
 @pytest.mark.parametrize("fmt", each_format(), ids=lambda fmt: fmt.value)
@@ -152,9 +153,10 @@ def test_a_batch_of_one_is_no_batch(result: Result, fmt: Format) -> None:
     assert api.render(result, fmt, batch=2) != api.render(result, fmt)
 
 
-def test_the_listing_has_nothing_to_scale(result: Result) -> None:
-    with pytest.raises(UsageError, match="the listing format shows no MACs or bytes"):
-        api.render(result, Format.LISTING, batch=BATCH)
+@pytest.mark.parametrize("fmt", [Format.LISTING, Format.DYNAMIC], ids=lambda fmt: fmt.value)
+def test_the_listing_has_nothing_to_scale(result: Result, fmt: Format) -> None:
+    with pytest.raises(UsageError, match=f"the {fmt.value} format shows no MACs or bytes"):
+        api.render(result, fmt, batch=BATCH)
 
 
 @pytest.mark.parametrize("batch", [0, 1_000_001], ids=["zero", "beyond-the-limit"])
