@@ -151,8 +151,7 @@ def _pattern(marks: list[bool], start: int, step: int) -> tuple[int, tuple[int, 
 def _settled(needs: Iterable[Requirement], sizes: dict[str, int], name: str) -> int:
     """Return a size past which no check compares a size of the symbol with a constant.
 
-    Each layer's input is then past the layer's own constants (its window's extent and
-    padding, its pads, its output size).
+    Each layer's input is then past the sizes its window or pads need (see `_least`).
     """
     start, done = 1, set()
     for need in needs:
@@ -170,21 +169,21 @@ def _bound(need: Requirement) -> int:
     largest = 1
     if isinstance(need.module, Leaf) and need.shapes[0].is_map:
         for op in need.module.layer.axes(need.shapes[0]) or ():
-            largest = max(largest, *_numbers(op))
+            largest = max(largest, _least(op))
     return largest + 1
 
 
-def _numbers(op: object) -> tuple[int, ...]:
-    """Return the sizes from which an axis op takes every input: a window from its extent
-    less its padding, a transposed window once its padding is covered, a pad past its own
+def _least(op: object) -> int:
+    """Return a size from which an axis op takes every input: a window from its extent less
+    its padding, a transposed window once its padding is covered, a pad past its own
     amounts (a reflection must be shorter than the size); a resize takes any size."""
     if isinstance(op, Window):
-        return (op.extent - 2 * op.padding,)
+        return op.extent - 2 * op.padding
     if isinstance(op, Transposed):
-        return (2 * op.padding + 1,)
+        return 2 * op.padding + 1
     if isinstance(op, Pad):
-        return (abs(op.before) + abs(op.after) + 1,)
-    return (1,)
+        return abs(op.before) + abs(op.after) + 1
+    return 1
 
 
 def _reaching(formula: Formula, bound: int, sizes: dict[str, int], name: str) -> int:
