@@ -3,11 +3,15 @@ crop about the centre first."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from shapecalc.errors import ShapeError
 from shapecalc.field import Field, join_fields, map_holds
-from shapecalc.formula import Dims, Formula, affine
 from shapecalc.modules import Combine, Container
 from shapecalc.shape import Shape, axis_names
+
+if TYPE_CHECKING:  # formulas are for symbolic inputs only: a numeric run never loads them
+    from shapecalc.formula import Dims, Formula
 
 
 def joined_shape(module: Container, shapes: list[Shape]) -> Shape:
@@ -59,6 +63,8 @@ def _sum(parts: list[Formula | None], size: int) -> Formula | None:
     if all(isinstance(part, int) for part in parts):
         return size
     if parts[0] is not None and all(part == parts[0] for part in parts):
+        from shapecalc.formula import affine
+
         return affine(parts[0], len(parts), 0)
     return None
 

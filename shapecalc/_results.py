@@ -13,13 +13,15 @@ any failure to read or write is a miss, never an error.
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shapecalc import _cache, engine
-from shapecalc.formula import Dims
 from shapecalc.modules import Model, descendants
 from shapecalc.rows import Result, Stopped
 from shapecalc.shape import Shape
+
+if TYPE_CHECKING:
+    from shapecalc.formula import Dims
 
 MAGIC = "shapecalc-result-cache-1"
 # Below this many modules the engine takes a few milliseconds at most: not worth a file for

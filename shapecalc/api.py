@@ -24,13 +24,13 @@ from shapecalc.errors import describe
 from shapecalc.formats import Format, Options, View, text
 from shapecalc.formats.columns import Column
 from shapecalc.formats.columns import parse as parse_columns
-from shapecalc.formula import Dims
 from shapecalc.memory import DType
 from shapecalc.modules import Model
 from shapecalc.shape import Shape
 
 if TYPE_CHECKING:  # only several inputs, diff and symbols need them: imported then
     from shapecalc.compare import Diff, Sides
+    from shapecalc.formula import Dims
     from shapecalc.valid import Unknown, Valid
 
 __all__ = [

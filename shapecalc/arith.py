@@ -8,10 +8,12 @@ column all read these descriptions; none of them needs to know the layer.
 from __future__ import annotations
 
 from math import floor
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
-from shapecalc.formula import Formula, affine, floor_div, scaled
 from shapecalc.value import frozen
+
+if TYPE_CHECKING:
+    from shapecalc.formula import Formula
 
 
 @frozen
@@ -64,6 +66,8 @@ class Window:
         past one window), that is when (−y) mod s ≥ c = extent − padding; so it is
         ⌊(y + min(c, s) − 1)/s⌋ + 1, one floor whatever the size.
         """
+        from shapecalc.formula import floor_div
+
         if self.same:
             return size
         span = 2 * self.padding - self.extent  # y − size
@@ -106,6 +110,8 @@ class Transposed:
 
     def symbolic(self, size: Formula) -> Formula:
         """Return the output size as a formula of the input's."""
+        from shapecalc.formula import affine
+
         extra = self.dilation * (self.kernel - 1) + self.output_padding + 1 - 2 * self.padding
         return affine(size, self.stride, extra - self.stride)
 
@@ -164,6 +170,8 @@ class Interpolate:
         if self.size is not None:
             return self.size
         assert self.scale is not None
+        from shapecalc.formula import scaled
+
         return scaled(size, self.scale)
 
     def formula(self, size: int | str) -> str:
@@ -183,6 +191,8 @@ class Pad:
         return size + self.before + self.after
 
     def symbolic(self, size: Formula) -> Formula:
+        from shapecalc.formula import affine
+
         return affine(size, 1, self.before + self.after)
 
     def formula(self, size: int | str) -> str:

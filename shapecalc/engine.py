@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from shapecalc._joins import joined_field, joined_formulas, joined_shape
 from shapecalc.errors import LayerError, Mark, ShapeError, quote
 from shapecalc.field import Field, start
-from shapecalc.formula import Dims
 from shapecalc.layers import Layer
 from shapecalc.limits import MAX_INT_BITS
 from shapecalc.modules import (
@@ -24,6 +24,9 @@ from shapecalc.modules import (
 from shapecalc.rows import Requirement, Result, Row, Stopped
 from shapecalc.shape import Shape
 from shapecalc.value import frozen, replace
+
+if TYPE_CHECKING:  # formulas are for symbolic inputs only: a numeric run never loads them
+    from shapecalc.formula import Dims
 
 __all__ = ["Result", "Row", "Stopped", "attempt", "infer", "passes"]
 Check = Callable[[Layer, Shape, Shape], bool]  # of a layer run: its input and output

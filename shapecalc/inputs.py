@@ -8,12 +8,14 @@ takes a leading batch off with `take_batch`, and the formats scale their figures
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from shapecalc.errors import UsageError
-from shapecalc.formula import Dims, Symbol
 from shapecalc.limits import MAX_BATCH, MAX_SIZE_DIGITS, MAX_SWEEP, MAX_SYMBOL_LENGTH
 from shapecalc.shape import Shape, axis_names
+
+if TYPE_CHECKING:  # formulas are for symbolic inputs only: a numeric run never loads them
+    from shapecalc.formula import Dims
 
 SEPARATORS = "xX×*,"
 BRACKETS = {"(": ")", "[": "]"}
@@ -188,6 +190,8 @@ def symbolic(default: Shape, size: tuple[int | str, ...]) -> tuple[Shape, Dims]:
         raise UsageError(
             "--input", "a symbol stands for a spatial size: the channels and batch are numbers"
         )
+    from shapecalc.formula import Symbol
+
     chosen: dict[str, int] = {}
     for axis, part in enumerate(spatial):
         if isinstance(part, str):

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from shapecalc.errors import ShapeError
 from shapecalc.field import Field
-from shapecalc.formula import Dims, named_sizes
 from shapecalc.layers import Layer
 from shapecalc.modules import Container, Leaf, Model, Registered
 from shapecalc.shape import Shape
 from shapecalc.value import frozen
+
+if TYPE_CHECKING:  # formulas are for symbolic inputs only: a numeric run never loads them
+    from shapecalc.formula import Dims
 
 
 @frozen
@@ -100,6 +104,8 @@ class Result:
     @property
     def symbols(self) -> dict[str, int]:
         """Return each symbol of the input with its size in `input`; empty without symbols."""
+        from shapecalc.formula import named_sizes
+
         return named_sizes(self.input_formulas or (), self.input.dims)
 
 

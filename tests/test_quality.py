@@ -104,6 +104,7 @@ HEAVY = (
     "tempfile",
     "encodings.utf_8_sig",
     "fractions",
+    "shapecalc.formula",  # formulas are for symbolic inputs only
 )
 
 

@@ -12,7 +12,6 @@ from shapecalc.arith import Transposed, Window
 from shapecalc.engine import Result, Row
 from shapecalc.errors import did_you_mean, quote
 from shapecalc.field import Field
-from shapecalc.formats._formula import term
 from shapecalc.formats.text import (
     NOT_RUN,
     UNKNOWN,
@@ -25,13 +24,13 @@ from shapecalc.formats.text import (
     shape_text,
     stride,
 )
-from shapecalc.formula import Dims
 from shapecalc.memory import DType, macs, memory, nbytes
 from shapecalc.shape import Shape
 
 if TYPE_CHECKING:
     from shapecalc.formats import Options
     from shapecalc.formats._rounding import Rounded
+    from shapecalc.formula import Dims
 
 T = TypeVar("T")
 
@@ -335,6 +334,8 @@ def _dims(shape: Shape | None) -> str:
 
 
 def _formula_dims(shape: Shape, formulas: Dims) -> str:
+    from shapecalc.formats._formula import term
+
     return "×".join(UNKNOWN if formula is None else term(formula) for formula in formulas)
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from shapecalc.engine import Row
-from shapecalc.formats._formula import show
-from shapecalc.formula import Dims
 from shapecalc.shape import axis_names
+
+if TYPE_CHECKING:  # formulas are for symbolic inputs only: a numeric run never loads them
+    from shapecalc.formula import Dims
 
 
 def arithmetic(row: Row) -> str | None:
@@ -45,6 +48,8 @@ def _sizes(spatial: tuple[int, ...], formulas: Dims | None) -> tuple[int | str, 
     """Return the spatial sizes, as formulas' text where they are formulas of symbols."""
     if formulas is None:
         return spatial
+    from shapecalc.formats._formula import show
+
     return tuple(
         size if formula is None or isinstance(formula, int) else show(formula)
         for size, formula in zip(spatial, formulas[1:], strict=True)

@@ -9,16 +9,18 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from json.encoder import encode_basestring as _string  # as dumps writes a string, in C
+from typing import TYPE_CHECKING
 
 from shapecalc.engine import Result, Row
 from shapecalc.field import Field
 from shapecalc.formats import Options
-from shapecalc.formats._formula import show, structure
 from shapecalc.formats.columns import visible
-from shapecalc.formula import Dims
 from shapecalc.memory import DType, macs, memory, nbytes
 from shapecalc.shape import axis_names
 from shapecalc.sizes import total_stride, uneven
+
+if TYPE_CHECKING:  # formulas are for symbolic inputs only: a numeric run never loads them
+    from shapecalc.formula import Dims
 
 
 def _set(result: Result) -> dict[str, object]:
@@ -91,6 +93,8 @@ def _formulas(result: Result) -> dict[str, object]:
 def _texts(formulas: Dims | None) -> list[str | None] | None:
     if formulas is None:
         return None
+    from shapecalc.formats._formula import show
+
     return [None if dim is None else show(dim) for dim in formulas]
 
 
@@ -98,6 +102,8 @@ def _formula(formulas: Dims | None) -> str:
     """Return a row's formulas, as text and as structures, to follow its other keys."""
     if formulas is None:
         return ""
+    from shapecalc.formats._formula import structure
+
     expressions = [structure(dim) for dim in formulas]
     return f', "formula": {dumps(_texts(formulas))}, "expression": {dumps(expressions)}'
 

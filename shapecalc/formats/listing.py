@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from shapecalc.engine import Result
 from shapecalc.formats import Options
-from shapecalc.formats._formula import show, term
 from shapecalc.formats.columns import visible
 from shapecalc.formats.explain import arithmetic
 from shapecalc.formats.text import NOT_RUN, UNKNOWN
-from shapecalc.formula import Dims
 from shapecalc.shape import Shape
+
+if TYPE_CHECKING:  # formulas are for symbolic inputs only: a numeric run never loads them
+    from shapecalc.formula import Dims
 
 
 def render(result: Result, options: Options) -> str:
@@ -38,9 +41,13 @@ def render(result: Result, options: Options) -> str:
 
 def _shape(shape: Shape, formulas: Dims | None = None) -> str:
     """Return `C@H*W`, as formulas where given: `64@⌈H/2⌉*⌈W/2⌉`."""
-    dims = shape.dims if formulas is None else formulas
-    write = show if len(dims) == 1 else term  # dims side by side, each one term
-    cells = [UNKNOWN if dim is None else write(dim) for dim in dims]
+    if formulas is None:
+        cells = list(map(str, shape.dims))
+    else:
+        from shapecalc.formats._formula import show, term
+
+        write = show if len(formulas) == 1 else term  # dims side by side, each one term
+        cells = [UNKNOWN if dim is None else write(dim) for dim in formulas]
     if shape.is_map:
         return f"{cells[0]}@" + "*".join(cells[1:])
     return "*".join(cells)

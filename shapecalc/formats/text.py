@@ -8,13 +8,15 @@ passed whole to `str()` past Python's 4,300-digit limit.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from shapecalc.errors import describe
 from shapecalc.field import Field, Reach
-from shapecalc.formats._formula import show, term
-from shapecalc.formula import Dims, named_sizes
 from shapecalc.modules import Model
 from shapecalc.shape import Shape
+
+if TYPE_CHECKING:  # formulas are for symbolic inputs only: a numeric run never loads them
+    from shapecalc.formula import Dims
 
 PREFIXES = "KMGTPEZYRQ"  # SI, for 10^3 to 10^30; larger counts are shown as `1.23e33`
 _STR_BELOW = 10**4000  # str() refuses ints of more than 4,300 digits
@@ -157,6 +159,8 @@ def shape_text(shape: Shape, formulas: Dims | None = None) -> str:
     """Return a shape as people read it, `64@56×56`; as its formulas if given, `64@⌈H/4⌉×⌈W/4⌉`."""
     if formulas is None:
         return str(shape)
+    from shapecalc.formats._formula import show, term
+
     write = show if len(formulas) == 1 else term  # dims side by side, each one term
     cells = [UNKNOWN if formula is None else write(formula) for formula in formulas]
     if shape.is_map and not shape.order:
@@ -191,6 +195,8 @@ def at_sizes(shape: Shape, formulas: Dims | None) -> str:
     """
     if formulas is None:
         return ""
+    from shapecalc.formula import named_sizes
+
     named = named_sizes(formulas, shape.dims)
     return " at " + ", ".join(f"{name} = {size}" for name, size in named.items())
 

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from functools import cache
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from shapecalc.arith import Axis
 from shapecalc.errors import LayerError, did_you_mean, quote
 from shapecalc.field import Field
-from shapecalc.formula import Dims, Formula, Symbol
 from shapecalc.layers.args import Convert, Value
 from shapecalc.shape import Shape
 from shapecalc.value import MISSING, Attribute, attribute, attributes
+
+if TYPE_CHECKING:  # formulas are for symbolic inputs only: a numeric run never loads them
+    from shapecalc.formula import Dims, Formula
 
 L = TypeVar("L", bound="Layer")
 
@@ -116,12 +118,11 @@ def _through(op: Axis, size: Formula | None) -> Formula | None:
     if op is None:
         return size
     if size is None:  # an op whose output no input changes (a resize to a size) still says it
-        made = op.symbolic(_ANY)
+        from shapecalc.formula import Symbol
+
+        made = op.symbolic(Symbol("any"))
         return made if isinstance(made, int) else None
     return op.symbolic(size)
-
-
-_ANY = Symbol("any")
 
 
 def keeps_shape(self: object, before: Shape, dims: Dims, after: Shape) -> Dims:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from shapecalc.arith import Axis, Resize
 from shapecalc.errors import LayerError
 from shapecalc.field import Field
-from shapecalc.formula import Dims, product
 from shapecalc.layers import args
 from shapecalc.layers.base import Base, arg, batched_dim, check_stated
 from shapecalc.shape import Shape
 from shapecalc.value import frozen
+
+if TYPE_CHECKING:  # formulas are for symbolic inputs only: a numeric run never loads them
+    from shapecalc.formula import Dims
 
 
 @frozen(kw_only=True)
@@ -72,6 +76,8 @@ class Flatten(Base):
 
     def formulas(self, before: Shape, dims: Dims, after: Shape) -> Dims:
         """The merged dimensions' product."""
+        from shapecalc.formula import product
+
         start, end = self._span(before)
         merged = dims[start - 1 : end]
         size = None if None in merged else product(merged)  # type: ignore[arg-type]

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, TypeVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from shapecalc.arith import Axis, Interpolate, Pad
 from shapecalc.errors import LayerError, describe, quote
-from shapecalc.formula import Dims
 from shapecalc.layers import args
 from shapecalc.layers.args import Value
 from shapecalc.layers.base import Base, arg, require_map
 from shapecalc.layers.spatial import resize
 from shapecalc.shape import Shape
 from shapecalc.value import frozen
+
+if TYPE_CHECKING:  # formulas are for symbolic inputs only: a numeric run never loads them
+    from shapecalc.formula import Dims
 
 MODES = ("nearest", "linear", "bilinear", "bicubic", "trilinear", "area", "nearest-exact")
 # The interpolating modes, by the one rank each works in; the others work in any.

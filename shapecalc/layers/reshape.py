@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from math import prod
+from typing import TYPE_CHECKING
 
 from shapecalc.arith import Axis, Interpolate, Window
 from shapecalc.errors import LayerError, describe
 from shapecalc.field import Field
-from shapecalc.formula import Dims, floor_div
 from shapecalc.layers import args
 from shapecalc.layers.args import Value
 from shapecalc.layers.base import Base, arg, keeps_shape, require_map, sample_dim
 from shapecalc.layers.spatial import Spatial, computed, resize
 from shapecalc.shape import Shape, axis_names
 from shapecalc.value import frozen
+
+if TYPE_CHECKING:  # formulas are for symbolic inputs only: a numeric run never loads them
+    from shapecalc.formula import Dims
 
 
 @frozen(kw_only=True)
@@ -209,6 +212,8 @@ class Unflatten(Base):
 
     def formulas(self, before: Shape, dims: Dims, after: Shape) -> Dims:
         """The split dimension's parts: numbers, and the inferred one its size's quotient."""
+        from shapecalc.formula import floor_div
+
         index, size = self.index(before), dims[self.index(before)]
         known = prod(part for part in self.unflattened_size if part != -1)
         inferred = None if size is None else floor_div(size, 1, 0, known)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from shapecalc.arith import Axis, Window
 from shapecalc.errors import LayerError
 from shapecalc.field import Field, map_holds
-from shapecalc.formula import Dims, floor_div
 from shapecalc.layers import args
 from shapecalc.layers.base import Base, arg, batched_dim, require_rank, sample_dim
 from shapecalc.layers.elementwise import ShapeKeeping, _Stateless
 from shapecalc.shape import Shape
 from shapecalc.value import frozen
+
+if TYPE_CHECKING:  # formulas are for symbolic inputs only: a numeric run never loads them
+    from shapecalc.formula import Dims
 
 
 @frozen(kw_only=True)
@@ -96,6 +100,8 @@ class GLU(Base):
         return sample_dim(self.dim, shape, "halve")
 
     def formulas(self, before: Shape, dims: Dims, after: Shape) -> Dims:
+        from shapecalc.formula import floor_div
+
         index, size = self.index(before), dims[self.index(before)]
         halved = None if size is None else floor_div(size, 1, 0, 2)
         return (*dims[:index], halved, *dims[index + 1 :])
