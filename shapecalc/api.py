@@ -52,6 +52,7 @@ __all__ = [
     "side_by_side",
     "smallest",
     "sweep",
+    "valid_sizes",
     "warnings",
 ]
 
