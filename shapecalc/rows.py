@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from shapecalc.errors import ShapeError
 from shapecalc.field import Field
 from shapecalc.layers import Layer
-from shapecalc.modules import Container, Leaf, Model, Registered
+from shapecalc.modules import Container, Leaf, Model, Registered, descendants
 from shapecalc.shape import Shape
 from shapecalc.value import frozen
 
@@ -121,3 +121,42 @@ class Stopped:
     input: Shape
     done: tuple[Row | Registered, ...]
     error: ShapeError
+
+
+def idle_row(module: Registered, rows: dict[int, Row]) -> tuple[Row, int]:
+    """Return the row of a module that never ran, and the parameters nothing counted yet.
+
+    Its parameters are a layer's that need no input, or a container's own and its
+    children's; a container whose children ran (a ModuleList) shows the last one's output.
+    """
+    if isinstance(module, Leaf):
+        params = module.layer.fixed_params()
+        if params is None:
+            raise ShapeError(
+                module.path,
+                f"{module.type} never runs (run: false, and no use runs it), so no input says "
+                "how many parameters it has",
+                mark=module.mark,
+            )
+        return Row(module, None, None, params, 0, None), params
+    children = [rows[id(child)] for child in descendants(module)[1:]]
+    children = [row for row in children if row.depth == module.depth + 1]
+    ran = [row for row in children if row.ran]
+    params = module.own + sum(row.params for row in children)
+    macs = sum(row.macs for row in children)
+    # A module returning a dict of its children's outputs shows the first.
+    shown = [row for row in ran if row.name == module.returns[0]] if module.returns else ran[-1:]
+    if not shown:
+        return Row(module, None, None, params, macs, None), module.own
+    first, taken = shown[0], ran[0]
+    row = Row(
+        module,
+        taken.input,
+        first.shape,
+        params,
+        macs,
+        first.field,
+        first.formulas,
+        taken.input_formulas,
+    )
+    return row, module.own
