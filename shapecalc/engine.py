@@ -273,7 +273,8 @@ class _Walk:
 
     def merge(self, module: Container, flows: list[_Flow]) -> _Flow:
         """Join branches' outputs, remembering the join where their sizes are formulas."""
-        self.require(module, flows)
+        if flows[0].dims is not None:
+            self.require(module, flows)
         return _merge(module, flows)
 
     def require(self, module: Leaf | Container, flows: list[_Flow]) -> None:
@@ -300,8 +301,8 @@ class _Walk:
 
     def leaf(self, leaf: Leaf, flow: _Flow, *, again: bool = False) -> _Flow:
         """Run a layer; `again` when a `use` runs it, whose parameters are counted once."""
-        layer, before = leaf.layer, flow.shape
-        if flow.dims is not None:
+        layer, before, dims = leaf.layer, flow.shape, flow.dims
+        if dims is not None:
             self.require(leaf, [flow])
         after = _bounded(_output(leaf, before), leaf.path, leaf.mark)
         if self.check is not None and not self.check(layer, before, after):
@@ -310,7 +311,8 @@ class _Walk:
             self.params += layer.params(before)
         self.macs += layer.macs(before, after)
         field = layer.field(flow.field, before, after) if flow.field else None
-        dims = layer.formulas(before, flow.dims, after) if flow.dims is not None else None
+        if dims is not None:
+            dims = layer.formulas(before, dims, after)
         output = _Flow(after, field, dims)
         self.first.setdefault(id(leaf), (flow, output))
         return output
@@ -344,8 +346,8 @@ def _merge(module: Container, flows: list[_Flow]) -> _Flow:
     shape = _bounded(shape, module.path, module.mark)
     fields = [flow.field for flow in flows]
     field = joined_field(fields, shape) if all(fields) else None  # type: ignore[arg-type]
-    formulas = [flow.dims for flow in flows]
     dims = None
-    if all(each is not None for each in formulas):
+    if flows[0].dims is not None:  # all or none have formulas: the input has symbols or not
+        formulas = [flow.dims for flow in flows]
         dims = joined_formulas(module, formulas, [flow.shape for flow in flows], shape)  # type: ignore[arg-type]
     return _Flow(shape, field, dims)
