@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from shapecalc._joins import joined_field, joined_formulas, joined_shape
 from shapecalc.errors import LayerError, Mark, ShapeError, quote
@@ -23,7 +23,7 @@ from shapecalc.modules import (
 )
 from shapecalc.rows import Requirement, Result, Row, Stopped, idle_row
 from shapecalc.shape import Shape
-from shapecalc.value import frozen, replace
+from shapecalc.value import replace
 
 if TYPE_CHECKING:  # formulas are for symbolic inputs only: a numeric run never loads them
     from shapecalc.formula import Dims
@@ -32,10 +32,12 @@ __all__ = ["Result", "Row", "Stopped", "attempt", "infer", "passes"]
 Check = Callable[[Layer, Shape, Shape], bool]  # of a layer run: its input and output
 
 
-@frozen
-class _Flow:
+class _Flow(NamedTuple):
     """What passes from one layer to the next: its shape, at one size of the input's
-    symbols, and as formulas of them (`dims`) when the input has some."""
+    symbols, and as formulas of them (`dims`) when the input has some.
+
+    A tuple, not a value class: a walk makes one per layer, and a tuple is made in C.
+    """
 
     shape: Shape
     field: Field | None
