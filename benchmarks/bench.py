@@ -68,13 +68,21 @@ def walls(
     commands: dict[str, list[str]], rounds: int = ROUNDS, env: Mapping[str, str] = ENV
 ) -> dict[str, float]:
     """Return each command's median wall time as a whole process, in seconds."""
+    times = each_round(commands, rounds, env)
+    return {name: statistics.median(spent) for name, spent in times.items()}
+
+
+def each_round(
+    commands: dict[str, list[str]], rounds: int = ROUNDS, env: Mapping[str, str] = ENV
+) -> dict[str, list[float]]:
+    """Return each command's wall times, one a round, after a round that warms the caches."""
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(rounds + 1):
         for name, command in commands.items():
             started = time.perf_counter()
             subprocess.run(command, stdout=subprocess.DEVNULL, check=True, env=env)
             times[name].append(time.perf_counter() - started)
-    return {name: statistics.median(spent[1:]) for name, spent in times.items()}
+    return {name: spent[1:] for name, spent in times.items()}
 
 
 def timed(works: Mapping[K, Callable[[], object]], rounds: int) -> dict[K, float]:
@@ -160,17 +168,23 @@ def startup(report: Report, python: str, command: str) -> None:
 def at_size(report: Report, python: str, command: str) -> None:
     """Whole-process times of each format of the largest built-in models, against the floor.
 
-    Fewer rounds than start-up's: 49 commands of a third of a second each.
+    Fewer rounds than start-up's: 56 commands of a third of a second each. Each model's
+    formats are timed right after a floor of their own, and each ratio is the median of a
+    round's: the machine's speed drifts over the seconds a round takes.
     """
-    commands = {"floor": [python, "-c", FLOOR]}
+    commands = {}
     for model in BIGGEST:
+        commands[f"floor {model}"] = [python, "-c", FLOOR]
         for fmt in SIZE_LIMITS:
             commands[f"{model} {fmt}"] = [command, model, "--format", fmt, "--quiet"]
-    seconds = walls(commands, rounds=SIZE_ROUNDS)
-    report("dependency floor (click, rich, yaml)", seconds["floor"], "s")
+    times = each_round(commands, rounds=SIZE_ROUNDS)
+    floors = [each for name, spent in times.items() if name.startswith("floor ") for each in spent]
+    report("dependency floor (click, rich, yaml)", statistics.median(floors), "s")
     for model in BIGGEST:
+        floor = times[f"floor {model}"]
         for fmt, limit in SIZE_LIMITS.items():
-            ratio = seconds[f"{model} {fmt}"] / seconds["floor"]
+            spent = times[f"{model} {fmt}"]
+            ratio = statistics.median(a / b for a, b in zip(spent, floor, strict=True))
             report(f"  {model} ({fmt}), to the floor", ratio, "×", f"≤ {limit}", ratio <= limit)
 
 
