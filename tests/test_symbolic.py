@@ -32,10 +32,15 @@ QUICK_EACH = [1, 2, 3, 5, 8, 13, 31, 33, 97, 225]
 EVERY = range(1, 2049)
 
 
-def load(name: str) -> Model:
+def spatial_model(name: str) -> Model:
+    """Load a built-in model or spec; skip the test for one whose input has no spatial size."""
     if name.endswith(".yaml"):
-        return load_spec(str(ROOT / name), Path(name).name, None)
-    return catalog.load(name)
+        model = load_spec(str(ROOT / name), Path(name).name, None)
+    else:
+        model = catalog.load(name)
+    if not model.input.is_map:
+        pytest.skip("a vector input has no spatial size to name")
+    return model
 
 
 def symbolic(model: Model) -> Result:
@@ -84,27 +89,21 @@ MODELS = [*catalog.builtin_names(), *(str(path.relative_to(ROOT)) for path in SP
 
 @pytest.mark.parametrize("name", MODELS, ids=str)
 def test_every_formula_is_the_engines_size(name: str) -> None:
-    model = load(name)
-    if not model.input.is_map:
-        pytest.skip("a vector input has no spatial size to name")
+    model = spatial_model(name)
     assert mismatches(model, QUICK, QUICK_EACH) == []
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", MODELS, ids=str)
 def test_every_formula_at_every_size_to_2048(name: str) -> None:
-    model = load(name)
-    if not model.input.is_map:
-        pytest.skip("a vector input has no spatial size to name")
+    model = spatial_model(name)
     assert mismatches(model, EVERY) == []
 
 
 @pytest.mark.parametrize("name", MODELS, ids=str)
 def test_every_row_has_a_formula(name: str) -> None:
     """No dimension is unknown: products of formulas are formulas too."""
-    model = load(name)
-    if not model.input.is_map:
-        pytest.skip("a vector input has no spatial size to name")
+    model = spatial_model(name)
     rows = symbolic(model).rows
     assert [
         row.path for row in rows if row.shape and (row.formulas is None or None in row.formulas)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import spec
-from test_symbolic import MODELS, load
+from test_symbolic import MODELS, spatial_model
 
 from shapecalc import api, engine, sizes
 from shapecalc.formats.valid import data, line
@@ -100,18 +100,14 @@ def _checked(model: Model, found: Valid, axes: list[int], size: int, *, clean: b
 
 @pytest.mark.parametrize("name", FAMILIES, ids=str)
 def test_the_valid_sizes_are_the_engines(name: str) -> None:
-    model = load(name)
-    if not model.input.is_map:
-        pytest.skip("a vector input has no spatial size to name")
+    model = spatial_model(name)
     assert wrong(model, QUICK) == []
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", MODELS, ids=str)
 def test_the_valid_sizes_to_2048(name: str) -> None:
-    model = load(name)
-    if not model.input.is_map:
-        pytest.skip("a vector input has no spatial size to name")
+    model = spatial_model(name)
     assert wrong(model, EVERY) == []
 
 
