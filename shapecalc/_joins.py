@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from shapecalc.errors import ShapeError
+from shapecalc.errors import Mark, ShapeError
 from shapecalc.field import Field, join_fields, map_holds
 from shapecalc.modules import Combine, Container
 from shapecalc.shape import Shape, axis_names
@@ -98,8 +98,9 @@ def _broadcast(module: Container, outputs: list[Shape]) -> Shape:
             verb = "adds" if module.combine is Combine.ADD else "multiplies"
             raise ShapeError(
                 module.path,
-                f"{module.type} {verb} branches of different shapes: {_branches(module, outputs)}",
-                mark=module.mark,
+                f"{module.type} {verb} {_joined(module)} of different shapes: "
+                f"{_branches(module, outputs)}",
+                mark=_mark(module),
             )
         result.append(sizes.pop() if sizes else 1)
     return Shape(tuple(result[1:]))
@@ -125,7 +126,7 @@ def _cat(module: Container, outputs: list[Shape]) -> Shape:
         )
     axis = module.dim % rank - 1
     if any(_without(output, axis) != _without(first, axis) for output in outputs):
-        raise ShapeError(module.path, _mismatch(module, outputs, axis), mark=module.mark)
+        raise ShapeError(module.path, _mismatch(module, outputs, axis), mark=_mark(module))
     joined = sum(output.dims[axis] for output in outputs)
     return Shape((*first.dims[:axis], joined, *first.dims[axis + 1 :]))
 
@@ -142,19 +143,31 @@ def _mismatch(module: Container, outputs: list[Shape], axis: int) -> str:
         sizes = "×".join(axis_names(outputs[0].rank)) if outputs[0].is_map else "sizes"
         form = "C×" + sizes if outputs[0].is_map else "a map"
         return (
-            f"{module.type} concatenates branches of different {sizes} (or not {form}): "
+            f"{module.type} concatenates {_joined(module)} of different {sizes} (or not {form}): "
             f"{_branches(module, outputs)}"
         )
     return (
-        f"{module.type} concatenates along dim {module.dim} branches that differ in another "
-        f"dim: {_branches(module, outputs)}"
+        f"{module.type} concatenates along dim {module.dim} {_joined(module)} that differ in "
+        f"another dim: {_branches(module, outputs)}"
     )
+
+
+def _joined(module: Container) -> str:
+    """Name what a module joins: its branches, or the inputs `from:` gives it."""
+    return "branches" if module.branches or module.takes is None else "inputs"
+
+
+def _mark(module: Container) -> Mark:
+    """Point at where a join's inputs are named, if `from:` names them, else at the module."""
+    return module.takes.mark if module.takes is not None and not module.branches else module.mark
 
 
 def _branches(module: Container, outputs: list[Shape]) -> str:
     """Describe what each joined output comes from, and its shape."""
     if module.combine is Combine.DENSE:  # the input, then each child so far
         sources = ["the input", *(child.name for child in module.branches[0])]
+    elif not module.branches and module.takes is not None:
+        sources = [f"from {ref}" for ref in module.takes.written]
     else:
         sources = [
             f"{branch[0].name}…{branch[-1].name}"

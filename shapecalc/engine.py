@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from shapecalc._joins import joined_field, joined_formulas, joined_shape
@@ -11,6 +11,7 @@ from shapecalc.field import Field, start
 from shapecalc.layers import Layer
 from shapecalc.limits import MAX_INT_BITS
 from shapecalc.modules import (
+    INPUT,
     Combine,
     Container,
     Leaf,
@@ -44,6 +45,15 @@ class _Flow(NamedTuple):
     dims: Dims | None = None
 
 
+# A step's input: the output before it, or several outputs, as a `from:` list gives them.
+_Input = _Flow | list[_Flow]
+
+
+def _first(flow: _Input) -> _Flow:
+    """Return the input a row shows: of several, the first, as PyTorch hooks see a list."""
+    return flow[0] if isinstance(flow, list) else flow
+
+
 def infer(
     model: Model, shape: Shape, *, fields: bool = True, formulas: Dims | None = None
 ) -> Result:
@@ -69,7 +79,7 @@ def attempt(
     try:
         _bounded(shape, "", None, "the input")
         field = start(shape.spatial) if fields and shape.is_map else None
-        output = walk.body(model.root, _Flow(shape, field, formulas))
+        output = _first(walk.body(model.root, _Flow(shape, field, formulas)))
         walk.idle()
     except ShapeError as error:
         return Stopped(model, shape, walk.done(), error)
@@ -113,7 +123,7 @@ class _Walk:
         # With symbols, each check the walk made that depends on them, once each.
         self.requirements: dict[tuple[object, ...], Requirement] = {}
 
-    def module(self, module: Module, flow: _Flow) -> _Flow:
+    def module(self, module: Module, flow: _Input) -> _Input:
         """Return the module's output, recording its row before its descendants' rows."""
         if isinstance(module, Reuse):
             return self.reuse(module, flow)
@@ -127,7 +137,7 @@ class _Walk:
             return flow
         return self.run(module, flow)
 
-    def run(self, module: Registered, flow: _Flow) -> _Flow:
+    def run(self, module: Registered, flow: _Input) -> _Input:
         """Run a registered module, in the place its row has or takes."""
         slot, params, macs = len(self.rows), self.params, self.macs
         if self.waiting and id(module) in self.waiting:  # most models have none waiting
@@ -136,7 +146,10 @@ class _Walk:
             self.rows.append(module)
         output = self.body(module, flow)
         # A layer that a `use` ran earlier shows that first run, as PyTorch's hooks first see it.
-        before, shown = self.first[id(module)] if isinstance(module, Leaf) else (flow, output)
+        if isinstance(module, Leaf):
+            before, shown = self.first[id(module)]
+        else:
+            before, shown = _first(flow), _first(output)
         if isinstance(module, Container) and module.returns:  # a dict, shown by its first
             shown = self.returned(module, slot) or shown
         self.rows[slot] = Row(
@@ -151,7 +164,7 @@ class _Walk:
         )
         return output
 
-    def body(self, module: Module, flow: _Flow) -> _Flow:
+    def body(self, module: Module, flow: _Input) -> _Input:
         """Return the module's output without recording a row for it."""
         if isinstance(module, Leaf):
             return self.leaf(module, flow)
@@ -160,15 +173,23 @@ class _Walk:
         if not module.functional:  # it registers what a `use` inside runs
             self.scopes.append(module)
         self.params += module.own
-        if module.combine is Combine.DENSE:
+        if module.combine is Combine.SEQUENCE:
+            output = self.branch(module, module.branches[0], flow)
+        elif isinstance(flow, list):
+            output = self.merge(module, self.zipped(module, flow))
+        elif module.combine is Combine.DENSE:
             output = self.dense(module, flow)
-        else:
-            outputs = [self.branch(branch, flow) for branch in module.branches]
-            output = (
-                outputs[0] if module.combine is Combine.SEQUENCE else self.merge(module, outputs)
+        elif not module.branches:
+            raise ShapeError(
+                module.path,
+                f"{module.type} joins several inputs, a from: list; it is given one",
+                mark=module.mark,
             )
+        else:
+            outputs = [self.branch(module, branch, flow) for branch in module.branches]
+            output = self.merge(module, outputs)
         if module.resize_to_input:
-            output = self.resize(module, flow, output)
+            output = self.resize(module, _first(flow), _first(output))
         if not module.functional:  # a failure leaves the walk, scopes and all
             self.scopes.pop()
         return output
@@ -181,9 +202,28 @@ class _Walk:
             return _Flow(row.shape, row.field, row.formulas)
         return None
 
-    def reuse(self, use: Reuse, flow: _Flow) -> _Flow:
+    def zipped(self, module: Container, flows: list[_Flow]) -> list[_Flow]:
+        """Return the outputs a join makes of several inputs: the inputs themselves, when it
+        has no branches, else each input through its branch, in order."""
+        branches = module.branches
+        if not branches:
+            return flows
+        if len(branches) != len(flows) or module.combine is Combine.DENSE:
+            many = "dense" if module.combine is Combine.DENSE else f"{len(branches)} branches"
+            raise ShapeError(
+                module.path,
+                f"{module.type} takes {len(flows)} inputs (from:) but has {many}: a join of "
+                "several inputs has no branches, or one for each",
+                mark=module.mark,
+            )
+        outputs = [
+            self.branch(module, branch, flow) for branch, flow in zip(branches, flows, strict=True)
+        ]
+        return [_one(module, output) for output in outputs]
+
+    def reuse(self, use: Reuse, flow: _Input) -> _Input:
         """Run what a `use` names: for the first time where it waits, else a layer again."""
-        target = self.target(use)
+        target = use.shares or self.target(use)
         if id(target) in self.waiting:
             return self.run(target, flow)
         if isinstance(target, Container):
@@ -265,7 +305,7 @@ class _Walk:
         """
         features, joined = [flow], flow
         for child in module.branches[0]:
-            features.append(self.module(child, joined))
+            features.append(_one(child, self.module(child, joined)))
             try:
                 joined = self.merge(module, [joined, features[-1]])
             except ShapeError:
@@ -273,8 +313,9 @@ class _Walk:
                 raise
         return joined
 
-    def merge(self, module: Container, flows: list[_Flow]) -> _Flow:
+    def merge(self, module: Container, outputs: Sequence[_Input]) -> _Flow:
         """Join branches' outputs, remembering the join where their sizes are formulas."""
+        flows = [_one(module, output) for output in outputs]
         if flows[0].dims is not None:
             self.require(module, flows)
         return _merge(module, flows)
@@ -296,13 +337,24 @@ class _Walk:
             if key not in self.requirements:
                 self.requirements[key] = Requirement(module, inputs, shapes)  # type: ignore[arg-type]
 
-    def branch(self, modules: tuple[Module, ...], flow: _Flow) -> _Flow:
-        for module in modules:
-            flow = self.module(module, flow)
+    def branch(self, module: Container, modules: tuple[Module, ...], flow: _Input) -> _Input:
+        """Run a branch's steps in turn; in a graph, each from where its `from` says."""
+        if not module.graph:
+            for step in modules:
+                flow = self.module(step, flow)
+            return flow
+        given, outputs = flow, list[_Input]()
+        for step in modules:
+            if step.takes is not None:
+                sources = [_source(step, place, given, outputs) for place in step.takes.steps]
+                flow = [_one(step, source) for source in sources] if step.takes.many else sources[0]
+            flow = self.module(step, flow)
+            outputs.append(flow)
         return flow
 
-    def leaf(self, leaf: Leaf, flow: _Flow, *, again: bool = False) -> _Flow:
+    def leaf(self, leaf: Leaf, given: _Input, *, again: bool = False) -> _Flow:
         """Run a layer; `again` when a `use` runs it, whose parameters are counted once."""
+        flow = _one(leaf, given)
         layer, before, dims = leaf.layer, flow.shape, flow.dims
         if dims is not None:
             self.require(leaf, [flow])
@@ -318,6 +370,37 @@ class _Walk:
         output = _Flow(after, field, dims)
         self.first.setdefault(id(leaf), (flow, output))
         return output
+
+
+def _one(module: Module, flow: _Input) -> _Flow:
+    """Return a single input, or raise where a module that takes one is given several."""
+    if not isinstance(flow, list):
+        return flow
+    kind = f"use: {module.target}" if isinstance(module, Reuse) else module.type
+    raise ShapeError(
+        module.path,
+        f"{kind} takes one input; from: gives it {len(flow)} (a join, such as Concat, "
+        "takes several)",
+        mark=module.mark,
+    )
+
+
+def _source(step: Module, place: int, given: _Input, outputs: Sequence[_Input]) -> _Input:
+    """Return the output a `from` reference names: an earlier step's, or the input's."""
+    if place >= 0:
+        return outputs[place]
+    if place == INPUT:
+        return given
+    index = -2 - place
+    if isinstance(given, list) and index < len(given):
+        return given[index]
+    count = len(given) if isinstance(given, list) else 1
+    raise ShapeError(
+        step.path,
+        f"from: input.{index}: the input is {count} output{'s' if count > 1 else ''}, "
+        f"not {index + 1} or more",
+        mark=step.mark,
+    )
 
 
 def _output(leaf: Leaf, shape: Shape) -> Shape:

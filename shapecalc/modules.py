@@ -24,6 +24,30 @@ class Combine(Enum):
 
 
 @frozen
+class From:
+    """Where a step of a sequence takes its input, as its `from:` says: not the step before.
+
+    `steps` are where each input comes from: a step of the same sequence by its place from
+    0, `INPUT` for the sequence's own input, or `element(k)` for element k of a sequence's
+    input made of several. With `many` the step takes a tuple of inputs, even of one (a
+    `from` list). `written` is each reference as the spec writes it: an index, a name.
+    """
+
+    steps: tuple[int, ...]
+    many: bool
+    written: tuple[int | str, ...]
+    mark: Mark  # of the `from:` value
+
+
+INPUT = -1  # a `From` step: the sequence's own input
+
+
+def element(index: int) -> int:
+    """Return the `From` step of element `index` of a sequence's input of several."""
+    return -2 - index
+
+
+@frozen
 class Leaf:
     """A PyTorch layer at `path`, as `named_modules()` names it.
 
@@ -41,6 +65,7 @@ class Leaf:
     functional: bool = False
     subclass: str | None = None
     runs: bool = True
+    takes: From | None = None
 
     @property
     def type(self) -> str:
@@ -81,6 +106,8 @@ class Container:
     resize_to_input: str | None = None
     runs: bool = True
     returns: tuple[str, ...] = ()
+    takes: From | None = None
+    graph: bool = False  # a step of a branch takes `from` elsewhere than the step before
 
 
 @frozen
@@ -92,6 +119,10 @@ class Reuse:
     after. `target` names the module among the enclosing module's registered children (see
     `registered`), dotted for one within them (`convs.0`): a layer, or a module registered
     not to run there. The expander checked that it is one. It has no row.
+
+    A use of a `shares` layer runs that layer, wherever it is registered: one module
+    object in several places, as Ultralytics' Conv blocks share one activation, which
+    `named_modules()` lists once, where it first appears.
     """
 
     name: str
@@ -100,6 +131,8 @@ class Reuse:
     target: str
     mark: Mark
     functional: bool = True
+    takes: From | None = None
+    shares: Leaf | None = None
 
 
 Module: TypeAlias = "Leaf | Container | Reuse"

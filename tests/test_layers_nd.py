@@ -30,7 +30,7 @@ RECORDED = json.loads(
     (Path(__file__).parent / "data" / "torch_layers.json").read_text(encoding="utf-8")
 )
 CASES: list[dict[str, Any]] = RECORDED["cases"]
-FAMILIES = ("norm", "elementwise", "softmax", "reshape", "pad", "resample")
+FAMILIES = ("norm", "elementwise", "softmax", "reshape", "pad", "resample", "attention")
 
 BATCH = "PyTorch reads the batch as a dimension of one sample, which shapes here leave out"
 AS_CHANNELS = "PyTorch reads a batch of these as one sample of a rank more, the batch as channels"
@@ -90,6 +90,12 @@ MESSAGES: dict[str, str] = {
     "Permute-repeated": f"{_PERMUTATION}, got [0, 1, 1, 2]",
     "Chunk-none-left": (
         "torch.chunk makes 3 pieces of a size of 6 in 4 chunks: there is no piece 3"
+    ),
+    "Narrow-past-end": "torch.narrow takes 3 from 4 of a size of 6: past its end",
+    "Narrow-start-past": "torch.narrow takes 0 from 4 of a size of 3: past its end",
+    # attention
+    "QKVAttention-wrong-channels": (
+        "QKVAttention needs 20 channels, (2 × key_dim 3 + head_dim 4) × num_heads 2, got 21@3×5"
     ),
     # norm
     "BatchNorm1d-stated-wrong": "num_features is 4 but the input is 5@7 (C = 5)",
@@ -656,7 +662,8 @@ def check(case: dict[str, Any]) -> None:
     assert "error" not in case, f"PyTorch refuses it: {case['error']['message']}"
     layer = layer_of(case)
     after = layer.output(before)
-    made = (list(after.dims), layer.params(before), 2 * layer.macs(before, after))
+    flops = case["batch"] * 2 * layer.macs(before, after)  # a MAC is two FLOPs, per sample
+    made = (list(after.dims), layer.params(before), flops)
     assert made == (case["output"], case["params"], case["flops"])
     assert case["batch"] == RECORDED["batch"]
 
@@ -678,6 +685,11 @@ def test_softmaxes_and_glu(case: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("case", cases_of("reshape"))
 def test_reshapes(case: dict[str, Any]) -> None:
+    check(case)
+
+
+@pytest.mark.parametrize("case", cases_of("attention"))
+def test_attention(case: dict[str, Any]) -> None:
     check(case)
 
 

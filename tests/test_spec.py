@@ -293,7 +293,7 @@ ERRORS = [
     ),
     pytest.param(
         "input: [3, 8, 8]\nmodel: {type: Net, add: [[ReLU]]}\n",
-        "net.yaml:2:25: add takes a list of two or more branches",
+        "net.yaml:2:25: add takes a list of two or more branches, or [] to join its inputs",
         id="add-one-branch",
     ),
     pytest.param(

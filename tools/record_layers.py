@@ -316,6 +316,29 @@ def reshapes() -> None:
     ]
     for label, args, shape in chunks:
         case(label, "Chunk", args, shape)
+    narrows = [
+        ("channels", {"dim": 1, "start": 2, "length": 3}, (6, 3, 4)),
+        ("all", {"dim": 1, "start": 0, "length": 6}, (6, 3)),
+        ("empty", {"dim": 1, "start": 6, "length": 0}, (6, 3)),
+        ("negative", {"dim": -1, "start": -2, "length": 2}, (2, 3, 5)),
+        ("past-end", {"dim": 1, "start": 4, "length": 3}, (6, 3)),
+        ("start-past", {"dim": 2, "start": 4, "length": 0}, (6, 3)),
+        ("vector", {"dim": 1, "start": 1, "length": 5}, (7,)),
+    ]
+    for label, args, shape in narrows:
+        case(label, "Narrow", args, shape)
+
+
+def attention() -> None:
+    heads = [
+        ("map", {"num_heads": 2, "key_dim": 3, "head_dim": 4}, (20, 3, 5)),
+        ("one-head", {"num_heads": 1, "key_dim": 2, "head_dim": 8}, (12, 4, 4)),
+        ("signal", {"num_heads": 2, "key_dim": 1, "head_dim": 2}, (8, 7)),
+        ("volume", {"num_heads": 1, "key_dim": 2, "head_dim": 2}, (6, 2, 3, 2)),
+        ("wrong-channels", {"num_heads": 2, "key_dim": 3, "head_dim": 4}, (21, 3, 5)),
+    ]
+    for label, args, shape in heads:
+        case(label, "QKVAttention", args, shape)
 
 
 SIDES = {1: (3,), 2: (3, 4), 3: (2, 3, 4)}  # spatial sizes, one per rank
@@ -472,7 +495,16 @@ def crops() -> None:
 
 
 # Layers whose receptive fields are measured: they move positions along spatial axes.
-FIELD_KINDS = ("Pad", "Upsampl", "PixelShuffle", "PixelUnshuffle", "CenterCrop", "GLU", "Softm")
+FIELD_KINDS = (
+    "Pad",
+    "Upsampl",
+    "PixelShuffle",
+    "PixelUnshuffle",
+    "CenterCrop",
+    "GLU",
+    "Softm",
+    "QKVAttention",
+)
 
 
 def torch_args(kind: str, args: dict[str, Any], shape: list[int]) -> dict[str, Any]:
@@ -496,6 +528,35 @@ class Chunk(nn.Module):  # type: ignore[misc]
         return x.chunk(self.chunks, self.dim)[self.index]
 
 
+class Narrow(nn.Module):  # type: ignore[misc]
+    """torch.narrow, as shapecalc's functional Narrow."""
+
+    def __init__(self, dim: int, start: int, length: int) -> None:
+        super().__init__()
+        self.dim, self.start, self.length = dim, start, length
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x.narrow(self.dim, self.start, self.length)
+
+
+class QKVAttention(nn.Module):  # type: ignore[misc]
+    """The attention in Ultralytics' Attention.forward, between its qkv and proj convolutions."""
+
+    def __init__(self, num_heads: int, key_dim: int, head_dim: int) -> None:
+        super().__init__()
+        self.num_heads, self.key_dim, self.head_dim = num_heads, key_dim, head_dim
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        batch, _, *spatial = x.shape
+        positions = x[0, 0].numel()
+        per_head = self.key_dim * 2 + self.head_dim
+        q, k, v = x.view(batch, self.num_heads, per_head, positions).split(
+            [self.key_dim, self.key_dim, self.head_dim], dim=2
+        )
+        attn = ((q * self.key_dim**-0.5).transpose(-2, -1) @ k).softmax(dim=-1)
+        return (v @ attn.transpose(-2, -1)).reshape(batch, -1, *spatial)
+
+
 def construct(kind: str, args: dict[str, Any]) -> nn.Module:
     made: dict[str, Any] = {
         "CenterCrop": torchvision.transforms.CenterCrop,
@@ -503,6 +564,8 @@ def construct(kind: str, args: dict[str, Any]) -> nn.Module:
         "Permute": torchvision.ops.misc.Permute,
         "LayerNorm2d": torchvision.models.convnext.LayerNorm2d,
         "Chunk": Chunk,
+        "Narrow": Narrow,
+        "QKVAttention": QKVAttention,
     }
     return made[kind](**args) if kind in made else getattr(nn, kind)(**args)
 
@@ -610,7 +673,7 @@ def versions() -> dict[str, str]:
 
 def main() -> None:
     torch.manual_seed(12)
-    for family in (norms, elementwise, reshapes, pads, upsampling):
+    for family in (norms, elementwise, reshapes, pads, upsampling, attention):
         family()
     cases = [{**entry, **run(entry)} for entry in CASES]
     path = DATA / "torch_layers.json"

@@ -69,7 +69,9 @@ MODULES: dict[str, tuple[str, ...]] = {
         "ChannelShuffle",
         "Permute",
         "Chunk",
+        "Narrow",
     ),
+    "attention": ("QKVAttention",),
     "resample": (
         "Upsample",
         "UpsamplingNearest2d",

@@ -164,6 +164,38 @@ class Chunk(Base):
         return (*dims[:index], split, *dims[index + 1 :])
 
 
+@frozen(kw_only=True)
+class Narrow(Base):
+    """torch.narrow(x, dim, start, length): `length` elements of `dim` from `start`.
+
+    As a tensor's split or slice, in forward() only: functional. A negative `start` counts
+    from the end of `dim`, as PyTorch's does.
+    """
+
+    dim: int = arg(args.integer)
+    start: int = arg(args.integer)
+    length: int = arg(args.non_negative_int)
+
+    def output(self, shape: Shape) -> Shape:
+        index = sample_dim(self.dim, shape, "narrow")
+        size = shape.dims[index]
+        start = self.start + size if self.start < 0 else self.start
+        if not 0 <= start <= size or start + self.length > size:
+            raise LayerError(
+                f"torch.narrow takes {self.length} from {self.start} of a size of {size}: "
+                "past its end",
+                arg="length" if 0 <= start <= size else "start",
+            )
+        dims = list(shape.dims)
+        dims[index] = self.length
+        return Shape(tuple(dims), shape.order)
+
+    def formulas(self, before: Shape, dims: Dims, after: Shape) -> Dims:
+        """The narrowed dimension is `length`, a number; the others are kept."""
+        index = sample_dim(self.dim, before, "narrow")
+        return (*dims[:index], self.length, *dims[index + 1 :])
+
+
 def unflattened_size(value: Value) -> tuple[int, ...]:
     """Accept a non-empty list of integers ≥ 1, of which one may be -1: inferred."""
     if isinstance(value, tuple) and value:

@@ -10,7 +10,7 @@ from typing import Any
 
 from shapecalc.errors import describe, did_you_mean, quote
 from shapecalc.layers.args import Value
-from shapecalc.limits import MAX_EXPONENT, MAX_INT_BITS, MAX_QUOTED
+from shapecalc.limits import MAX_EXPONENT, MAX_INT_BITS, MAX_LIST_ITEMS, MAX_QUOTED
 from shapecalc.spec._work import ITEM, ExprError, SpentError, Work, made, size
 
 Env = Mapping[str, Value]  # parameter values by name
@@ -74,14 +74,37 @@ def _rounded(value: Value, digits: Value = None) -> float:
     return round(value, digits)  # type: ignore[arg-type]
 
 
+def _range(*bounds: Value) -> tuple[int, ...]:
+    """range(stop) or range(start, stop[, step]), as a list, of at most MAX_LIST_ITEMS."""
+    if not 1 <= len(bounds) <= 3 or not all(_integer(bound) for bound in bounds):
+        raise TypeError(f"range() takes one to three whole numbers, got {describe(bounds)}")
+    made = range(*bounds)  # type: ignore[arg-type]
+    if len(made) > MAX_LIST_ITEMS:
+        raise TypeError(f"range() would make {len(made):,} values, more than {MAX_LIST_ITEMS:,}")
+    return tuple(made)
+
+
+def _gcd(*values: Value) -> int:
+    """math.gcd, as Ultralytics' DWConv takes groups = gcd(c1, c2)."""
+    if not values or not all(_integer(value) for value in values):
+        raise TypeError(f"gcd() takes whole numbers, got {describe(values)}")
+    return math.gcd(*values)  # type: ignore[arg-type]
+
+
+def _integer(value: Value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "min": min,
     "max": max,
     "len": len,
     "int": _whole,
     "round": _rounded,
+    "range": _range,
+    "gcd": _gcd,
 }
-_NAMES = "min, max, len, int and round"
+_NAMES = "min, max, len, int, round, range and gcd"
 
 
 class Evaluator:
@@ -224,6 +247,8 @@ class Evaluator:
             raise ExprError(f"{self.quoted(node)}: {error}") from None
         if isinstance(result, int) and not isinstance(result, bool):
             return self.bounded(result, node)  # int() of a float of 10^300
+        if isinstance(result, tuple):  # range() made a list
+            self.work.charge(ITEM + len(result))
         return result  # type: ignore[no-any-return]
 
     def _truth(self, value: Value, node: ast.expr) -> bool:

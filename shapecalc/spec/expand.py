@@ -23,6 +23,7 @@ from shapecalc.errors import LayerError, Mark, SpecError, describe, did_you_mean
 from shapecalc.layers import KINDS, Builder, Layer
 from shapecalc.limits import MAX_BLOCK_USES, MAX_MODULES, MAX_NESTING
 from shapecalc.modules import Combine, Container, Leaf, Module, Reuse
+from shapecalc.spec._graph import Steps, taking
 from shapecalc.spec._scope import Scope, Site, runs_here, use_target, waiting
 from shapecalc.spec.blocks import Block, bind
 from shapecalc.spec.expr import Env, is_literal, value_of
@@ -31,6 +32,7 @@ from shapecalc.spec.nodes import (
     args,
     branches_of,
     check_container_keys,
+    filled,
     flag,
     join_options,
     own_parameters,
@@ -41,6 +43,7 @@ from shapecalc.spec.nodes import (
 )
 from shapecalc.spec.source import YList, YMap, YNode, YScalar
 from shapecalc.spec.syntax import ENTRY_KEYS, INDEX, STRUCTURE
+from shapecalc.value import replace
 
 M = TypeVar("M", Leaf, Container)
 _Built = tuple[YMap, Layer, dict[str, Mark]]  # a leaf node, its layer, its arguments' marks
@@ -58,50 +61,60 @@ class Expander:
         self.shorthands: dict[tuple[str, Mark], YMap] = {}
         self.literal: dict[tuple[int, type[Layer]], _Built] = {}
         self.layers = Builder()
+        self.shared: dict[str, Leaf] = {}  # the layer each `shared:` name first made
 
     def root(self, node: YNode, env: Env | None = None) -> Module:
         """Expand the model's root module, which has the empty path, with the spec's `env`."""
-        modules = self._entry(node, env or {}, Site(None))
-        if len(modules) != 1:
+        steps = Steps()
+        self._entry(node, env or {}, Site(None), steps)
+        if len(steps.modules) != 1:
             raise SpecError(node.mark, "the model must be exactly one module")
-        return modules[0]
+        return steps.modules[0]
 
     def _children(self, node: YNode, env: Env, scope: Scope) -> list[Module]:
         """Expand a mapping of named children, or a list of numbered ones."""
-        modules: list[Module] = []
+        steps = Steps()
         if isinstance(node, YMap):
             for key, value in node.entries:
-                modules.extend(self._entry(value, env, Site(scope, key)))
+                self._entry(value, env, Site(scope, key), steps)
         elif isinstance(node, YList):
             numbered = Site(scope)  # one for all: a site is a value
             for item in node.items:
-                modules.extend(self._entry(item, env, numbered))
+                self._entry(item, env, numbered, steps)
         elif not (isinstance(node, YScalar) and value_of(node, env) in (None, "identity")):
             raise SpecError(node.mark, "expected a mapping of named modules or a list of modules")
-        return modules
+        return steps.modules
 
-    def _entry(self, node: YNode, env: Env, site: Site) -> list[Module]:
-        """Expand one child: none when absent, several when repeated."""
+    def _entry(self, node: YNode, env: Env, site: Site, steps: Steps) -> None:
+        """Expand one child into `steps`: none when absent, several when repeated."""
         if isinstance(node, YList):
             node = YMap(((YScalar("children", node.mark), node),), node.mark)
         elif isinstance(node, YScalar):
             kind = value_of(node, env)
             if kind is None:
-                return []
+                return
             if not isinstance(kind, str):
                 raise SpecError(node.mark, f"expected a module, got {describe(kind)}")
             node = self._shorthand(kind, node.mark)
         when = node.get("when")
         if when is not None and not flag(when, env, "when"):
-            return []
+            return
         count = repeat_count(node, env, site.name)
         if count is None:
-            return [self._module(node, env, site.named(env))]
-        modules = []
+            steps.add(self._step(node, env, site, steps))
+            return
         for index in range(count):
             indexed = {**env, INDEX: index}
-            modules.append(self._module(node, indexed, site.named(indexed)))
-        return modules
+            steps.add(self._step(node, indexed, site, steps))
+
+    def _step(self, node: YMap, env: Env, site: Site, steps: Steps) -> Module:
+        """Build a module, taking its input where its `from:` says."""
+        module = self._module(node, env, site.named(env))
+        if "from" not in node.index:
+            return module
+        if site.scope is None:
+            raise SpecError(node.mark, "from: is for a sequence's steps; the model takes the input")
+        return replace(module, takes=taking(node, env, steps, site.scope.path))
 
     def _shorthand(self, kind: str, mark: Mark) -> YMap:
         """Return `{type: kind}` for a module written as its type alone, made once."""
@@ -179,7 +192,7 @@ class Expander:
     def _reuse(self, node: YMap, use: YNode, *, env: Env, site: Site) -> Reuse:
         """Build a step that runs a layer of the enclosing module again."""
         for key, _ in node.entries:
-            if key.value not in ENTRY_KEYS and key.value != "use":
+            if key.value not in ENTRY_KEYS and key.value not in ("use", "from"):
                 raise SpecError(key.mark, f"a use step takes no argument {quote(str(key.value))}")
         if not isinstance(use, YScalar) or not _can_name(use.value) or site.scope is None:
             raise SpecError(use.mark, "use: expected the name of a layer of the enclosing module")
@@ -220,6 +233,11 @@ class Expander:
             inner.check_uses()
         if len(branches) == 1 and combine in (Combine.ADD, Combine.MUL, Combine.CAT):
             combine = Combine.SEQUENCE  # the other branches were left out
+        graph = any(step.takes is not None for branch in branches for step in branch)
+        if graph and combine is Combine.DENSE:
+            raise SpecError(
+                node.mark, "from: is for a sequence's steps; dense feeds each its input"
+            )
         kind = kind or "Sequential"
         own, resize = own_parameters(node, env), resize_mode(node, env)
         made = Container(
@@ -237,6 +255,7 @@ class Expander:
             resize,
             runs,
             returned(node, env, branches),
+            graph=graph,
         )
         return self._record(site, made)
 
@@ -256,7 +275,7 @@ class Expander:
 
     def _leaf(
         self, kind: str, node: YMap, *, env: Env, site: Site, functional: bool, runs: bool
-    ) -> Leaf:
+    ) -> Leaf | Reuse:
         layer_kind = KINDS.get(kind)
         if layer_kind is None:
             hint = did_you_mean(kind, [*KINDS, *self.blocks])
@@ -268,7 +287,30 @@ class Expander:
         _, layer, marks = built or self._layer(layer_kind, node, env, path)
         subclass = type_of(node, env, "class")
         leaf = Leaf(text, path, depth, layer, node.mark, marks, functional, subclass, runs)
+        shared = node.get("shared")
+        if shared is not None:
+            return self._shared(leaf, shared, env)
         return self._record(site, leaf)
+
+    def _shared(self, leaf: Leaf, node: YNode, env: Env) -> Leaf | Reuse:
+        """Return the layer a `shared:` name makes where it first appears; after, a use of it.
+
+        PyTorch's `named_modules()` lists a module object once, where it first appears:
+        the later places have no row, and run the first place's layer.
+        """
+        name = filled(str(value_of(node, env)), node.mark, env)
+        if not isinstance(name, str) or not name or leaf.functional or not leaf.runs:
+            raise SpecError(node.mark, "shared: expected a name, for a layer that runs here")
+        first = self.shared.setdefault(name, leaf)
+        if first is leaf:
+            return leaf
+        if (first.type, first.layer) != (leaf.type, leaf.layer):
+            raise SpecError(
+                node.mark,
+                f"shared: {quote(name)} is a {first.type} at {first.path}, with other "
+                "arguments or of another type: one module object is one layer",
+            )
+        return Reuse(leaf.name, leaf.path, leaf.depth, first.path, leaf.mark, shares=first)
 
     def _layer(self, kind: type[Layer], node: YMap, env: Env, path: str) -> _Built:
         """Build a node's layer, and say where each argument was written.

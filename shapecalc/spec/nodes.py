@@ -43,8 +43,13 @@ def branches_of(body: YNode, combine: Combine, env: Env) -> tuple[YNode, ...]:
     """Return the branches a container joins; a branch that is null is left out."""
     if combine in (Combine.SEQUENCE, Combine.DENSE):
         return (body,)
+    if isinstance(body, YList) and not body.items:
+        return ()  # a join of the several inputs `from:` gives it, as Ultralytics' Concat
     if not isinstance(body, YList) or len(body.items) < 2:
-        raise SpecError(body.mark, f"{combine.value} takes a list of two or more branches")
+        raise SpecError(
+            body.mark,
+            f"{combine.value} takes a list of two or more branches, or [] to join its inputs",
+        )
     kept = tuple(
         branch
         for branch in body.items

@@ -5,7 +5,9 @@ from __future__ import annotations
 from shapecalc.modules import Combine
 
 ENTRY_KEYS = frozenset({"when", "repeat"})  # decide whether and how often a child is made
-NODE_KEYS = frozenset({"type", "class", "functional", "use", "run"})  # say what a module is
+# Say what a module is, and where it takes its input: `from` (see _graph.py), and `shared`,
+# one layer object in several places.
+NODE_KEYS = frozenset({"type", "class", "functional", "use", "run", "from", "shared"})
 STRUCTURE = {combine.value: combine for combine in Combine}  # children, add, mul, cat, dense
 JOIN_KEYS = frozenset({"dim", "crop"})  # how a container joins its branches
 # What a container holds or does besides its children: its own parameters (ConvNeXt's
