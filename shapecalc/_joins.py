@@ -59,14 +59,16 @@ def joined_formulas(
 
 
 def _sum(parts: list[Formula | None], size: int) -> Formula | None:
-    """Return the sum of numbers, or of one formula repeated; None for others."""
+    """Return the sum of the joined dimensions' formulas; None if one is not known."""
     if all(isinstance(part, int) for part in parts):
         return size
-    if parts[0] is not None and all(part == parts[0] for part in parts):
-        from shapecalc.formula import affine
+    if any(part is None for part in parts):
+        return None
+    from shapecalc.formula import affine, total
 
-        return affine(parts[0], len(parts), 0)
-    return None
+    if all(part == parts[0] for part in parts):
+        return affine(parts[0], len(parts), 0)  # type: ignore[arg-type]
+    return total(parts)  # type: ignore[arg-type]
 
 
 def _cropped(module: Container, shapes: list[Shape]) -> list[Shape]:

@@ -22,21 +22,51 @@ def builtin_dir() -> str:
     return packaged if os.path.isdir(packaged) else os.path.join(os.path.dirname(here), "specs")
 
 
+ULTRALYTICS = "ultralytics"  # the folder of Ultralytics' own configs, among the built-ins
+SCALES = "nsmlx"  # the scales every one of them has
+
+
 def builtin_names() -> list[str]:
-    """Return the names of the built-in models, sorted; `_name.yaml` files are libraries."""
+    """Return the names of the built-in models, sorted; `_name.yaml` files are libraries.
+
+    An Ultralytics config is a model at each scale, named as Ultralytics names them: the
+    scale's letter after the version (`yolov8-seg.yaml` is `yolov8n-seg` to `yolov8x-seg`).
+    """
     files = os.listdir(builtin_dir())
-    names = (name.removesuffix(SUFFIX) for name in files if name.endswith(SUFFIX))
+    names = [name.removesuffix(SUFFIX) for name in files if name.endswith(SUFFIX)]
+    names += list(_ultralytics())
     return sorted(name for name in names if not name.startswith("_"))
 
 
+def _ultralytics() -> dict[str, str]:
+    """Return the built-in Ultralytics models' names, each with its config's file name."""
+    folder = os.path.join(builtin_dir(), ULTRALYTICS)
+    found: dict[str, str] = {}
+    for config in os.listdir(folder):
+        version, dash, task = config.removesuffix(SUFFIX).partition("-")
+        for scale in SCALES:
+            found[f"{version}{scale}{dash}{task}"] = config
+    return found
+
+
 def locate(model: str) -> tuple[str, str]:
-    """Return the spec file for a built-in name or a path, and the name to show for it."""
+    """Return the spec file for a built-in name or a path, and the name to show for it.
+
+    `yolov8n.yaml`, as Ultralytics users write it, is the built-in config when no such file
+    is here.
+    """
+    stem = model.removesuffix(SUFFIX)
+    if stem != model and "/" not in model and not os.path.exists(model):
+        model = stem  # `yolov8n.yaml` with no such file here: the built-in, if it is one
     if _looks_like_path(model):
         return model, model
     name = f"{model}{SUFFIX}"
     path = os.path.join(builtin_dir(), name)
     if os.path.isfile(path):
         return path, name
+    config = _ultralytics().get(model)
+    if config is not None:
+        return os.path.join(builtin_dir(), ULTRALYTICS, config), name
     hint = did_you_mean(model, builtin_names())
     raise ShapecalcError(
         model,

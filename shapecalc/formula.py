@@ -16,7 +16,7 @@ by 2.3, computed in double precision) is a `Scaled` node, evaluated as PyTorch e
 
 from __future__ import annotations
 
-from math import floor, gcd
+from math import floor, gcd, lcm
 from typing import TYPE_CHECKING, TypeAlias
 
 from shapecalc.value import frozen
@@ -74,7 +74,16 @@ class Product:
     c: int
 
 
-Formula: TypeAlias = "int | Symbol | Floor | Affine | Scaled | Product"
+@frozen
+class Sum:
+    """`f₁ + f₂ + … + c`: sizes of several outputs joined along one dimension, as a detection
+    head's anchors over its levels."""
+
+    terms: tuple[Formula, ...]
+    c: int
+
+
+Formula: TypeAlias = "int | Symbol | Floor | Affine | Scaled | Product | Sum"
 """A size: a number, or a formula of the input's symbolic sizes."""
 
 Dims: TypeAlias = "tuple[Formula | None, ...]"
@@ -155,6 +164,22 @@ def product(factors: list[Formula]) -> Formula:
     return Product(tuple(kept), c)
 
 
+def total(terms: list[Formula]) -> Formula:
+    """Return the sum of formulas: a number, one formula shifted, or a `Sum`."""
+    c, kept = 0, list[Formula]()
+    for each in terms:
+        if isinstance(each, int):
+            c += each
+        elif isinstance(each, Sum):
+            c += each.c
+            kept.extend(each.terms)
+        else:
+            kept.append(each)
+    if len(kept) <= 1:
+        return affine(kept[0], 1, c) if kept else c
+    return Sum(tuple(kept), c)
+
+
 def substitute(formula: Formula, sizes: dict[str, int]) -> Formula:
     """Return the formula with the symbols `sizes` names replaced by their sizes, simplified."""
     if isinstance(formula, int):
@@ -163,6 +188,8 @@ def substitute(formula: Formula, sizes: dict[str, int]) -> Formula:
         return sizes.get(formula.name, formula)
     if isinstance(formula, Product):
         return product([substitute(factor, sizes) for factor in formula.factors] + [formula.c])
+    if isinstance(formula, Sum):
+        return total([substitute(each, sizes) for each in formula.terms] + [formula.c])
     inner = substitute(formula.inner, sizes)
     if isinstance(formula, Floor):
         return floor_div(inner, formula.a, formula.b, formula.m)
@@ -189,6 +216,8 @@ def value(formula: Formula, sizes: dict[str, int]) -> int:
         for factor in formula.factors:
             made *= value(factor, sizes)
         return made
+    if isinstance(formula, Sum):
+        return formula.c + sum(value(each, sizes) for each in formula.terms)
     inner = value(formula.inner, sizes)
     if isinstance(formula, Floor):
         return (formula.a * inner + formula.b) // formula.m
@@ -201,9 +230,11 @@ def symbols(formula: Formula) -> frozenset[str]:
     """Return the names of the symbols the formula depends on."""
     if isinstance(formula, Product):
         return frozenset().union(*map(symbols, formula.factors))
-    while not isinstance(formula, (int, Symbol, Product)):
+    if isinstance(formula, Sum):
+        return frozenset().union(*map(symbols, formula.terms))
+    while not isinstance(formula, (int, Symbol, Product, Sum)):
         formula = formula.inner
-    if isinstance(formula, Product):
+    if isinstance(formula, (Product, Sum)):
         return symbols(formula)
     return frozenset() if isinstance(formula, int) else frozenset({formula.name})
 
@@ -218,6 +249,9 @@ def period(formula: Formula) -> int | None:
         return 1
     if isinstance(formula, Product):
         return None
+    if isinstance(formula, Sum):  # each term repeats, shifted, with its period: the sum with theirs
+        periods = [period(each) for each in formula.terms]
+        return None if None in periods else lcm(*periods)  # type: ignore[arg-type]
     inner = period(formula.inner)
     if inner is None or isinstance(formula, Scaled):
         return None
@@ -240,6 +274,8 @@ def slope(formula: Formula) -> Fraction:
         return Fraction(1)
     if isinstance(formula, Product):
         raise ValueError("a product of formulas has no one slope")
+    if isinstance(formula, Sum):
+        return sum((slope(each) for each in formula.terms), Fraction(0))
     inner = slope(formula.inner)
     if isinstance(formula, Floor):
         return inner * formula.a / formula.m

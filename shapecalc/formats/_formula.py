@@ -6,7 +6,7 @@ ceiling forms ⌈y/m⌉ = ⌊(y + m − 1)/m⌋), the shortest is shown.
 
 from __future__ import annotations
 
-from shapecalc.formula import Affine, Floor, Formula, Product, Scaled, Symbol
+from shapecalc.formula import Affine, Floor, Formula, Product, Scaled, Sum, Symbol
 
 MINUS = "−"
 
@@ -19,6 +19,8 @@ def show(formula: Formula) -> str:
         return _floor(formula, whole=True)
     if isinstance(formula, Affine):
         return _term(formula.c, _unit(formula.inner)) + _offset(formula.d)
+    if isinstance(formula, Sum):
+        return " + ".join(map(_unit, formula.terms)) + _offset(formula.c)
     return _unit(formula)
 
 
@@ -42,6 +44,8 @@ def _unit(formula: Formula) -> str:
         return "·".join(
             [*([str(formula.c)] if formula.c != 1 else []), *map(_unit, formula.factors)]
         )
+    if isinstance(formula, Sum):
+        return f"({show(formula)})"
     text = show(formula)
     return f"({text})" if formula.d else text
 
@@ -81,7 +85,8 @@ def structure(formula: Formula | None) -> object:
 
     `{"symbol": "H"}`; `{"floor": F, "times": a, "plus": b, "over": m}` for ⌊(a·F + b)/m⌋;
     `{"affine": F, "times": c, "plus": d}` for c·F + d; `{"scale": F, "by": s}` for ⌊F·s⌋
-    in double precision; `{"product": [F, …], "times": c}`; null where none is known.
+    in double precision; `{"product": [F, …], "times": c}`; `{"sum": [F, …], "plus": c}`; null
+    where none is known.
     """
     if formula is None or isinstance(formula, int):
         return formula
@@ -89,6 +94,8 @@ def structure(formula: Formula | None) -> object:
         return {"symbol": formula.name}
     if isinstance(formula, Product):
         return {"product": [structure(factor) for factor in formula.factors], "times": formula.c}
+    if isinstance(formula, Sum):
+        return {"sum": [structure(each) for each in formula.terms], "plus": formula.c}
     inner = structure(formula.inner)
     if isinstance(formula, Floor):
         return {"floor": inner, "times": formula.a, "plus": formula.b, "over": formula.m}

@@ -4,7 +4,8 @@ A sequence's steps run in turn, each on the output of the one before, unless it 
 `from:` — an index among the sequence's steps (from 0; negative counts back, so -1 is the
 step before, and before the first the sequence's input), an earlier step's name, `input`
 (the sequence's own input) or `input.N` (element N of an input of several), or a list of
-them: the step then takes them all, as Ultralytics' Concat and Detect take a list.
+them (an item may be an expression that makes a list): the step then takes them all, as
+Ultralytics' Concat and Detect take a list.
 """
 
 from __future__ import annotations
@@ -52,8 +53,13 @@ def taking(node: YMap, env: Env, earlier: Steps, where: str) -> From | None:
 
 def _written(node: YNode, env: Env) -> tuple[bool, tuple[int | str, ...]]:
     """Return whether `from` lists its references, and each as written, `$` parts filled."""
-    if isinstance(node, YList):
-        return True, tuple(_reference(_value(item, env), item.mark) for item in node.items)
+    if isinstance(node, YList):  # an item an expression made a list of adds its references
+        written: list[int | str] = []
+        for item in node.items:
+            value = _value(item, env)
+            for each in value if isinstance(value, tuple) else (value,):
+                written.append(_reference(each, item.mark))
+        return True, tuple(written)
     value = _value(node, env)
     if isinstance(value, tuple):  # a list an expression computed
         return True, tuple(_reference(item, node.mark) for item in value)

@@ -39,7 +39,16 @@ def load_spec(
     """
     budget = loader.Budget()
     doc = loader.load(path, source, budget)
-    stem = os.path.splitext(os.path.basename(path))[0]
+    stem = os.path.splitext(os.path.basename(source))[0]
+    if isinstance(doc, YMap) and "backbone" in doc.index and "model" not in doc.index:
+        from shapecalc.catalog import builtin_dir  # an Ultralytics config: few runs read one
+        from shapecalc.spec import yolo
+
+        library = os.path.join(builtin_dir(), yolo.LIBRARY)
+        file = os.fspath(path)
+        return yolo.build_config(
+            doc, source=source, default_name=stem, file=file, library=library, values=values
+        )
     return build_model(
         doc, source=source, default_name=stem, file=os.fspath(path), budget=budget, values=values
     )

@@ -32,7 +32,6 @@ from shapecalc.spec.nodes import (
     args,
     branches_of,
     check_container_keys,
-    filled,
     flag,
     join_options,
     own_parameters,
@@ -288,9 +287,8 @@ class Expander:
         subclass = type_of(node, env, "class")
         leaf = Leaf(text, path, depth, layer, node.mark, marks, functional, subclass, runs)
         shared = node.get("shared")
-        if shared is not None:
-            return self._shared(leaf, shared, env)
-        return self._record(site, leaf)
+        made = leaf if shared is None else self._shared(leaf, shared, env)
+        return self._record(site, made) if made is leaf else made
 
     def _shared(self, leaf: Leaf, node: YNode, env: Env) -> Leaf | Reuse:
         """Return the layer a `shared:` name makes where it first appears; after, a use of it.
@@ -298,7 +296,9 @@ class Expander:
         PyTorch's `named_modules()` lists a module object once, where it first appears:
         the later places have no row, and run the first place's layer.
         """
-        name = filled(str(value_of(node, env)), node.mark, env)
+        name = value_of(node, env)
+        if name is None:  # `shared: null`, as an expression may give: a layer of its own
+            return leaf
         if not isinstance(name, str) or not name or leaf.functional or not leaf.runs:
             raise SpecError(node.mark, "shared: expected a name, for a layer that runs here")
         first = self.shared.setdefault(name, leaf)
