@@ -212,8 +212,9 @@ class _Walk:
             many = "dense" if module.combine is Combine.DENSE else f"{len(branches)} branches"
             raise ShapeError(
                 module.path,
-                f"{module.type} takes {len(flows)} inputs (from:) but has {many}: a join of "
-                "several inputs has no branches, or one for each",
+                f"{module.type} takes {len(flows)} input{'s' if len(flows) > 1 else ''} "
+                f"(from:) but has {many}: a join of several inputs has no branches, or one "
+                "for each",
                 mark=module.mark,
             )
         outputs = [
@@ -379,7 +380,10 @@ def _one(module: Module, flow: _Input) -> _Flow:
     kind = f"use: {module.target}" if isinstance(module, Reuse) else module.type
     raise ShapeError(
         module.path,
-        f"{kind} takes one input; from: gives it {len(flow)} (a join, such as Concat, "
+        f"{kind} takes one input; from: gives it a list (a join, such as Concat, takes "
+        f"a list; from: x, not [x], gives one)"
+        if len(flow) == 1
+        else f"{kind} takes one input; from: gives it {len(flow)} (a join, such as Concat, "
         "takes several)",
         mark=module.mark,
     )
@@ -395,10 +399,10 @@ def _source(step: Module, place: int, given: _Input, outputs: Sequence[_Input]) 
     if isinstance(given, list) and index < len(given):
         return given[index]
     count = len(given) if isinstance(given, list) else 1
+    what = f"{count} outputs" if count > 1 else "one output"
     raise ShapeError(
         step.path,
-        f"from: input.{index}: the input is {count} output{'s' if count > 1 else ''}, "
-        f"not {index + 1} or more",
+        f"from: input.{index}: the input is {what}, with no element {index}",
         mark=step.mark,
     )
 

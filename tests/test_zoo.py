@@ -37,7 +37,8 @@ AUXILIARY_PARAMS = AUXILIARY | {"inception_v3"}
 
 
 def test_every_built_in_model_is_recorded() -> None:
-    assert set(ZOO) == set(catalog.builtin_names())
+    """Each from torchvision here, each Ultralytics config in tests/test_ultralytics.py."""
+    assert set(ZOO) | set(catalog.ultralytics_configs()) == set(catalog.builtin_names())
 
 
 @pytest.mark.parametrize(("name", "size"), CASES)

@@ -107,7 +107,7 @@ def _place(ref: int | str, mark: Mark, earlier: Steps, where: str) -> int:
         if index.isdigit() and len(index) < 4:
             return element(int(index))
         raise SpecError(mark, f"from: {quote(ref)}: expected input.N, N a number from 0")
-    found = earlier.places.get(ref)
+    found = earlier.places.get(ref) if ref else None  # an unnamed step is named by index
     if found is not None:
         return _output_of(earlier.modules, found, ref, mark)
     hint = did_you_mean(ref, [name for name in earlier.places if name])

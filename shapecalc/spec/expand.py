@@ -113,6 +113,12 @@ class Expander:
             return module
         if site.scope is None:
             raise SpecError(node.mark, "from: is for a sequence's steps; the model takes the input")
+        if not isinstance(module, Reuse) and not module.functional and not module.runs:
+            raise SpecError(
+                node.mark,
+                "from: is for a step that runs here; this one runs where a use runs it, "
+                "which takes from: instead",
+            )
         return replace(module, takes=taking(node, env, steps, site.scope.path))
 
     def _shorthand(self, kind: str, mark: Mark) -> YMap:
@@ -166,6 +172,8 @@ class Expander:
         if len(structure) > 1:
             raise SpecError(node.mark, "a module has only one of children, add, mul, cat and dense")
         kind = type_of(node, env)
+        if "shared" in node.index and (structure or (kind is not None and kind in self.blocks)):
+            raise SpecError(node.mark, "shared: is for layers; a container is not shared")
         if structure:
             return self._container(
                 node,
@@ -265,6 +273,10 @@ class Expander:
         self.uses += 1
         if self.uses > MAX_BLOCK_USES:
             raise SpecError(call.mark, f"the model uses blocks more than {MAX_BLOCK_USES:,} times")
+        if "from" in block.body.index:
+            raise SpecError(
+                block.body.mark, f"from: belongs where {block.name} is used, not in its body"
+            )
         bound = bind(block, args(call), env=env, mark=call.mark)
         self.active.append(block.name)
         try:
