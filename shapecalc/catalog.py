@@ -34,11 +34,11 @@ def builtin_names() -> list[str]:
     """
     files = os.listdir(builtin_dir())
     names = [name.removesuffix(SUFFIX) for name in files if name.endswith(SUFFIX)]
-    names += list(_ultralytics())
+    names += list(ultralytics_configs())
     return sorted(name for name in names if not name.startswith("_"))
 
 
-def _ultralytics() -> dict[str, str]:
+def ultralytics_configs() -> dict[str, str]:
     """Return the built-in Ultralytics models' names, each with its config's file name."""
     folder = os.path.join(builtin_dir(), ULTRALYTICS)
     found: dict[str, str] = {}
@@ -64,7 +64,7 @@ def locate(model: str) -> tuple[str, str]:
     path = os.path.join(builtin_dir(), name)
     if os.path.isfile(path):
         return path, name
-    config = _ultralytics().get(model)
+    config = ultralytics_configs().get(model)
     if config is not None:
         return os.path.join(builtin_dir(), ULTRALYTICS, config), name
     hint = did_you_mean(model, builtin_names())

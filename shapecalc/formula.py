@@ -186,10 +186,11 @@ def substitute(formula: Formula, sizes: dict[str, int]) -> Formula:
         return formula
     if isinstance(formula, Symbol):
         return sizes.get(formula.name, formula)
-    if isinstance(formula, Product):
-        return product([substitute(factor, sizes) for factor in formula.factors] + [formula.c])
-    if isinstance(formula, Sum):
-        return total([substitute(each, sizes) for each in formula.terms] + [formula.c])
+    if isinstance(formula, (Product, Sum)):
+        combine, parts = (
+            (product, formula.factors) if isinstance(formula, Product) else (total, formula.terms)
+        )
+        return combine([substitute(part, sizes) for part in parts] + [formula.c])
     inner = substitute(formula.inner, sizes)
     if isinstance(formula, Floor):
         return floor_div(inner, formula.a, formula.b, formula.m)
@@ -211,19 +212,23 @@ def value(formula: Formula, sizes: dict[str, int]) -> int:
         return formula
     if isinstance(formula, Symbol):
         return sizes[formula.name]
-    if isinstance(formula, Product):
-        made = formula.c
-        for factor in formula.factors:
-            made *= value(factor, sizes)
-        return made
-    if isinstance(formula, Sum):
-        return formula.c + sum(value(each, sizes) for each in formula.terms)
+    if isinstance(formula, (Product, Sum)):
+        return _combined(formula, sizes)
     inner = value(formula.inner, sizes)
     if isinstance(formula, Floor):
         return (formula.a * inner + formula.b) // formula.m
     if isinstance(formula, Affine):
         return formula.c * inner + formula.d
     return floor(float(inner) * formula.scale)
+
+
+def _combined(formula: Product | Sum, sizes: dict[str, int]) -> int:
+    if isinstance(formula, Sum):
+        return formula.c + sum(value(each, sizes) for each in formula.terms)
+    made = formula.c
+    for factor in formula.factors:
+        made *= value(factor, sizes)
+    return made
 
 
 def symbols(formula: Formula) -> frozenset[str]:

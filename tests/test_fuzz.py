@@ -33,8 +33,15 @@ from shapecalc.errors import SpecError
 from shapecalc.layers import KINDS
 from shapecalc.spec import load_spec
 
-SPECS = sorted(Path(catalog.builtin_dir()).glob("*.yaml"))
-LIBRARIES = [path for path in SPECS if path.name.startswith("_")]
+# The built-in specs and libraries, and Ultralytics' configs, which read their library from
+# the built-ins wherever they are.
+BUILT_IN = Path(catalog.builtin_dir())
+SPECS = sorted(BUILT_IN.glob("*.yaml")) + sorted((BUILT_IN / catalog.ULTRALYTICS).glob("*.yaml"))
+LIBRARIES = [
+    path for path in SPECS if path.name.startswith("_") and path.name != "_ultralytics.yaml"
+]
+SPECS = [path for path in SPECS if path.name != "_ultralytics.yaml"]
+SOURCES = {path.name: path for path in SPECS}
 # One model of each family and construct (the 78 would make each example slower, not the
 # command lines more varied): dense, inception, SE, never-run modules, channels last, a
 # backbone feeding one head through uses, resizing to the input, 3-D.
@@ -151,6 +158,8 @@ def including() -> dict[str, list[str]]:
     """Return, for each library, the model specs that include it, directly or not."""
     found: dict[str, list[str]] = {path.name: [] for path in LIBRARIES}
     for name in catalog.builtin_names():
+        if name in catalog.ultralytics_configs():
+            continue
         for file in catalog.load(name).files:
             if Path(file).name in found:
                 found[Path(file).name].append(f"{name}.yaml")
@@ -172,7 +181,7 @@ def test_mutated_specs(spec: tuple[str, str], fmt: str, tmp_path_factory: Any) -
     for path in LIBRARIES:  # a model includes libraries only
         shutil.copy(path, folder / path.name)
     for target in targets:
-        shutil.copy(catalog.builtin_dir() + "/" + target, folder / target)
+        shutil.copy(SOURCES[target], folder / target)
     (folder / name).write_bytes(text.encode("utf-8", "surrogateescape"))
     for target in targets:
         run([str(folder / target), "-f", fmt])

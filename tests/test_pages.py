@@ -67,9 +67,10 @@ def test_list_reads_the_index_and_works_out_figures_when_a_spec_changed(
 
 
 def test_the_list_names_the_parameters_under_its_rows() -> None:
+    # torchvision's take num_classes and in_channels, Ultralytics' configs scale and nc
     assert listing.render().endswith(
-        "\nEvery model takes --set in_channels, num_classes. `shapecalc info MODEL` shows a\n"
-        "model's parameters; some also take dropout, layer_scale, round_nearest,\n"
+        "\n`shapecalc info MODEL` shows a model's parameters; some also take dropout,\n"
+        "in_channels, layer_scale, nc, num_classes, round_nearest, scale,\n"
         "stochastic_depth_prob, width_mult.\n"
     )
     assert "Every model" not in listing.render(Format.CSV)
@@ -107,6 +108,8 @@ def test_the_json_list_gives_each_models_parameters_with_defaults() -> None:
         "dropout": 0.2,
         "in_channels": 3,
     }
-    assert all("num_classes" in parameters for parameters in models.values())
+    assert models["yolov8n"] == {"scale": "n", "nc": 80}
+    torchvision = [models[name] for name in models if name not in catalog.ultralytics_configs()]
+    assert all("num_classes" in parameters for parameters in torchvision)
     # every built-in's first layer takes 3 channels, as torchvision's, unless set otherwise
-    assert all(parameters["in_channels"] == 3 for parameters in models.values())
+    assert all(parameters["in_channels"] == 3 for parameters in torchvision)

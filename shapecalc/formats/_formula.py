@@ -40,14 +40,16 @@ def _unit(formula: Formula) -> str:
         return _floor(formula, whole=False)
     if isinstance(formula, Scaled):
         return f"⌊{_unit(formula.inner)}·{formula.scale!r}⌋"
-    if isinstance(formula, Product):
-        return "·".join(
-            [*([str(formula.c)] if formula.c != 1 else []), *map(_unit, formula.factors)]
-        )
-    if isinstance(formula, Sum):
-        return f"({show(formula)})"
+    if isinstance(formula, (Product, Sum)):
+        return _many(formula)
     text = show(formula)
     return f"({text})" if formula.d else text
+
+
+def _many(formula: Product | Sum) -> str:
+    if isinstance(formula, Sum):
+        return f"({show(formula)})"
+    return "·".join([*([str(formula.c)] if formula.c != 1 else []), *map(_unit, formula.factors)])
 
 
 def _floor(formula: Floor, *, whole: bool) -> str:
@@ -96,6 +98,10 @@ def structure(formula: Formula | None) -> object:
         return {"product": [structure(factor) for factor in formula.factors], "times": formula.c}
     if isinstance(formula, Sum):
         return {"sum": [structure(each) for each in formula.terms], "plus": formula.c}
+    return _wrapped(formula)
+
+
+def _wrapped(formula: Floor | Affine | Scaled) -> object:
     inner = structure(formula.inner)
     if isinstance(formula, Floor):
         return {"floor": inner, "times": formula.a, "plus": formula.b, "over": formula.m}

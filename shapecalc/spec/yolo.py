@@ -214,7 +214,8 @@ class _Config:
         items: list[YNode] = []
         for part in ("backbone", "head"):
             node = self.doc.get(part)
-            assert node is not None
+            if node is None:
+                raise SpecError(self.doc.mark, "an Ultralytics config needs backbone and head")
             if not isinstance(node, YList):
                 raise SpecError(
                     node.mark, f"{part}: expected a list of [from, repeats, module, args] rows"
@@ -281,6 +282,8 @@ class _Config:
         """Apply parse_model's rule for a module; return its block, arguments, channels out
         and how many copies make the row."""
         c1 = ins[0]
+        if module == "Classify":
+            self.task = "classify"
         if module in _BASE:
             c2 = _whole(args[0] if args else None, node.mark, index, "its first argument")
             if module != "Classify":  # a classifier's output stays at nc
@@ -315,8 +318,6 @@ class _Config:
                 c1,
                 n,
             )
-        if module == "Classify":
-            self.task = "classify"
         if module in _TORCH:
             kind, keys = _TORCH[module]
             if len(args) > len(keys):
