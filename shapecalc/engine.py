@@ -233,6 +233,8 @@ class _Walk:
                 f"use: {quote(use.target)} has run already; only a layer runs again",
                 mark=use.mark,
             )
+        if id(target) in self.first:
+            _same_module(use, target, self.first[id(target)][0].shape, _one(use, flow).shape)
         return self.leaf(target, flow, again=True)
 
     def target(self, use: Reuse) -> Registered:
@@ -371,6 +373,21 @@ class _Walk:
         output = _Flow(after, field, dims)
         self.first.setdefault(id(leaf), (flow, output))
         return output
+
+
+def _same_module(use: Reuse, leaf: Leaf, first: Shape, again: Shape) -> None:
+    """Refuse to run a layer again on an input its parameters were not made for.
+
+    One module object has one set of parameters: a Conv2d whose in_channels its first input
+    gave refuses other channels wherever it runs again, as PyTorch's does.
+    """
+    if leaf.layer.params(again) != leaf.layer.params(first):
+        raise ShapeError(
+            use.path,
+            f"{leaf.type} {leaf.path} runs again here on {again}, but it is one module, whose "
+            f"parameters were made for its first input, {first}",
+            mark=use.mark,
+        )
 
 
 def _one(module: Module, flow: _Input) -> _Flow:

@@ -836,18 +836,26 @@ def test_shared_on_a_container_is_refused_or_shares_it(text: str) -> None:
     assert list(rows(model)) == ["a", "a.x"]  # one module object: named_modules() lists it once
 
 
-@pytest.mark.xfail(strict=True, reason="a shared layer's later runs go unchecked against its first")
-def test_a_shared_layer_takes_the_channels_of_its_first_run() -> None:
+@pytest.mark.parametrize(
+    "again",
+    ["{use: a}", "{type: Conv2d, out_channels: 4, kernel_size: 1, shared: c}"],
+    ids=["use", "shared"],
+)
+def test_a_layer_run_again_takes_the_channels_of_its_first_run(again: str) -> None:
     """PyTorch's Conv2d(3, 4) refuses 4 channels wherever it runs; its parameters are of 3."""
-    with pytest.raises(ShapeError):
-        model = spec("""
-            input: [3, 8, 8]
-            model:
-              children:
-                a: {type: Conv2d, out_channels: 4, kernel_size: 1, shared: c}
-                b: {type: Conv2d, out_channels: 4, kernel_size: 1, shared: c}
-        """)
+    model = spec(f"""
+        input: [3, 8, 8]
+        model:
+          children:
+            a: {{type: Conv2d, out_channels: 4, kernel_size: 1, shared: c}}
+            b: {again}
+    """)
+    with pytest.raises(ShapeError) as caught:
         engine.infer(model, model.input)
+    assert str(caught.value) == (
+        "net.yaml:6:8: b: Conv2d a runs again here on 4@8×8, but it is one module, whose "
+        "parameters were made for its first input, 3@8×8"
+    )
 
 
 @pytest.mark.xfail(strict=True, reason="a layer waiting in a run: false module runs twice")
