@@ -199,3 +199,22 @@ def test_valid_sizes_are_ultralytics_rule_made_exact() -> None:
         size for size in range(1, 200) if attempt(model, Shape((3, size, 640))).__class__ is Result
     ]
     assert brute == [size for size in range(1, 200) if size in found]
+
+
+def test_the_tree_and_json_say_where_inputs_come_from() -> None:
+    from click.testing import CliRunner
+
+    from shapecalc.cli import main
+
+    tree = CliRunner().invoke(main, ["yolov8n", "--depth", "2"]).output
+    assert "├── 11 ← [-1, 6]       Concat" in tree
+    assert "└── 22 ← [15, 18, 21]  Detect" in tree
+    layers = json.loads(CliRunner().invoke(main, ["yolov8n", "-f", "json"]).output)["layers"]
+    taking = {layer["path"]: layer["from"] for layer in layers if "from" in layer}
+    assert taking == {
+        "model.11": [-1, 6],
+        "model.14": [-1, 4],
+        "model.17": [-1, 12],
+        "model.20": [-1, 9],
+        "model.22": [15, 18, 21],
+    }

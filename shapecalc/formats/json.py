@@ -21,6 +21,7 @@ from shapecalc.sizes import total_stride, uneven
 
 if TYPE_CHECKING:  # formulas are for symbolic inputs only: a numeric run never loads them
     from shapecalc.formula import Dims
+    from shapecalc.modules import Registered
 
 
 def _set(result: Result) -> dict[str, object]:
@@ -140,9 +141,19 @@ def _rows(rows: list[Row], dtype: DType, batch: int = 1) -> Iterator[str]:
             last, tail = reach, _field(reach) + _formula(row.formulas) + "}"
         yield (
             f'{{"path": {_string(module.path)}, "name": {_string(module.name)}, '
-            f'"type": {_string(module.type)}, "depth": {module.depth}, "shape": {shape}, '
+            f'"type": {_string(module.type)}, "depth": {module.depth}, {_from(module)}'
+            f'"shape": {shape}, '
             f'"params": {row.params}, "macs": {macs(row.macs, batch)}, "output_bytes": {size}{tail}'
         )
+
+
+def _from(module: Registered) -> str:
+    """Say where a module takes its input, when its `from:` says: the references as written."""
+    takes = module.takes
+    if takes is None:
+        return ""
+    refs = ", ".join(str(ref) if isinstance(ref, int) else _string(ref) for ref in takes.written)
+    return f'"from": [{refs}], ' if takes.many else f'"from": {refs}, '
 
 
 def _field(field: Field | None) -> str:

@@ -170,7 +170,7 @@ class _Cells:
         return list(
             map(
                 _Cells,
-                map(_NAME, rows),
+                map(_label, rows),
                 map(_TYPE, rows),
                 sheet.texts(Column.OUTPUT),
                 params,
@@ -182,7 +182,7 @@ class _Cells:
     @staticmethod
     def of(row: Row) -> _Cells:
         return _Cells(
-            row.name,
+            _label(row),
             row.type,
             output_text(row.shape, row.formulas),
             _count(row.params),
@@ -191,7 +191,18 @@ class _Cells:
         )
 
 
-_NAME, _TYPE = attrgetter("name"), attrgetter("type")
+_TYPE = attrgetter("type")
+
+
+def _label(row: Row) -> str:
+    """Return a row's name, and where its input comes from when not the step before."""
+    takes = row.module.takes
+    if takes is None:
+        return row.name
+    refs = ", ".join(map(str, takes.written))
+    return f"{row.name} ← [{refs}]" if takes.many else f"{row.name} ← {refs}"
+
+
 _PARAMS = attrgetter("params")
 MACS = Column.MACS
 _Entry = tuple[int, bool, "_Cells", str | None]  # depth, bold, cells, a note after them
