@@ -163,6 +163,7 @@ class Model:
     description: str = ""
     files: tuple[str, ...] = ()  # the real paths of the spec file and of what it includes
     arguments: tuple[Argument, ...] = ()  # its top-level parameters, as declared
+    ultralytics: bool = False  # read from an Ultralytics config: its summary is in its terms
 
     @property
     def type(self) -> str:

@@ -16,6 +16,7 @@ from conftest import DATA
 from shapecalc import catalog
 from shapecalc.engine import Result, attempt, infer
 from shapecalc.errors import ShapeError, SpecError
+from shapecalc.formats import summary
 from shapecalc.shape import Shape
 from shapecalc.spec import load_spec
 from shapecalc.spec.yolo import guess_scale
@@ -111,6 +112,12 @@ def test_totals_are_ultralytics_own(name: str) -> None:
     published = recorded["published"]
     if published.get("parameters") and recorded["config"]["task"] != "classify":
         assert result.total_params == published["parameters"]
+    said = summary.ultralytics(result)
+    layers = recorded["info"]["640"]["layers"]
+    assert said.startswith(f"{layers} layers, {recorded['total_params']:,} parameters, ")
+    if recorded["config"]["task"] != "classify":  # a classifier's stride is 1, by definition
+        strides = ", ".join(str(int(stride)) for stride in recorded["stride"])
+        assert said.endswith(f"; strides {strides}")
 
 
 @pytest.mark.parametrize("name", sorted(RECORDED))

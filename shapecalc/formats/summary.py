@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from shapecalc.engine import Result
 from shapecalc.formats.text import (
     BYTE_UNITS,
@@ -44,4 +46,39 @@ def entries(result: Result, dtype: DType, batch: int = 1) -> list[tuple[str, str
             f"{in_unit(used.torchinfo_total, power)} {unit}: outputs of layers with weights, "
             f"twice ({in_unit(used.forward_backward, power)}), in place of activations",
         ),
+        *([("ultralytics", ultralytics(result, batch))] if result.model.ultralytics else []),
     ]
+
+
+def ultralytics(result: Result, batch: int = 1) -> str:
+    """Say the totals as Ultralytics' model summary does, and its head's strides.
+
+    Its layers are the modules `named_modules()` lists that have no children; its GFLOPs are
+    2 × MACs, those of the fused model, which FlopCounterMode counts as shapecalc does.
+    """
+    rows = result.rows
+    layers = sum(after.depth <= row.depth for row, after in pairwise(rows))
+    layers += bool(rows)  # the last row has no children
+    gflops = 2 * macs(result.total_macs, batch) / 1e9
+    text = f"{layers} layers, {result.total_params:,} parameters, {gflops:.1f} GFLOPs (fused)"
+    strides = _strides(result)
+    return text + (f"; strides {', '.join(map(str, strides))}" if strides else "")
+
+
+def _strides(result: Result) -> list[int]:
+    """Return the strides of the maps the model's last layer takes, as Detect's `stride`:
+    how many input rows make one of theirs; none unless every one divides evenly."""
+    steps = [row for row in result.rows if row.depth == 2]
+    takes = steps[-1].module.takes if steps else None
+    if takes is None or not result.input.is_map:
+        return []
+    height = result.input.spatial[0]
+    found = []
+    for ref in takes.written:
+        shape = (
+            steps[ref].shape if isinstance(ref, int) and -len(steps) <= ref < len(steps) else None
+        )
+        if shape is None or not shape.is_map or height % shape.spatial[0]:
+            return []
+        found.append(height // shape.spatial[0])
+    return found

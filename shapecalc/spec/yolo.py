@@ -88,7 +88,8 @@ def build_config(
     size = 224 if config.task == "classify" else 640
     files = tuple(os.path.realpath(path) for path in (file, library) if path is not None)
     shape = Shape((config.channels, size, size))
-    return Model(name, shape, model, source, config.description(), files, config.arguments)
+    description = config.description()
+    return Model(name, shape, model, source, description, files, config.arguments, ultralytics=True)
 
 
 def _library(path: str, budget: loader.Budget) -> YMap:
