@@ -148,6 +148,8 @@ class _Walk:
         # A layer that a `use` ran earlier shows that first run, as PyTorch's hooks first see it.
         if isinstance(module, Leaf):
             before, shown = self.first[id(module)]
+        elif type(flow) is _Flow and type(output) is _Flow:
+            before, shown = flow, output
         else:
             before, shown = _first(flow), _first(output)
         if isinstance(module, Container) and module.returns:  # a dict, shown by its first
@@ -357,7 +359,7 @@ class _Walk:
 
     def leaf(self, leaf: Leaf, given: _Input, *, again: bool = False) -> _Flow:
         """Run a layer; `again` when a `use` runs it, whose parameters are counted once."""
-        flow = _one(leaf, given)
+        flow = given if type(given) is _Flow else _one(leaf, given)  # a list: several inputs
         layer, before, dims = leaf.layer, flow.shape, flow.dims
         if dims is not None:
             self.require(leaf, [flow])

@@ -23,17 +23,23 @@ _INPUT = "input"
 
 
 class Steps:
-    """The steps of a sequence so far, and the place of the latest of each name."""
+    """The steps of a sequence so far; whether one takes `from:` elsewhere (a graph)."""
 
-    __slots__ = ("modules", "places")
+    __slots__ = ("graph", "indexed", "modules", "places")
 
     def __init__(self) -> None:
         self.modules: list[Module] = []
-        self.places: dict[str, int] = {}
+        self.graph = False
+        self.places: dict[str, int] = {}  # the latest step of each name, of those indexed
+        self.indexed = 0
 
-    def add(self, module: Module) -> None:
-        self.places[module.name] = len(self.modules)
-        self.modules.append(module)
+    def place(self, name: str) -> int | None:
+        """Return the place of the latest step named `name`, indexing names when first asked:
+        most sequences never are."""
+        for at in range(self.indexed, len(self.modules)):
+            self.places[self.modules[at].name] = at
+        self.indexed = len(self.modules)
+        return self.places.get(name)
 
 
 def taking(node: YMap, env: Env, earlier: Steps, where: str) -> From | None:
@@ -107,7 +113,7 @@ def _place(ref: int | str, mark: Mark, earlier: Steps, where: str) -> int:
         if index.isdigit() and len(index) < 4:
             return element(int(index))
         raise SpecError(mark, f"from: {quote(ref)}: expected input.N, N a number from 0")
-    found = earlier.places.get(ref) if ref else None  # an unnamed step is named by index
+    found = earlier.place(ref) if ref else None  # an unnamed step is named by index
     if found is not None:
         return _output_of(earlier.modules, found, ref, mark)
     hint = did_you_mean(ref, [name for name in earlier.places if name])

@@ -70,7 +70,7 @@ class Expander:
             raise SpecError(node.mark, "the model must be exactly one module")
         return steps.modules[0]
 
-    def _children(self, node: YNode, env: Env, scope: Scope) -> list[Module]:
+    def _children(self, node: YNode, env: Env, scope: Scope) -> Steps:
         """Expand a mapping of named children, or a list of numbered ones."""
         steps = Steps()
         if isinstance(node, YMap):
@@ -82,7 +82,7 @@ class Expander:
                 self._entry(item, env, numbered, steps)
         elif not (isinstance(node, YScalar) and value_of(node, env) in (None, "identity")):
             raise SpecError(node.mark, "expected a mapping of named modules or a list of modules")
-        return steps.modules
+        return steps
 
     def _entry(self, node: YNode, env: Env, site: Site, steps: Steps) -> None:
         """Expand one child into `steps`: none when absent, several when repeated."""
@@ -99,18 +99,22 @@ class Expander:
         if when is not None and not flag(when, env, "when"):
             return
         count = repeat_count(node, env, site.name)
+        sourced = "from" in node.index
         if count is None:
-            steps.add(self._step(node, env, site, steps))
+            module = self._module(node, env, site.named(env))
+            steps.modules.append(
+                self._sourced(module, node, env, site, steps) if sourced else module
+            )
             return
         for index in range(count):
             indexed = {**env, INDEX: index}
-            steps.add(self._step(node, indexed, site, steps))
+            module = self._module(node, indexed, site.named(indexed))
+            steps.modules.append(
+                self._sourced(module, node, indexed, site, steps) if sourced else module
+            )
 
-    def _step(self, node: YMap, env: Env, site: Site, steps: Steps) -> Module:
-        """Build a module, taking its input where its `from:` says."""
-        module = self._module(node, env, site.named(env))
-        if "from" not in node.index:
-            return module
+    def _sourced(self, module: Module, node: YMap, env: Env, site: Site, steps: Steps) -> Module:
+        """Return a module that takes its input where its `from:` says."""
         if site.scope is None:
             raise SpecError(node.mark, "from: is for a sequence's steps; the model takes the input")
         if not isinstance(module, Reuse) and not module.functional and not module.runs:
@@ -119,6 +123,7 @@ class Expander:
                 "from: is for a step that runs here; this one runs where a use runs it, "
                 "which takes from: instead",
             )
+        steps.graph = True
         return replace(module, takes=taking(node, env, steps, site.scope.path))
 
     def _shorthand(self, kind: str, mark: Mark) -> YMap:
@@ -233,14 +238,15 @@ class Expander:
         assert body is not None
         try:
             kept = branches_of(body, combine, env)
-            branches = tuple(tuple(self._children(branch, env, inner)) for branch in kept)
+            expanded = [self._children(branch, env, inner) for branch in kept]
+            branches = tuple(tuple(steps.modules) for steps in expanded)
         except SpecError as error:
             raise error.within(path) from None
         if inner is not site.scope:
             inner.check_uses()
         if len(branches) == 1 and combine in (Combine.ADD, Combine.MUL, Combine.CAT):
             combine = Combine.SEQUENCE  # the other branches were left out
-        graph = any(step.takes is not None for branch in branches for step in branch)
+        graph = any(steps.graph for steps in expanded)
         if graph and combine is Combine.DENSE:
             raise SpecError(
                 node.mark, "from: is for a sequence's steps; dense feeds each its input"
@@ -262,7 +268,8 @@ class Expander:
             resize,
             runs,
             returned(node, env, branches),
-            graph=graph,
+            None,  # takes: by position, as every field here, which makes it much faster
+            graph,
         )
         return self._record(site, made)
 
@@ -297,8 +304,8 @@ class Expander:
         built = self.literal.get(literal_key(node, layer_kind))
         _, layer, marks = built or self._layer(layer_kind, node, env, path)
         subclass = type_of(node, env, "class")
-        leaf = Leaf(text, path, depth, layer, node.mark, marks, functional, subclass, runs)
-        shared = node.get("shared")
+        leaf = Leaf(text, path, depth, layer, node.mark, marks, functional, subclass, runs, None)
+        shared = node.index.get("shared")
         made = leaf if shared is None else self._shared(leaf, shared, env)
         return self._record(site, made) if made is leaf else made
 
