@@ -110,6 +110,20 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
+@pytest.fixture
+def builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record the loads that read their spec, which a hit of the model cache does not."""
+    read: list[str] = []
+    real = catalog._load_spec
+
+    def spy(path: str, source: str, values: object) -> Model:
+        read.append(source)
+        return real(path, source, values)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(catalog, "_load_spec", spy)
+    return read
+
+
 def settled(*paths: Path) -> None:
     """Date files a minute back: the cache does not store a model of files just changed."""
     for number, path in enumerate(paths):

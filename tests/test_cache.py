@@ -22,20 +22,6 @@ LIB = "blocks:\n  Net: {children: {a: ReLU, b: Flatten}}\n"
 EDITED = LIB.replace("ReLU", "Tanh")  # as long: only its time tells
 
 
-@pytest.fixture
-def builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Record the loads that read their spec, which a hit does not."""
-    read: list[str] = []
-    real = catalog._load_spec
-
-    def spy(path: str, source: str, values: object) -> Model:
-        read.append(source)
-        return real(path, source, values)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(catalog, "_load_spec", spy)
-    return read
-
-
 def entries(folder: Path) -> list[str]:
     """Return the names of the model entries in the cache folder (results are left out)."""
     return (
