@@ -81,6 +81,7 @@ def attempt(
         field = start(shape.spatial) if fields and shape.is_map else None
         output = _first(walk.body(model.root, _Flow(shape, field, formulas)))
         walk.idle()
+        walk.settle()
     except ShapeError as error:
         return Stopped(model, shape, walk.done(), error)
     rows: tuple[Row, ...] = tuple(walk.rows)  # type: ignore[arg-type]  # idle() placed them all
@@ -120,6 +121,10 @@ class _Walk:
         self.scopes: list[Container] = []  # the modules that register what a `use` runs
         self.registered: dict[int, dict[str, Registered]] = {}  # their children, by name
         self.waiting: dict[int, int] = {}  # the places of modules registered, not yet run
+        # Layers a use ran before the module they wait in did: the use's path, their params;
+        # and each one the module ran again: its path, the use's, its params.
+        self.ahead: dict[int, tuple[str, int]] = {}
+        self.lent: list[tuple[str, str, int]] = []
         # With symbols, each check the walk made that depends on them, once each.
         self.requirements: dict[tuple[object, ...], Requirement] = {}
 
@@ -139,6 +144,10 @@ class _Walk:
 
     def run(self, module: Registered, flow: _Input) -> _Input:
         """Run a registered module, in the place its row has or takes."""
+        if self.ahead and id(module) in self.ahead:  # a use ran it first: it has its row
+            beside, params = self.ahead[id(module)]
+            self.lent.append((module.path, beside, params))  # but not the modules around it
+            return self.leaf(module, flow, again=True)  # type: ignore[arg-type]
         slot, params, macs = len(self.rows), self.params, self.macs
         if self.waiting and id(module) in self.waiting:  # most models have none waiting
             slot = self.waiting.pop(id(module))
@@ -228,7 +237,11 @@ class _Walk:
         """Run what a `use` names: for the first time where it waits, else a layer again."""
         target = use.shares or self.target(use)
         if id(target) in self.waiting:
-            return self.run(target, flow)
+            params = self.params
+            output = self.run(target, flow)
+            if isinstance(target, Leaf):  # where it is registered, it runs again
+                self.ahead[id(target)] = (use.path, self.params - params)
+            return output
         if isinstance(target, Container):
             raise ShapeError(
                 use.path,
@@ -287,11 +300,20 @@ class _Walk:
                 self.enclosing(module.path, uncounted)
         self.waiting.clear()
 
-    def enclosing(self, path: str, params: int) -> None:
-        """Add `params` to the rows of the modules around the one at `path`."""
+    def settle(self) -> None:
+        """Count the parameters of a layer a use ran first, where it is registered, in the
+        modules around it that are not around the use, which counted them."""
+        for path, beside, params in self.lent:
+            self.enclosing(path, params, beside)
+
+    def enclosing(self, path: str, params: int, beside: str | None = None) -> None:
+        """Add `params` to the rows of the modules around the one at `path`; with `beside`,
+        only to those not around that path too."""
         slots = {row.path: slot for slot, row in enumerate(self.rows)}
         while "." in path:
             path = path.rpartition(".")[0]
+            if beside is not None and beside.startswith(path + "."):
+                return
             slot = slots[path]
             row = self.rows[slot]
             if isinstance(row, Row):  # one still waiting counts its own when its turn comes
