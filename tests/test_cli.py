@@ -315,8 +315,8 @@ USAGE_ERRORS = [
     pytest.param(
         ["resnet18", "--columns", "layer,flops"],
         "--columns: no column 'flops'; the "
-        "columns are layer, path, name, type, depth, kernel, stride, padding, window, input, "
-        "output, params, macs, bytes, field, field_stride, arithmetic, rounded",
+        "columns are layer, path, name, from, type, depth, kernel, stride, padding, window, "
+        "input, output, params, macs, bytes, field, field_stride, arithmetic, rounded",
         id="unknown-column",
     ),
     pytest.param(

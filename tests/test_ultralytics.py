@@ -208,7 +208,7 @@ def test_valid_sizes_are_ultralytics_rule_made_exact() -> None:
     assert brute == [size for size in range(1, 200) if size in found]
 
 
-def test_the_tree_and_json_say_where_inputs_come_from() -> None:
+def test_the_tree_json_and_tables_say_where_inputs_come_from() -> None:
     from click.testing import CliRunner
 
     from shapecalc.cli import main
@@ -225,3 +225,8 @@ def test_the_tree_and_json_say_where_inputs_come_from() -> None:
         "model.20": [-1, 9],
         "model.22": [15, 18, 21],
     }
+    records = CliRunner().invoke(main, ["yolov8n", "-f", "csv", "--depth", "2"]).output
+    assert records.startswith("path,from,name,type,")
+    assert 'model.22,"[15, 18, 21]",22,Detect,' in records
+    plain = CliRunner().invoke(main, ["resnet18", "-f", "csv"]).output
+    assert "from" not in plain.splitlines()[0]  # only a graph's rows take from elsewhere

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from shapecalc.formats import Options
     from shapecalc.formats._rounding import Rounded
     from shapecalc.formula import Dims
+    from shapecalc.modules import From
 
 T = TypeVar("T")
 
@@ -41,6 +42,7 @@ class Column(Enum):
     LAYER = "layer"  # the module's name, indented by depth
     PATH = "path"
     NAME = "name"
+    FROM = "from"  # where a step of a graph takes its input, when not the step before
     TYPE = "type"
     DEPTH = "depth"
     KERNEL = "kernel"
@@ -73,7 +75,7 @@ class Column(Enum):
 
 _HEADINGS = {Column.MACS: "MACs", Column.FIELD_STRIDE: "field stride"}
 _NUMERIC = frozenset({Column.DEPTH, Column.PARAMS, Column.MACS, Column.BYTES})
-_NAMED = frozenset({Column.LAYER, Column.PATH, Column.NAME, Column.TYPE})
+_NAMED = frozenset({Column.LAYER, Column.PATH, Column.NAME, Column.TYPE, Column.FROM})
 TABLE = (
     Column.LAYER,
     Column.TYPE,
@@ -117,11 +119,20 @@ def parse(names: str | Sequence[str]) -> tuple[Column, ...]:
 
 
 def shown(
-    options: Options, default: tuple[Column, ...], marks: Mapping[str, Rounded] | None = None
+    options: Options,
+    default: tuple[Column, ...],
+    marks: Mapping[str, Rounded] | None = None,
+    rows: Sequence[Row] = (),
 ) -> tuple[Column, ...]:
     """Return the columns picked, else `default` and, if any row was rounded (`marks`),
-    the rounded column; with `explain`, the arithmetic column too."""
-    columns = options.columns or (*default, *([Column.ROUNDED] if marks else []))
+    the rounded column, and where any of `rows` takes `from:` elsewhere, the from column
+    after the name; with `explain`, the arithmetic column too."""
+    columns = options.columns
+    if not columns:
+        columns = (*default, *([Column.ROUNDED] if marks else []))
+        if any(row.module.takes is not None for row in rows):
+            after = 1 + next(at for at, column in enumerate(columns) if column.named)
+            columns = (*columns[:after], Column.FROM, *columns[after:])
     if options.explain and Column.ARITHMETIC not in columns:
         columns = (*columns, Column.ARITHMETIC)
     return columns
@@ -347,6 +358,15 @@ def _part(column: Column) -> Callable[[Row], str]:
     return cell
 
 
+def sources(takes: From | None) -> str:
+    """Say where a module takes its input, as its `from:` writes it: `4`, `[-1, 6]`; '' for
+    the step before."""
+    if takes is None:
+        return ""
+    refs = ", ".join(map(str, takes.written))
+    return f"[{refs}]" if takes.many else refs
+
+
 def _number(column: Column, row: Row, dtype: DType, batch: int) -> int:
     if column is Column.BYTES:
         return 0 if row.shape is None else nbytes(row.shape, dtype, batch)
@@ -371,6 +391,7 @@ _TEXTS: dict[Column, Callable[[Row], str]] = {
     Column.NAME: attrgetter("module.name"),
     Column.PATH: attrgetter("module.path"),
     Column.TYPE: attrgetter("module.type"),
+    Column.FROM: lambda row: sources(row.module.takes),
     **{column: _part(column) for column in _PARTS},
     Column.INPUT: lambda row: (
         _dims(row.input)

@@ -22,8 +22,8 @@ def render(result: Result, options: Options) -> str:
     on the row, `within` on a container drawn collapsed.
     """
     marks = rounded(result, options.depth)
-    columns = shown(options, CSV, marks)
     rows = visible(result, options.depth)
+    columns = shown(options, CSV, marks, rows)
     output = io.StringIO()
     writer = csv.writer(output, lineterminator="\n")
     writer.writerow(column.value for column in columns)

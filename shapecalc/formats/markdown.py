@@ -24,8 +24,9 @@ _EDGES = re.compile(r"^ +| +$")
 def render(result: Result, options: Options) -> str:
     """Return a caption saying which model and input, the table, then the summary as a list."""
     marks = rounded(result, options.depth)
-    columns = shown(options, TABLE, marks)
-    cells = _columns(columns, visible(result, options.depth), options, marks)
+    rows = visible(result, options.depth)
+    columns = shown(options, TABLE, marks, rows)
+    cells = _columns(columns, rows, options, marks)
     headings = [column.heading for column in columns]
     totals = [
         _bold(escape(total(column, result, options.dtype, options.batch))) for column in columns

@@ -43,7 +43,8 @@ class ShapeTable(Drawing):
         rows = visible(result, options.depth)
         marks = rounded(result, options.depth)
         sheet = Sheet(rows, options.dtype, marks, options.batch)
-        sheet_columns = _Columns.of(shown(options, TABLE, marks), rows, sheet, result, options)
+        columns = shown(options, TABLE, marks, rows)
+        sheet_columns = _Columns.of(columns, rows, sheet, result, options)
         if options.width is not None:
             # The arithmetic is longer than most terminals: the rest fit, and it wraps.
             room = fitted(options.width) + sheet_columns.arithmetic_width()

@@ -18,7 +18,7 @@ from shapecalc.engine import Result, Row, Stopped
 from shapecalc.formats import Options, summary
 from shapecalc.formats._fit import TYPE_WIDTHS, fitted, shorten, width_of, wrap
 from shapecalc.formats._rounding import Rounded, rounded
-from shapecalc.formats.columns import Column, Sheet, visible
+from shapecalc.formats.columns import Column, Sheet, sources, visible
 from shapecalc.formats.explain import arithmetic
 from shapecalc.formats.text import (
     NOT_RUN,
@@ -197,10 +197,7 @@ _TYPE = attrgetter("type")
 def _label(row: Row) -> str:
     """Return a row's name, and where its input comes from when not the step before."""
     takes = row.module.takes
-    if takes is None:
-        return row.name
-    refs = ", ".join(map(str, takes.written))
-    return f"{row.name} ← [{refs}]" if takes.many else f"{row.name} ← {refs}"
+    return row.name if takes is None else f"{row.name} ← {sources(takes)}"
 
 
 _PARAMS = attrgetter("params")
