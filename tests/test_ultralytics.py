@@ -7,6 +7,7 @@ examples/yolo/, from ultralytics 8.4.190 into tests/data/ultralytics/.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +16,12 @@ from conftest import DATA
 
 from shapecalc import catalog
 from shapecalc.engine import Result, attempt, infer
-from shapecalc.errors import ShapeError, SpecError
+from shapecalc.errors import Mark, ShapeError, SpecError
 from shapecalc.formats import summary
 from shapecalc.shape import Shape
 from shapecalc.spec import load_spec
-from shapecalc.spec.yolo import guess_scale
+from shapecalc.spec.source import YScalar
+from shapecalc.spec.yolo import activation, guess_scale
 from shapecalc.valid import Valid
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -230,3 +232,62 @@ def test_the_tree_json_and_tables_say_where_inputs_come_from() -> None:
     assert 'model.22,"[15, 18, 21]",22,Detect,' in records
     plain = CliRunner().invoke(main, ["resnet18", "-f", "csv"]).output
     assert "from" not in plain.splitlines()[0]  # only a graph's rows take from elsewhere
+
+
+@pytest.mark.parametrize(
+    ("written", "made"),
+    [
+        ("nn.ReLU()", {"type": "ReLU"}),
+        ("torch.nn.ReLU6()", {"type": "ReLU6"}),
+        ("nn.LeakyReLU(0.1)", {"type": "LeakyReLU", "negative_slope": 0.1}),
+        (
+            "nn.LeakyReLU(negative_slope=0.2, inplace=True)",
+            {"type": "LeakyReLU", "negative_slope": 0.2, "inplace": True},
+        ),
+    ],
+    ids=["relu", "torch-nn", "positional", "keywords"],
+)
+def test_activation_is_read_as_a_layer(written: str, made: dict[str, object]) -> None:
+    node = activation(YScalar(written, Mark("c.yaml", 3, 13)))
+    assert {str(key.value): value.value for key, value in node.entries} == made  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "nn.Foo()",
+        "lambda x: x",
+        "nn.ReLU(x)",
+        "__import__('os').system('true')",
+        "nn.LeakyReLU(1, 2, 3)",
+        "7",
+    ],
+    ids=["unknown", "lambda", "name", "import", "too-many", "number"],
+)
+def test_activation_is_never_evaluated(written: str) -> None:
+    with pytest.raises(SpecError, match=r"^c\.yaml:3:13: activation: "):
+        activation(YScalar(written, Mark("c.yaml", 3, 13)))
+
+
+def test_a_spec_replaces_the_shared_activation_with_its_own_block(tmp_path: Path) -> None:
+    """A spec that includes the library may name Conv.default_act, as a config's activation."""
+    shutil.copy(ROOT / "specs" / "_ultralytics.yaml", tmp_path / "_ultralytics.yaml")
+    path = tmp_path / "net.yaml"
+    path.write_text(
+        "include: _ultralytics.yaml\n"
+        "input: [3, 32, 32]\n"
+        "blocks:\n"
+        "  DefaultAct: {type: Hardswish}\n"
+        "model: [{type: Conv, c1: 3, c2: 8, k: 3, s: 2}, {type: Conv, c1: 8, c2: 8, k: 3}]\n",
+        encoding="utf-8",
+    )
+    result = infer(load_spec(path, "net.yaml"), Shape((3, 32, 32)))
+    assert [(row.path, row.type) for row in result.rows] == [
+        ("0", "Conv"),
+        ("0.conv", "Conv2d"),
+        ("0.bn", "BatchNorm2d"),
+        ("0.act", "Hardswish"),
+        ("1", "Conv"),
+        ("1.conv", "Conv2d"),
+        ("1.bn", "BatchNorm2d"),
+    ]

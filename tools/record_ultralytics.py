@@ -81,7 +81,7 @@ BUILT_IN = [
     for task in ("", "-seg", "-cls", "-pose", "-obb")
     for scale in "nsmlx"
 ]
-CUSTOM = ["yolov8n-neck", "yolov8n-p2"]
+CUSTOM = ["yolov8n-neck", "yolov8n-p2", "yolov8n-relu"]
 BROKEN = ["yolov8n-broken", "yolov8n-badindex"]
 MODELS = {
     "detect": DetectionModel,

@@ -177,7 +177,7 @@ class Expander:
         if len(structure) > 1:
             raise SpecError(node.mark, "a module has only one of children, add, mul, cat and dense")
         kind = type_of(node, env)
-        if "shared" in node.index and (structure or (kind is not None and kind in self.blocks)):
+        if "shared" in node.index and structure:
             raise SpecError(node.mark, "shared: is for layers; a container is not shared")
         if structure:
             return self._container(
@@ -198,6 +198,11 @@ class Expander:
         block = self.blocks.get(kind)
         if block is not None:
             made = self._block(block, node, env=env, site=site, functional=functional)
+            shared = node.index.get("shared")
+            if shared is not None:  # a block of one layer, shared as that layer
+                if not isinstance(made, Leaf):
+                    raise SpecError(node.mark, "shared: is for layers; a container is not shared")
+                return self._shared(made, shared, env)
             return made if runs else waiting(made, site)
         return self._leaf(kind, node, env=env, site=site, functional=functional, runs=runs)
 

@@ -12,12 +12,14 @@ a call of the block of the same name in specs/_ultralytics.yaml, a step of the m
 
 from __future__ import annotations
 
+import ast
 import math
 import os
 import re
 from collections.abc import Mapping, Sequence
 
 from shapecalc.errors import Mark, SpecError, describe, did_you_mean, quote
+from shapecalc.layers import KINDS
 from shapecalc.layers.args import Value
 from shapecalc.modules import Argument, Model, Reuse
 from shapecalc.shape import Shape
@@ -26,8 +28,10 @@ from shapecalc.spec.blocks import Block, parse_blocks
 from shapecalc.spec.expand import Expander
 from shapecalc.spec.expr import Work
 from shapecalc.spec.source import YList, YMap, YNode, YScalar
+from shapecalc.value import attributes
 
 LIBRARY = "_ultralytics.yaml"
+DEFAULT_ACT = "DefaultAct"  # the library's block for Conv.default_act
 # Modules whose first argument is their output channels, scaled by width (parse_model's
 # base_modules that shapecalc has), and those that take the repeat count inside.
 _BASE = frozenset(
@@ -70,6 +74,9 @@ def build_config(
     budget = loader.Budget()
     blocks = parse_blocks(_library(library, budget).get("blocks"))
     config = _Config(doc, source, values or {})
+    given = doc.get("activation")
+    if given is not None:  # Conv.default_act = eval(activation): every Conv's, shared
+        blocks = {**blocks, DEFAULT_ACT: Block(DEFAULT_ACT, (), activation(given))}
     with Work():
         rows = config.rows(blocks)
         root = YMap(
@@ -90,6 +97,36 @@ def build_config(
     shape = Shape((config.channels, size, size))
     description = config.description()
     return Model(name, shape, model, source, description, files, config.arguments, ultralytics=True)
+
+
+def activation(node: YNode) -> YMap:
+    """Return the layer a config's `activation:` makes, `nn.ReLU()` or `nn.LeakyReLU(0.1)`:
+    a torch.nn class called with literal arguments, read, never evaluated."""
+    text = _plain(node)
+    try:
+        call = ast.parse(str(text), mode="eval").body if isinstance(text, str) else None
+    except SyntaxError:
+        call = None
+    written = ast.unparse(call.func) if isinstance(call, ast.Call) else ""
+    name = written.removeprefix("torch.").removeprefix("nn.")
+    kind = KINDS.get(name) if written.startswith(("nn.", "torch.nn.")) else None
+    if not isinstance(call, ast.Call) or kind is None:
+        raise SpecError(
+            node.mark,
+            f"activation: expected a torch.nn activation as Ultralytics writes it, such as "
+            f"nn.ReLU() or nn.LeakyReLU(0.1), got {describe(text)}",
+        )
+    names = [each.name for each in attributes(kind)]
+    try:
+        given = [(names[at], ast.literal_eval(each)) for at, each in enumerate(call.args)]
+        given += [(str(each.arg), ast.literal_eval(each.value)) for each in call.keywords]
+    except (ValueError, IndexError, TypeError, SyntaxError):
+        raise SpecError(
+            node.mark, f"activation: {describe(text)}: expected arguments written as values"
+        ) from None
+    entries: list[tuple[YScalar, YNode]] = [(YScalar("type", node.mark), YScalar(name, node.mark))]
+    entries += [(YScalar(key, node.mark), _value(value, node.mark)) for key, value in given]
+    return YMap(tuple(entries), node.mark)
 
 
 def _library(path: str, budget: loader.Budget) -> YMap:
@@ -185,14 +222,13 @@ class _Config:
         self.depth, self.width, self.max_channels = (float(x) for x in triple)  # type: ignore[arg-type]
 
     def _refuse_unsupported(self) -> None:
-        for key, supported in (("activation", None), ("end2end", False)):
-            node = self.doc.get(key)
-            if node is not None and _plain(node) not in (supported, "nn.SiLU()"):
-                raise SpecError(
-                    node.mark,
-                    f"{key}: {describe(_plain(node))} is not supported: shapecalc builds "
-                    "Ultralytics' heads with one-to-many outputs and the SiLU activation",
-                )
+        node = self.doc.get("end2end")
+        if node is not None and _plain(node) is not False:
+            raise SpecError(
+                node.mark,
+                f"end2end: {describe(_plain(node))} is not supported: shapecalc builds "
+                "Ultralytics' heads with their one-to-many outputs",
+            )
         if self.reg_max in (0, 1) or not isinstance(self.reg_max, int):
             node = self.doc.get("reg_max")
             raise SpecError(
