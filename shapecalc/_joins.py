@@ -169,7 +169,11 @@ def _branches(module: Container, outputs: list[Shape]) -> str:
     if module.combine is Combine.DENSE:  # the input, then each child so far
         sources = ["the input", *(child.name for child in module.branches[0])]
     elif not module.branches and module.takes is not None:
-        sources = [f"from {ref}" for ref in module.takes.written]
+        written = module.takes.written  # one reference may give several: a whole input
+        sources = [
+            f"from {written[at]}" if len(written) == len(outputs) else f"from {written[0]}.{at}"
+            for at in range(len(outputs))
+        ]
     else:
         sources = [
             f"{branch[0].name}…{branch[-1].name}"

@@ -219,13 +219,18 @@ class _Walk:
         branches = module.branches
         if not branches:
             return flows
-        if len(branches) != len(flows) or module.combine is Combine.DENSE:
-            many = "dense" if module.combine is Combine.DENSE else f"{len(branches)} branches"
+        if module.combine is Combine.DENSE:
+            raise ShapeError(
+                module.path,
+                f"{module.type} is dense: it takes one input, and from: gives it {len(flows)}",
+                mark=module.mark,
+            )
+        if len(branches) != len(flows):
             raise ShapeError(
                 module.path,
                 f"{module.type} takes {len(flows)} input{'s' if len(flows) > 1 else ''} "
-                f"(from:) but has {many}: a join of several inputs has no branches, or one "
-                "for each",
+                f"(from:) but has {len(branches)} branches: a join of several inputs has no "
+                "branches, or one for each",
                 mark=module.mark,
             )
         outputs = [

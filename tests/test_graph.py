@@ -511,6 +511,17 @@ ERRORS = [
         id="dense",
     ),
     pytest.param(
+        """
+        input: [3, 8, 8]
+        model:
+          children:
+            a: ReLU
+            d: {type: _DenseBlock, dense: [ReLU], from: [input, a]}
+        """,
+        "net.yaml:6:8: d: _DenseBlock is dense: it takes one input, and from: gives it 2",
+        id="dense-given-two",
+    ),
+    pytest.param(
         ZIPPED.replace("FROM", "[a, b, input]"),
         "net.yaml:8:7: j: Fuse takes 3 inputs (from:) but has 2 branches: a join of several "
         "inputs has no branches, or one for each",
@@ -779,7 +790,6 @@ def test_messages_about_one_input_say_what_is_wrong(text: str, contradiction: st
     assert contradiction not in str(failure(text))
 
 
-@pytest.mark.xfail(strict=True, reason="the message names only the first of several inputs")
 def test_a_join_of_the_whole_input_names_each_element() -> None:
     message = str(
         failure("""
@@ -790,7 +800,7 @@ def test_a_join_of_the_whole_input_names_each_element() -> None:
             d: {children: {x: {type: Concat, cat: [], from: input}}, from: [input, a]}
         """)
     )
-    assert "3@8×8" in message and "3@4×4" in message  # now: "from input gives 3@8×8"
+    assert message.endswith("from input.0 gives 3@8×8, from input.1 gives 3@4×4")
 
 
 @pytest.mark.parametrize(
