@@ -59,7 +59,10 @@ class Row:
 
     @property
     def is_leaf(self) -> bool:
-        return isinstance(self.module, Leaf)
+        """Whether the module has no children, as PyTorch's leaves: a layer, or a container
+        of none (Ultralytics' Concat, which joins the inputs it is given)."""
+        module = self.module
+        return isinstance(module, Leaf) or not any(module.branches)
 
     @property
     def layer(self) -> Layer | None:

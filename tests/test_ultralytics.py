@@ -230,6 +230,8 @@ def test_the_tree_json_and_tables_say_where_inputs_come_from() -> None:
     records = CliRunner().invoke(main, ["yolov8n", "-f", "csv", "--depth", "2"]).output
     assert records.startswith("path,from,name,type,")
     assert 'model.22,"[15, 18, 21]",22,Detect,' in records
+    listing = CliRunner().invoke(main, ["yolov8n", "-f", "listing"]).output
+    assert "\t11:384@40*40\n" in listing  # a Concat is a leaf, as in PyTorch: it shows its shape
     plain = CliRunner().invoke(main, ["resnet18", "-f", "csv"]).output
     assert "from" not in plain.splitlines()[0]  # only a graph's rows take from elsewhere
 

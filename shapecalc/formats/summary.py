@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from itertools import pairwise
-
 from shapecalc.engine import Result
 from shapecalc.formats.text import (
     BYTE_UNITS,
@@ -56,9 +54,7 @@ def ultralytics(result: Result, batch: int = 1) -> str:
     Its layers are the modules `named_modules()` lists that have no children; its GFLOPs are
     2 × MACs, those of the fused model, which FlopCounterMode counts as shapecalc does.
     """
-    rows = result.rows
-    layers = sum(after.depth <= row.depth for row, after in pairwise(rows))
-    layers += bool(rows)  # the last row has no children
+    layers = sum(row.is_leaf for row in result.rows)
     gflops = 2 * macs(result.total_macs, batch) / 1e9
     text = f"{layers} layers, {result.total_params:,} parameters, {gflops:.1f} GFLOPs (fused)"
     strides = _strides(result)
