@@ -114,6 +114,11 @@ def test_totals_are_ultralytics_own(name: str) -> None:
     published = recorded["published"]
     if published.get("parameters") and recorded["config"]["task"] != "classify":
         assert result.total_params == published["parameters"]
+    if recorded["config"]["task"] != "classify":  # thop also counts a classifier's pool
+        # Ultralytics' unfused figure: thop counts 8 FLOPs for each BatchNorm output element
+        norms = sum(row.shape.numel for row in result.rows if row.type == "BatchNorm2d")
+        unfused = (2 * result.total_macs + 8 * norms) / 1e9
+        assert unfused == pytest.approx(recorded["info"]["640"]["gflops"], rel=1e-9)
     said = summary.ultralytics(result)
     layers = recorded["info"]["640"]["layers"]
     assert said.startswith(f"{layers} layers, {recorded['total_params']:,} parameters, ")
