@@ -116,7 +116,9 @@ def test_totals_are_ultralytics_own(name: str) -> None:
         assert result.total_params == published["parameters"]
     if recorded["config"]["task"] != "classify":  # thop also counts a classifier's pool
         # Ultralytics' unfused figure: thop counts 8 FLOPs for each BatchNorm output element
-        norms = sum(row.shape.numel for row in result.rows if row.type == "BatchNorm2d")
+        norms = sum(
+            row.shape.numel for row in result.rows if row.type == "BatchNorm2d" and row.shape
+        )
         unfused = (2 * result.total_macs + 8 * norms) / 1e9
         assert unfused == pytest.approx(recorded["info"]["640"]["gflops"], rel=1e-9)
     said = summary.ultralytics(result)

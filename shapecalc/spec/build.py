@@ -41,7 +41,8 @@ def load_spec(
     doc = loader.load(path, source, budget)
     stem = os.path.splitext(os.path.basename(source))[0]
     if isinstance(doc, YMap) and "backbone" in doc.index and "model" not in doc.index:
-        from shapecalc.catalog import builtin_dir  # an Ultralytics config: few runs read one
+        # An Ultralytics model config, not a spec: few runs read one.
+        from shapecalc.catalog import builtin_dir
         from shapecalc.spec import yolo
 
         library = os.path.join(builtin_dir(), yolo.LIBRARY)
