@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
+from shapecalc._flow import Flow, Input, first, one, same_module, source
 from shapecalc._joins import joined_field, joined_formulas, joined_shape
 from shapecalc.errors import LayerError, Mark, ShapeError, quote
-from shapecalc.field import Field, start
+from shapecalc.field import start
 from shapecalc.layers import Layer
 from shapecalc.limits import MAX_INT_BITS
 from shapecalc.modules import (
-    INPUT,
     Combine,
     Container,
     Leaf,
@@ -31,27 +31,6 @@ if TYPE_CHECKING:  # formulas are for symbolic inputs only: a numeric run never 
 
 __all__ = ["Result", "Row", "Stopped", "attempt", "infer", "passes"]
 Check = Callable[[Layer, Shape, Shape], bool]  # of a layer run: its input and output
-
-
-class _Flow(NamedTuple):
-    """What passes from one layer to the next: its shape, at one size of the input's
-    symbols, and as formulas of them (`dims`) when the input has some.
-
-    A tuple, not a value class: a walk makes one per layer, and a tuple is made in C.
-    """
-
-    shape: Shape
-    field: Field | None
-    dims: Dims | None = None
-
-
-# A step's input: the output before it, or several outputs, as a `from:` list gives them.
-_Input = _Flow | list[_Flow]
-
-
-def _first(flow: _Input) -> _Flow:
-    """Return the input a row shows: of several, the first, as PyTorch hooks see a list."""
-    return flow[0] if isinstance(flow, list) else flow
 
 
 def infer(
@@ -79,7 +58,7 @@ def attempt(
     try:
         _bounded(shape, "", None, "the input")
         field = start(shape.spatial) if fields and shape.is_map else None
-        output = _first(walk.body(model.root, _Flow(shape, field, formulas)))
+        output = first(walk.body(model.root, Flow(shape, field, formulas)))
         walk.idle()
         walk.settle()
     except ShapeError as error:
@@ -100,7 +79,7 @@ def passes(model: Model, shape: Shape, check: Check) -> bool:
     walk = _Walk(check)
     try:
         _bounded(shape, "", None, "the input")
-        walk.body(model.root, _Flow(shape, None))
+        walk.body(model.root, Flow(shape, None))
         walk.idle()
     except (ShapeError, _CheckFailedError):
         return False
@@ -117,7 +96,7 @@ class _Walk:
         self.rows: list[Row | Registered] = []  # a module holds its row's place until done
         self.params = 0  # running totals: a container's share is their growth across it
         self.macs = 0
-        self.first: dict[int, tuple[_Flow, _Flow]] = {}  # each layer's first run, by id
+        self.first: dict[int, tuple[Flow, Flow]] = {}  # each layer's first run, by id
         self.scopes: list[Container] = []  # the modules that register what a `use` runs
         self.registered: dict[int, dict[str, Registered]] = {}  # their children, by name
         self.waiting: dict[int, int] = {}  # the places of modules registered, not yet run
@@ -128,7 +107,7 @@ class _Walk:
         # With symbols, each check the walk made that depends on them, once each.
         self.requirements: dict[tuple[object, ...], Requirement] = {}
 
-    def module(self, module: Module, flow: _Input) -> _Input:
+    def module(self, module: Module, flow: Input) -> Input:
         """Return the module's output, recording its row before its descendants' rows."""
         if isinstance(module, Reuse):
             return self.reuse(module, flow)
@@ -142,7 +121,7 @@ class _Walk:
             return flow
         return self.run(module, flow)
 
-    def run(self, module: Registered, flow: _Input) -> _Input:
+    def run(self, module: Registered, flow: Input) -> Input:
         """Run a registered module, in the place its row has or takes."""
         if self.ahead and id(module) in self.ahead:  # a use ran it first: it has its row
             beside, params = self.ahead[id(module)]
@@ -157,10 +136,10 @@ class _Walk:
         # A layer that a `use` ran earlier shows that first run, as PyTorch's hooks first see it.
         if isinstance(module, Leaf):
             before, shown = self.first[id(module)]
-        elif type(flow) is _Flow and type(output) is _Flow:
+        elif type(flow) is Flow and type(output) is Flow:
             before, shown = flow, output
         else:
-            before, shown = _first(flow), _first(output)
+            before, shown = first(flow), first(output)
         if isinstance(module, Container) and module.returns:  # a dict, shown by its first
             shown = self.returned(module, slot) or shown
         self.rows[slot] = Row(
@@ -175,7 +154,7 @@ class _Walk:
         )
         return output
 
-    def body(self, module: Module, flow: _Input) -> _Input:
+    def body(self, module: Module, flow: Input) -> Input:
         """Return the module's output without recording a row for it."""
         if isinstance(module, Leaf):
             return self.leaf(module, flow)
@@ -200,20 +179,20 @@ class _Walk:
             outputs = [self.branch(module, branch, flow) for branch in module.branches]
             output = self.merge(module, outputs)
         if module.resize_to_input:
-            output = self.resize(module, _first(flow), _first(output))
+            output = self.resize(module, first(flow), first(output))
         if not module.functional:  # a failure leaves the walk, scopes and all
             self.scopes.pop()
         return output
 
-    def returned(self, module: Container, slot: int) -> _Flow | None:
+    def returned(self, module: Container, slot: int) -> Flow | None:
         """Return the output of the first child a module returns, from its row, if it ran."""
         path = f"{module.path}.{module.returns[0]}" if module.path else module.returns[0]
         row = next(row for row in self.rows[slot + 1 :] if row.path == path)
         if isinstance(row, Row) and row.shape:
-            return _Flow(row.shape, row.field, row.formulas)
+            return Flow(row.shape, row.field, row.formulas)
         return None
 
-    def zipped(self, module: Container, flows: list[_Flow]) -> list[_Flow]:
+    def zipped(self, module: Container, flows: list[Flow]) -> list[Flow]:
         """Return the outputs a join makes of several inputs: the inputs themselves, when it
         has no branches, else each input through its branch, in order."""
         branches = module.branches
@@ -236,9 +215,9 @@ class _Walk:
         outputs = [
             self.branch(module, branch, flow) for branch, flow in zip(branches, flows, strict=True)
         ]
-        return [_one(module, output) for output in outputs]
+        return [one(module, output) for output in outputs]
 
-    def reuse(self, use: Reuse, flow: _Input) -> _Input:
+    def reuse(self, use: Reuse, flow: Input) -> Input:
         """Run what a `use` names: for the first time where it waits, else a layer again."""
         target = use.shares or self.target(use)
         if id(target) in self.waiting:
@@ -254,7 +233,7 @@ class _Walk:
                 mark=use.mark,
             )
         if id(target) in self.first:
-            _same_module(use, target, self.first[id(target)][0].shape, _one(use, flow).shape)
+            same_module(use, target, self.first[id(target)][0].shape, one(use, flow).shape)
         return self.leaf(target, flow, again=True)
 
     def target(self, use: Reuse) -> Registered:
@@ -268,7 +247,7 @@ class _Walk:
             scope = names[name]
         return scope
 
-    def resize(self, module: Container, before: _Flow, output: _Flow) -> _Flow:
+    def resize(self, module: Container, before: Flow, output: Flow) -> Flow:
         """Interpolate a container's output back to its input's spatial size."""
         from shapecalc.layers.resample import Upsample  # only a few models need it
 
@@ -284,7 +263,7 @@ class _Walk:
         dims = None
         if output.dims is not None and before.dims is not None:  # the input's spatial sizes
             dims = (output.dims[0], *before.dims[1:])
-        return _Flow(after, field, dims)
+        return Flow(after, field, dims)
 
     def idle(self) -> None:
         """Give the modules that never ran their rows: parameters, and what ran within.
@@ -329,7 +308,7 @@ class _Walk:
         waiting = set(self.waiting.values())
         return tuple(row for slot, row in enumerate(self.rows) if slot not in waiting)
 
-    def dense(self, module: Container, flow: _Flow) -> _Flow:
+    def dense(self, module: Container, flow: Flow) -> Flow:
         """Feed each child the concatenation of the input and every earlier child's output.
 
         The concatenation grows by one output at a time, so that a long block costs linear
@@ -337,7 +316,7 @@ class _Walk:
         """
         features, joined = [flow], flow
         for child in module.branches[0]:
-            features.append(_one(child, self.module(child, joined)))
+            features.append(one(child, self.module(child, joined)))
             try:
                 joined = self.merge(module, [joined, features[-1]])
             except ShapeError:
@@ -345,14 +324,14 @@ class _Walk:
                 raise
         return joined
 
-    def merge(self, module: Container, outputs: Sequence[_Input]) -> _Flow:
+    def merge(self, module: Container, outputs: Sequence[Input]) -> Flow:
         """Join branches' outputs, remembering the join where their sizes are formulas."""
-        flows = [_one(module, output) for output in outputs]
+        flows = [one(module, output) for output in outputs]
         if flows[0].dims is not None:
             self.require(module, flows)
         return _merge(module, flows)
 
-    def require(self, module: Leaf | Container, flows: list[_Flow]) -> None:
+    def require(self, module: Leaf | Container, flows: list[Flow]) -> None:
         """Remember that `module` took these inputs, if their sizes are formulas."""
         inputs = tuple(flow.dims for flow in flows)
         if all(dims is not None for dims in inputs):
@@ -369,24 +348,24 @@ class _Walk:
             if key not in self.requirements:
                 self.requirements[key] = Requirement(module, inputs, shapes)  # type: ignore[arg-type]
 
-    def branch(self, module: Container, modules: tuple[Module, ...], flow: _Input) -> _Input:
+    def branch(self, module: Container, modules: tuple[Module, ...], flow: Input) -> Input:
         """Run a branch's steps in turn; in a graph, each from where its `from` says."""
         if not module.graph:
             for step in modules:
                 flow = self.module(step, flow)
             return flow
-        given, outputs = flow, list[_Input]()
+        given, outputs = flow, list[Input]()
         for step in modules:
             if step.takes is not None:
-                sources = [_source(step, place, given, outputs) for place in step.takes.steps]
-                flow = [_one(step, source) for source in sources] if step.takes.many else sources[0]
+                sources = [source(step, place, given, outputs) for place in step.takes.steps]
+                flow = [one(step, source) for source in sources] if step.takes.many else sources[0]
             flow = self.module(step, flow)
             outputs.append(flow)
         return flow
 
-    def leaf(self, leaf: Leaf, given: _Input, *, again: bool = False) -> _Flow:
+    def leaf(self, leaf: Leaf, given: Input, *, again: bool = False) -> Flow:
         """Run a layer; `again` when a `use` runs it, whose parameters are counted once."""
-        flow = given if type(given) is _Flow else _one(leaf, given)  # a list: several inputs
+        flow = given if type(given) is Flow else one(leaf, given)  # a list: several inputs
         layer, before, dims = leaf.layer, flow.shape, flow.dims
         if dims is not None:
             self.require(leaf, [flow])
@@ -399,58 +378,9 @@ class _Walk:
         field = layer.field(flow.field, before, after) if flow.field else None
         if dims is not None:
             dims = layer.formulas(before, dims, after)
-        output = _Flow(after, field, dims)
+        output = Flow(after, field, dims)
         self.first.setdefault(id(leaf), (flow, output))
         return output
-
-
-def _same_module(use: Reuse, leaf: Leaf, first: Shape, again: Shape) -> None:
-    """Refuse to run a layer again on an input its parameters were not made for.
-
-    One module object has one set of parameters: a Conv2d whose in_channels its first input
-    gave refuses other channels wherever it runs again, as PyTorch's does.
-    """
-    if leaf.layer.params(again) != leaf.layer.params(first):
-        raise ShapeError(
-            use.path,
-            f"{leaf.type} {leaf.path} runs again here on {again}, but it is one module, whose "
-            f"parameters were made for its first input, {first}",
-            mark=use.mark,
-        )
-
-
-def _one(module: Module, flow: _Input) -> _Flow:
-    """Return a single input, or raise where a module that takes one is given several."""
-    if not isinstance(flow, list):
-        return flow
-    kind = f"use: {module.target}" if isinstance(module, Reuse) else module.type
-    raise ShapeError(
-        module.path,
-        f"{kind} takes one input; from: gives it a list (a join, such as Concat, takes "
-        f"a list; from: x, not [x], gives one)"
-        if len(flow) == 1
-        else f"{kind} takes one input; from: gives it {len(flow)} (a join, such as Concat, "
-        "takes several)",
-        mark=module.mark,
-    )
-
-
-def _source(step: Module, place: int, given: _Input, outputs: Sequence[_Input]) -> _Input:
-    """Return the output a `from` reference names: an earlier step's, or the input's."""
-    if place >= 0:
-        return outputs[place]
-    if place == INPUT:
-        return given
-    index = -2 - place
-    if isinstance(given, list) and index < len(given):
-        return given[index]
-    count = len(given) if isinstance(given, list) else 1
-    what = f"{count} outputs" if count > 1 else "one output"
-    raise ShapeError(
-        step.path,
-        f"from: input.{index}: the input is {what}, with no element {index}",
-        mark=step.mark,
-    )
 
 
 def _output(leaf: Leaf, shape: Shape) -> Shape:
@@ -475,7 +405,7 @@ def _bounded(shape: Shape, path: str, mark: Mark | None, what: str = "the output
     return shape
 
 
-def _merge(module: Container, flows: list[_Flow]) -> _Flow:
+def _merge(module: Container, flows: list[Flow]) -> Flow:
     """Add, multiply or concatenate parallel outputs; their field is the largest of theirs."""
     shape = joined_shape(module, [flow.shape for flow in flows])
     shape = _bounded(shape, module.path, module.mark)
@@ -485,4 +415,4 @@ def _merge(module: Container, flows: list[_Flow]) -> _Flow:
     if flows[0].dims is not None:  # all or none have formulas: the input has symbols or not
         formulas = [flow.dims for flow in flows]
         dims = joined_formulas(module, formulas, [flow.shape for flow in flows], shape)  # type: ignore[arg-type]
-    return _Flow(shape, field, dims)
+    return Flow(shape, field, dims)
