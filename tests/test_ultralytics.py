@@ -300,3 +300,15 @@ def test_a_spec_replaces_the_shared_activation_with_its_own_block(tmp_path: Path
         ("1.conv", "Conv2d"),
         ("1.bn", "BatchNorm2d"),
     ]
+
+
+def test_channels_a_module_cannot_take_are_refused_with_its_row() -> None:
+    """Ultralytics' C2PSA asserts c1 == c2 while parse_model builds it; shapecalc says why."""
+    build = CUSTOM["yolo11n-psa"]["build_error"]
+    assert (build["type"], build["layer"], build["module"]) == ("AssertionError", 10, "C2PSA")
+    with pytest.raises(SpecError) as caught:
+        model_of("yolo11n-psa")
+    assert str(caught.value) == (
+        "examples/yolo/yolo11n-psa.yaml:28:13: layer 10: C2PSA keeps its channels, but it takes "
+        "256 and the row makes 128 (Ultralytics asserts c1 == c2)"
+    )

@@ -82,7 +82,7 @@ BUILT_IN = [
     for scale in "nsmlx"
 ]
 CUSTOM = ["yolov8n-neck", "yolov8n-p2", "yolov8n-relu"]
-BROKEN = ["yolov8n-broken", "yolov8n-badindex"]
+BROKEN = ["yolov8n-broken", "yolov8n-badindex", "yolo11n-psa"]
 MODELS = {
     "detect": DetectionModel,
     "segment": SegmentationModel,

@@ -119,6 +119,12 @@ class Parser:
         if module != "Classify":  # a classifier's output stays at nc
             c2 = _divisible(min(c2, self.settings.max_channels) * self.settings.width)
         args = [c1, c2, *args[1:]]
+        if module == "C2PSA" and c1 != c2:  # its constructor asserts c1 == c2
+            raise SpecError(
+                where.mark,
+                f"layer {where.index}: C2PSA keeps its channels, but it takes {c1} and the row "
+                f"makes {c2} (Ultralytics asserts c1 == c2)",
+            )
         if module in _REPEATING:
             args.insert(2, n)
             n = 1
