@@ -326,7 +326,7 @@ class _Walk:
 
     def merge(self, module: Container, outputs: Sequence[Input]) -> Flow:
         """Join branches' outputs, remembering the join where their sizes are formulas."""
-        flows = [one(module, output) for output in outputs]
+        flows = [each if type(each) is Flow else one(module, each) for each in outputs]
         if flows[0].dims is not None:
             self.require(module, flows)
         return _merge(module, flows)
