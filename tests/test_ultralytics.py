@@ -315,3 +315,24 @@ def test_channels_a_module_cannot_take_are_refused_with_its_row() -> None:
         "examples/yolo/yolo11n-psa.yaml:28:13: layer 10: C2PSA keeps its channels, but it takes "
         "256 and the row makes 128 (Ultralytics asserts c1 == c2)"
     )
+
+
+@pytest.mark.parametrize(
+    ("setting", "code", "said"),
+    [
+        ("nc=20", 0, "ultralytics  129 layers, 3,014,748 parameters, 8.1 GFLOPs (fused)"),
+        ("scale=s", 0, "ultralytics  129 layers, 11,166,560 parameters, 28.6 GFLOPs (fused)"),
+        ("nc=0", 2, "error: --set nc: expected a whole number of classes ≥ 1, got 0"),
+        ("scale=q", 2, "error: --set scale: no scale 'q'; this config has n, s, m, l, x"),
+        ("foo=1", 2, "error: --set: yolov8n has no parameter 'foo'; it has scale, nc"),
+    ],
+    ids=["classes", "scale", "no-classes", "no-such-scale", "unknown"],
+)
+def test_set_as_the_command_line_writes_it(setting: str, code: int, said: str) -> None:
+    from click.testing import CliRunner
+
+    from shapecalc.cli import main
+
+    done = CliRunner().invoke(main, ["yolov8n", "--set", setting, "--depth", "1"])
+    assert done.exit_code == code
+    assert said in done.output

@@ -7,9 +7,11 @@ import os
 import re
 from collections.abc import Mapping
 
-from shapecalc.errors import Mark, SpecError, describe, did_you_mean, quote
+from shapecalc.errors import SpecError, UsageError, describe, did_you_mean, quote
 from shapecalc.layers.args import Value
-from shapecalc.modules import Argument
+from shapecalc.spec import loader
+from shapecalc.spec.blocks import Param
+from shapecalc.spec.settings import set_values
 from shapecalc.spec.source import YList, YMap, YNode, YScalar
 
 _SCALE = re.compile(r"yolo(e-)?[v]?\d+([nslmx])")
@@ -33,47 +35,47 @@ def plain(node: YNode) -> Value:
 class Settings:
     """What a config sets for all its rows, as parse_model reads it; `values` set by --set."""
 
-    def __init__(self, doc: YMap, source: str, values: Mapping[str, object]) -> None:
+    def __init__(self, doc: YMap, source: str, values: Mapping[str, object], name: str) -> None:
+        """`values` set its parameters, `scale` and `nc`, as `--set` sets a spec's (`name`
+        the model's, for messages)."""
         self.doc, self.source = doc, source
-        unknown = set(values) - {"scale", "nc"}
-        if unknown:
-            raise SpecError(
-                Mark(source, 1, 1),
-                f"--set {sorted(unknown)[0]}: an Ultralytics config takes scale and nc",
-            )
-        self.nc = self._setting("nc", values, 80)
-        scales = doc.get("scales")
         guessed = guess_scale(source)
-        self.scale = str(values.get("scale", guessed))
+        declared = (
+            Param("scale", guessed or None, False),
+            Param("nc", self._plain("nc", 80), False),
+        )
+        self.arguments = set_values(declared, values, loader.Budget(), name)
+        scale, nc = (argument.value for argument in self.arguments)
+        self.nc = self._classes(nc, given=self.arguments[1].given)
+        if scale is not None and not isinstance(scale, str):
+            raise UsageError("--set scale", f"expected a scale's letter, got {describe(scale)}")
+        self.scale = scale or ""
+        self.scale_given = bool(self.scale)
         self.depth, self.width = self._number("depth_multiple"), self._number("width_multiple")
         self.max_channels: float = math.inf
-        self.scale_given = "scale" in values or bool(guessed)
+        scales = doc.get("scales")
         if scales is not None:
-            self._scaled(scales)
+            self._scaled(scales, given=self.arguments[0].given)
         self.kpt_shape = self._plain("kpt_shape", (17, 3))
         self.reg_max = self._plain("reg_max", 16)
         self.channels = int(self._plain("channels", 3))  # type: ignore[arg-type]
         self._refuse_unsupported()
-        self.arguments = (
-            Argument("scale", guessed or None, self.scale or None, "scale" in values),
-            Argument("nc", self._plain("nc", 80), self.nc, "nc" in values),
-        )
-
-    def _setting(self, key: str, values: Mapping[str, object], default: Value) -> Value:
-        if key in values:
-            value = values[key]
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise SpecError(
-                    Mark(self.source, 1, 1), f"--set {key}: expected a whole number ≥ 1"
-                )
-            return value
-        return self._plain(key, default)
 
     def _plain(self, key: str, default: Value) -> Value:
         node = self.doc.get(key)
         if node is None:
             return default
         return plain(node)
+
+    def _classes(self, value: Value, *, given: bool) -> int:
+        """Return the number of classes, a whole number ≥ 1, set or as the config says."""
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+            return value
+        what = f"expected a whole number of classes ≥ 1, got {describe(value)}"
+        if given:
+            raise UsageError("--set nc", what)
+        node = self.doc.get("nc")
+        raise SpecError(node.mark if node else self.doc.mark, f"nc: {what}")
 
     def _number(self, key: str) -> float:
         value = self._plain(key, 1.0)
@@ -83,7 +85,7 @@ class Settings:
             raise SpecError(node.mark, f"{key}: expected a number > 0, got {describe(value)}")
         return float(value)
 
-    def _scaled(self, node: YNode) -> None:
+    def _scaled(self, node: YNode, *, given: bool) -> None:
         if not isinstance(node, YMap) or not node.entries:
             raise SpecError(
                 node.mark,
@@ -94,11 +96,13 @@ class Settings:
         chosen = node.get(self.scale)
         if chosen is None:
             known = [str(key.value) for key, _ in node.entries]
-            raise SpecError(
-                node.mark,
-                f"scales: no scale {quote(self.scale)}{did_you_mean(self.scale, known)}; "
-                f"this config has {', '.join(known)}",
+            what = (
+                f"no scale {quote(self.scale)}{did_you_mean(self.scale, known)}; "
+                f"this config has {', '.join(known)}"
             )
+            if given:
+                raise UsageError("--set scale", what)
+            raise SpecError(node.mark, f"scales: {what}")
         triple = plain(chosen)
         if not (
             isinstance(triple, tuple)

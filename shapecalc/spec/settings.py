@@ -36,6 +36,16 @@ def arguments(
     for a name it does not declare.
     """
     declared = parse_params(node, "params", example=EXAMPLE, defaults=True)
+    return set_values(declared, settings, budget, model)
+
+
+def set_values(
+    declared: tuple[Param, ...],
+    settings: Mapping[str, object],
+    budget: loader.Budget,
+    model: str,
+) -> tuple[Argument, ...]:
+    """Return `declared` parameters with `settings` applied, as `--set` applies them."""
     names = [param.name for param in declared]
     for name in settings:
         if name not in names:

@@ -51,7 +51,7 @@ def build_config(
 ) -> Model:
     """Build the model an Ultralytics config describes; `values` may set `scale` and `nc`."""
     blocks = parse_blocks(_library(library, loader.Budget()).get("blocks"))
-    settings = Settings(doc, source, values or {})
+    settings = Settings(doc, source, values or {}, default_name)
     given = doc.get("activation")
     if given is not None:  # Conv.default_act = eval(activation): every Conv's, shared
         blocks = {**blocks, DEFAULT_ACT: Block(DEFAULT_ACT, (), activation(given))}
