@@ -163,16 +163,36 @@ def test_a_broken_from_fails_where_ultralytics_does() -> None:
     )
 
 
-def test_a_from_out_of_range_is_refused_with_its_row() -> None:
-    """Ultralytics raises IndexError (list index out of range) in parse_model; shapecalc
-    names the row, the layer and what it could take."""
-    assert CUSTOM["yolov8n-badindex"]["build_error"]["type"] == "IndexError"
+@pytest.mark.parametrize(
+    ("name", "raised", "message"),
+    [
+        pytest.param(
+            "yolov8n-badindex",
+            "IndexError",  # list index out of range, in parse_model
+            "examples/yolo/yolov8n-badindex.yaml:29:6: layer 11: from: 99 is no earlier layer: "
+            "it takes 0 to 10, or -1 to -11",
+            id="from-out-of-range",
+        ),
+        pytest.param(
+            "yolo11n-psa",
+            "AssertionError",  # C2PSA's constructor asserts c1 == c2
+            "examples/yolo/yolo11n-psa.yaml:28:13: layer 10: C2PSA keeps its channels, but it "
+            "takes 256 and the row makes 128 (Ultralytics asserts c1 == c2)",
+            id="channels-changed",
+        ),
+    ],
+)
+def test_a_config_ultralytics_cannot_build_is_refused_with_its_row(
+    name: str, raised: str, message: str
+) -> None:
+    """Where Ultralytics raises building the model, shapecalc names the row, its layer and
+    what it could take."""
+    build = CUSTOM[name]["build_error"]
+    assert build["type"] == raised
     with pytest.raises(SpecError) as caught:
-        model_of("yolov8n-badindex")
-    assert str(caught.value) == (
-        "examples/yolo/yolov8n-badindex.yaml:29:6: layer 11: from: 99 is no earlier layer: "
-        "it takes 0 to 10, or -1 to -11"
-    )
+        model_of(name)
+    assert str(caught.value) == message
+    assert f"layer {build['layer']}: " in message
 
 
 @pytest.mark.parametrize(
@@ -303,18 +323,6 @@ def test_a_spec_replaces_the_shared_activation_with_its_own_block(tmp_path: Path
         ("1.conv", "Conv2d"),
         ("1.bn", "BatchNorm2d"),
     ]
-
-
-def test_channels_a_module_cannot_take_are_refused_with_its_row() -> None:
-    """Ultralytics' C2PSA asserts c1 == c2 while parse_model builds it; shapecalc says why."""
-    build = CUSTOM["yolo11n-psa"]["build_error"]
-    assert (build["type"], build["layer"], build["module"]) == ("AssertionError", 10, "C2PSA")
-    with pytest.raises(SpecError) as caught:
-        model_of("yolo11n-psa")
-    assert str(caught.value) == (
-        "examples/yolo/yolo11n-psa.yaml:28:13: layer 10: C2PSA keeps its channels, but it takes "
-        "256 and the row makes 128 (Ultralytics asserts c1 == c2)"
-    )
 
 
 @pytest.mark.parametrize(
