@@ -912,3 +912,19 @@ def test_from_in_a_block_body_is_refused_or_taken() -> None:
     except SpecError:
         return
     assert str(rows(model)["b"].input) == "3@8×8"  # now 3@4×4: the from: had no effect
+
+
+def test_a_shared_block_must_run_where_it_is_shared() -> None:
+    """A one-layer block shared with run: false would be a layer that no place runs first."""
+    message = str(
+        failure("""
+        input: [3, 8, 8]
+        blocks:
+          Act: {type: SiLU}
+        model:
+          children:
+            a: {type: Act, shared: s, run: false}
+            b: ReLU
+        """)
+    )
+    assert message == "net.yaml:7:28: shared: expected a name, for a layer that runs here"

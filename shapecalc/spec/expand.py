@@ -202,7 +202,7 @@ class Expander:
             if shared is not None:  # a block of one layer, shared as that layer
                 if not isinstance(made, Leaf):
                     raise SpecError(node.mark, "shared: is for layers; a container is not shared")
-                return self._shared(made, shared, env)
+                return self._shared(made if runs else replace(made, runs=False), shared, env)
             return made if runs else waiting(made, site)
         return self._leaf(kind, node, env=env, site=site, functional=functional, runs=runs)
 
