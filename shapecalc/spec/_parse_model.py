@@ -25,7 +25,8 @@ _BASE = frozenset(
 _REPEATING = frozenset({"C2f", "C3k2", "C3", "C2PSA"})
 _HEADS = {"Detect": "detect", "Segment": "segment", "Pose": "pose", "OBB": "obb"}
 _TORCH = {"nn.Upsample": ("Upsample", ("size", "scale_factor", "mode", "align_corners"))}
-_Made = tuple[str, "dict[str, Value] | list[Value]", int, int]  # block, arguments, channels, n
+# A row's block, its arguments by position and by name, its channels out, and its copies.
+_Made = tuple[str, list[Value], dict[str, Value], int, int]
 
 
 class Parser:
@@ -76,8 +77,8 @@ class Parser:
             raise SpecError(n_node.mark, f"layer {index}: repeats: expected a whole number ≥ 1")
         n = max(round(repeats * self.settings.depth), 1) if repeats > 1 else repeats
         ins = tuple(_channels(channels, x, f_node.mark, index) for x in taken)
-        kind, made, out, n = self._module(module, args, ins, n, _Where(m_node.mark, index))
-        node = _call(kind, made, self.blocks, row.mark, index)
+        kind, given, named, out, n = self._module(module, args, ins, n, _Where(m_node.mark, index))
+        node = _call(kind, given, named, self.blocks, _Where(row.mark, index))
         if n > 1:  # nn.Sequential of n copies
             node = YMap(((YScalar("children", row.mark), YList((node,) * n, row.mark)),), row.mark)
         if taken != [-1]:
@@ -88,14 +89,13 @@ class Parser:
     def _module(
         self, module: str, args: list[Value], ins: tuple[int, ...], n: int, where: _Where
     ) -> _Made:
-        """Apply parse_model's rule for a module; return its block, arguments, channels out
-        and how many copies make the row."""
+        """Apply parse_model's rule for a module."""
         if module == "Classify":
             self.task = "classify"
         if module in _BASE:
             return self._base(module, args, ins[0], n, where)
         if module == "Concat":
-            return module, args, sum(ins), n
+            return module, args, {}, sum(ins), n
         if module in _HEADS:
             return self._head(module, args, ins, n, where)
         if module in _TORCH:
@@ -105,7 +105,7 @@ class Parser:
                     where.mark,
                     f"layer {where.index}: {module} takes at most {len(keys)} arguments here",
                 )
-            return kind, dict(zip(keys, args, strict=False)), ins[0], n
+            return kind, [], dict(zip(keys, args, strict=False)), ins[0], n
         known = sorted({*_BASE, "Concat", *_HEADS, *_TORCH})
         raise SpecError(
             where.mark,
@@ -132,10 +132,8 @@ class Parser:
             self.legacy = False
             if self.settings.scale in {"m", "l", "x"}:
                 args[3:4] = [True]
-        if module == "SPPF" and len(args) <= 3:  # legacy rows: cv1 takes the shared act
-            named = _positional(module, args, self.blocks, where.mark, where.index)
-            return module, {**named, "cv1_act": True}, c2, n
-        return module, args, c2, n
+        legacy = module == "SPPF" and len(args) <= 3  # such rows: cv1 takes the shared act
+        return module, args, {"cv1_act": True} if legacy else {}, c2, n
 
     def _head(
         self, module: str, args: list[Value], ins: tuple[int, ...], n: int, where: _Where
@@ -146,8 +144,7 @@ class Parser:
             npr = _whole(args[2] if len(args) > 2 else None, where, "npr")
             args[2] = _divisible(min(npr, self.settings.max_channels) * self.settings.width)
         self.task = _HEADS[module]
-        named = _positional(module, args, self.blocks, where.mark, where.index)
-        return module, {**named, "legacy": self.legacy}, ins[0], n
+        return module, args, {"legacy": self.legacy}, ins[0], n
 
 
 class _Where:
@@ -160,14 +157,16 @@ class _Where:
 
 
 def _positional(
-    kind: str, args: Sequence[Value], blocks: Mapping[str, Block], mark: Mark, index: int
+    kind: str, args: Sequence[Value], blocks: Mapping[str, Block], where: _Where
 ) -> dict[str, Value]:
     """Name a module's positional arguments by its block's parameters, in order."""
+    if not args:
+        return {}
     params = blocks[kind].params
     if len(args) > len(params):
         raise SpecError(
-            mark,
-            f"layer {index}: {kind} takes at most {len(params)} arguments "
+            where.mark,
+            f"layer {where.index}: {kind} takes at most {len(params)} arguments "
             f"({', '.join(param.name for param in params)}), got {len(args)}",
         )
     return {param.name: value for param, value in zip(params, args, strict=False)}
@@ -175,13 +174,14 @@ def _positional(
 
 def _call(
     kind: str,
-    args: dict[str, Value] | list[Value],
+    args: list[Value],
+    keywords: dict[str, Value],
     blocks: Mapping[str, Block],
-    mark: Mark,
-    index: int,
+    where: _Where,
 ) -> YMap:
-    """Return the node calling `kind` with `args`, each written where the row is."""
-    named = _positional(kind, args, blocks, mark, index) if isinstance(args, list) else args
+    """Return the node calling `kind` with `args` and `keywords`, written where the row is."""
+    named = {**_positional(kind, args, blocks, where), **keywords}
+    mark = where.mark
     entries: list[tuple[YScalar, YNode]] = [(YScalar("type", mark), YScalar(kind, mark))]
     entries += [(YScalar(key, mark), value_node(value, mark)) for key, value in named.items()]
     return YMap(tuple(entries), mark)
