@@ -344,3 +344,12 @@ def test_set_as_the_command_line_writes_it(setting: str, code: int, said: str) -
     done = CliRunner().invoke(main, ["yolov8n", "--set", setting, "--depth", "1"])
     assert done.exit_code == code
     assert said in done.output
+
+
+def test_strides_follow_the_heads_from_as_resolved(tmp_path: Path) -> None:
+    """A head taking `-1` takes the layer before it, whose stride is 32, not itself."""
+    text = (ROOT / "specs" / "ultralytics" / "yolov8.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "yolov8n-minus.yaml"
+    path.write_text(text.replace("[[15, 18, 21], 1, Detect", "[[15, 18, -1], 1, Detect"))
+    result = infer(load_spec(path, "yolov8n-minus.yaml"), Shape((3, 640, 640)))
+    assert summary.ultralytics(result).endswith("; strides 8, 16, 32")

@@ -70,10 +70,8 @@ def _strides(result: Result) -> list[int]:
         return []
     height = result.input.spatial[0]
     found = []
-    for ref in takes.written:
-        shape = (
-            steps[ref].shape if isinstance(ref, int) and -len(steps) <= ref < len(steps) else None
-        )
+    for place in takes.steps:  # as resolved: -1 is the step before the head, not the head
+        shape = steps[place].shape if 0 <= place < len(steps) else None
         if shape is None or not shape.is_map or height % shape.spatial[0]:
             return []
         found.append(height // shape.spatial[0])

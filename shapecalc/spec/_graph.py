@@ -42,14 +42,12 @@ class Steps:
         return self.places.get(name)
 
 
-def taking(node: YMap, env: Env, earlier: Steps, where: str) -> From | None:
-    """Return where a step takes its input from, or None for the step before (no `from`).
+def taking(node: YMap, env: Env, earlier: Steps, where: str) -> From:
+    """Return where a step takes its input from, as its `from:` says.
 
     `earlier` are the steps before it in its sequence, `where` the sequence's path.
     """
-    given = node.get("from")
-    if given is None:
-        return None
+    given = node.index["from"]
     many, written = _written(given, env)
     if not written:
         raise SpecError(given.mark, "from: expected a step, or a list of one or more")
