@@ -49,9 +49,12 @@ FORMATS = {
 }
 # The formats of a report that honour each option; the others have nothing it could change.
 HONOURED = {
-    "--columns": frozenset({Format.TABLE, Format.MARKDOWN, Format.CSV, Format.HTML, Format.SVG}),
+    "--columns": frozenset(
+        {Format.TABLE, Format.MARKDOWN, Format.CSV, Format.HTML, Format.SVG}
+        | {Format.MERMAID, Format.DOT}
+    ),
     "--view": frozenset({Format.HTML, Format.SVG}),
-    "--explain": frozenset(Format) - {Format.JSON, Format.DYNAMIC},
+    "--explain": frozenset(Format) - {Format.JSON, Format.DYNAMIC, Format.MERMAID, Format.DOT},
     "--dtype": frozenset(Format) - {Format.LISTING, Format.DYNAMIC},
     "--batch": frozenset(Format) - {Format.LISTING, Format.DYNAMIC},
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from importlib import import_module
 from typing import TextIO
 
 from shapecalc.engine import Result
@@ -23,6 +24,8 @@ class Format(Enum):
     HTML = "html"
     SVG = "svg"
     DYNAMIC = "dynamic"  # Python declaring symbolic sizes for torch.export and ONNX
+    MERMAID = "mermaid"  # the data flow as a Mermaid flowchart
+    DOT = "dot"  # the data flow as Graphviz DOT
 
 
 class View(Enum):
@@ -30,6 +33,7 @@ class View(Enum):
 
     TABLE = "table"
     TREE = "tree"
+    GRAPH = "graph"  # the data flow, drawn by shapecalc itself
 
 
 EXTENSIONS = {
@@ -41,9 +45,23 @@ EXTENSIONS = {
     ".htm": Format.HTML,
     ".svg": Format.SVG,
     ".py": Format.DYNAMIC,
+    ".mmd": Format.MERMAID,
+    ".mermaid": Format.MERMAID,
+    ".dot": Format.DOT,
+    ".gv": Format.DOT,
     ".txt": Format.TREE,
 }
 RICH = frozenset({Format.TREE, Format.TABLE})
+# The module that writes each of the other formats, imported only when one is asked for.
+_WRITERS = {
+    Format.LISTING: "listing",
+    Format.JSON: "json",
+    Format.MARKDOWN: "markdown",
+    Format.CSV: "csv",
+    Format.DYNAMIC: "dynamic",
+    Format.MERMAID: "mermaid",
+    Format.DOT: "dot",
+}
 
 
 @frozen
@@ -68,29 +86,17 @@ class Options:
 
 def text(result: Result, fmt: Format, options: Options) -> str:
     """Return `result` in `fmt` as plain text (no colour), whole."""
+    if options.view is View.GRAPH and fmt in (Format.HTML, Format.SVG):
+        from shapecalc.formats import diagram
+
+        return diagram.render(result, fmt, options)
     if fmt in RICH or fmt in (Format.HTML, Format.SVG):
         from shapecalc.formats import export  # rich is imported only for these
 
         return export.document(result, fmt, options)
-    if fmt is Format.LISTING:
-        from shapecalc.formats import listing
-
-        return listing.render(result, options)
-    if fmt is Format.JSON:
-        from shapecalc.formats import json
-
-        return json.render(result, options)
-    if fmt is Format.MARKDOWN:
-        from shapecalc.formats import markdown
-
-        return markdown.render(result, options)
-    if fmt is Format.DYNAMIC:
-        from shapecalc.formats import dynamic
-
-        return dynamic.render(result, options)
-    from shapecalc.formats import csv
-
-    return csv.render(result, options)
+    module = import_module(f"shapecalc.formats.{_WRITERS[fmt]}")
+    rendered: str = module.render(result, options)
+    return rendered
 
 
 def write(result: Result, fmt: Format, stream: TextIO, options: Options) -> None:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from enum import Enum
 from functools import partial
+from itertools import accumulate
 from operator import attrgetter
 from typing import TYPE_CHECKING, TypeVar
 
 from shapecalc.arith import Transposed, Window
 from shapecalc.engine import Result, Row
-from shapecalc.errors import did_you_mean, quote
+from shapecalc.errors import UsageError, did_you_mean, quote
 from shapecalc.field import Field
 from shapecalc.formats.text import (
     NOT_RUN,
@@ -24,11 +26,12 @@ from shapecalc.formats.text import (
     shape_text,
     stride,
 )
+from shapecalc.limits import MAX_DRAWN_ROWS
 from shapecalc.memory import DType, macs, memory, nbytes
 from shapecalc.shape import Shape
 
 if TYPE_CHECKING:
-    from shapecalc.formats import Options
+    from shapecalc.formats import Format, Options
     from shapecalc.formats._rounding import Rounded
     from shapecalc.formula import Dims
     from shapecalc.modules import From
@@ -407,3 +410,25 @@ _TEXTS: dict[Column, Callable[[Row], str]] = {
     Column.FIELD_STRIDE: lambda row: stride(row.field),
     Column.ARITHMETIC: _arithmetic,
 }
+
+
+def check_drawable(result: Result, fmt: Format, depth: int | None) -> None:
+    """Refuse more rows than MAX_DRAWN_ROWS, naming a depth that fits, if any does."""
+    if len(result.rows) <= MAX_DRAWN_ROWS:
+        return
+    by_depth = Counter(row.depth for row in result.rows)
+    deepest = depth if depth is not None else max(by_depth)
+    counts = list(accumulate(by_depth[depth] for depth in range(1, deepest + 1)))
+    if counts[-1] <= MAX_DRAWN_ROWS:
+        return
+    fits = [depth for depth, count in enumerate(counts, 1) if count <= MAX_DRAWN_ROWS]
+    advice = (
+        f"draw fewer with --depth {fits[-1]} ({grouped(counts[fits[-1] - 1])} rows), or use"
+        if fits
+        else f"even --depth 1 has {grouped(counts[0])} rows: use"
+    )
+    raise UsageError(
+        f"--format {fmt.value}",
+        f"{grouped(counts[-1])} rows are more than the {grouped(MAX_DRAWN_ROWS)} a drawing "
+        f"holds; {advice} the listing, json, csv or markdown format",
+    )

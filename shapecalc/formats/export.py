@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections import Counter
-from itertools import accumulate
 from typing import TYPE_CHECKING, TextIO
 
 from shapecalc._streams import write
 from shapecalc.engine import Result, Stopped
-from shapecalc.errors import UsageError
 from shapecalc.formats import Format, Options, View
-from shapecalc.formats.text import caption, grouped
+from shapecalc.formats.columns import check_drawable
+from shapecalc.formats.text import caption
 from shapecalc.formats.tree import ShapeTree
-from shapecalc.limits import MAX_DRAWN_ROWS
 from shapecalc.value import replace
 
 if TYPE_CHECKING:  # the table is imported only when drawn, rich's console only for a terminal
@@ -124,31 +121,9 @@ def document(result: Result, fmt: Format, options: Options) -> str:
 
 def _view(result: Result, fmt: Format, options: Options) -> ShapeTree | ShapeTable:
     """Lay out the tree or the table, once its rows are known to fit in a drawing."""
-    _check_size(result, fmt, options)
+    check_drawable(result, fmt, options.depth)
     if fmt is Format.TREE or (fmt is not Format.TABLE and options.view is View.TREE):
         return ShapeTree.of(result, options)
     from shapecalc.formats.table import ShapeTable
 
     return ShapeTable.of(result, options)
-
-
-def _check_size(result: Result, fmt: Format, options: Options) -> None:
-    """Refuse more rows than MAX_DRAWN_ROWS, naming a depth that fits, if any does."""
-    if len(result.rows) <= MAX_DRAWN_ROWS:
-        return
-    by_depth = Counter(row.depth for row in result.rows)
-    deepest = options.depth if options.depth is not None else max(by_depth)
-    counts = list(accumulate(by_depth[depth] for depth in range(1, deepest + 1)))
-    if counts[-1] <= MAX_DRAWN_ROWS:
-        return
-    fits = [depth for depth, count in enumerate(counts, 1) if count <= MAX_DRAWN_ROWS]
-    advice = (
-        f"draw fewer with --depth {fits[-1]} ({grouped(counts[fits[-1] - 1])} rows), or use"
-        if fits
-        else f"even --depth 1 has {grouped(counts[0])} rows: use"
-    )
-    raise UsageError(
-        f"--format {fmt.value}",
-        f"{grouped(counts[-1])} rows are more than the {grouped(MAX_DRAWN_ROWS)} a drawing "
-        f"holds; {advice} the listing, json, csv or markdown format",
-    )

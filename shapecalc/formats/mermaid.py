@@ -1,0 +1,96 @@
+"""The data flow as a Mermaid flowchart: GitHub, GitLab, MkDocs and Sphinx draw it.
+
+Containers drawn open are subgraphs; each edge is labelled with the shape it carries. Every
+name is written with Mermaid's entity codes for any character that could be syntax or
+markup (`#35;` for `#`), so that a name is always text. Mermaid's own parser checks the
+output in the tests (tests/_mermaid.py).
+"""
+
+from __future__ import annotations
+
+from shapecalc.engine import Result
+from shapecalc.formats import Options
+from shapecalc.formats._diagram import (
+    detail,
+    figures,
+    graph_of,
+    group_title,
+    label,
+    nested,
+    style,
+    title,
+)
+from shapecalc.formats.summary import entries
+from shapecalc.formats.text import caption
+
+# Each style's node shape, and its colours: light fills, told apart in grey by their borders.
+_SHAPES = {
+    "input": ('(["', '"])'),
+    "output": ('(["', '"])'),
+    "layer": ('("', '")'),
+    "module": ('[["', '"]]'),
+    "join": ('(("', '"))'),
+    "resize": ('{{"', '"}}'),
+    "again": ('[/"', '"/]'),
+    "function": ('[\\"', '"\\]'),
+}
+_CLASSES = {
+    "input": "fill:#e7f5e9,stroke:#2e7d32,stroke-width:1px,color:#111",
+    "output": "fill:#e7f5e9,stroke:#2e7d32,stroke-width:1px,color:#111",
+    "layer": "fill:#eaf1fb,stroke:#1f4e9c,stroke-width:1px,color:#111",
+    "module": "fill:#f3f3f3,stroke:#222,stroke-width:2px,color:#111",
+    "join": "fill:#fff4d6,stroke:#8a5a00,stroke-width:1px,color:#111",
+    "resize": "fill:#e6f6f8,stroke:#0b6b77,stroke-width:1px,color:#111",
+    "again": "fill:#ffffff,stroke:#1f4e9c,stroke-width:1px,stroke-dasharray:5 3,color:#111",
+    "function": "fill:#ffffff,stroke:#555,stroke-width:1px,stroke-dasharray:2 2,color:#111",
+}
+# What Mermaid shows as written: every other character, non-ASCII ones too, is written as its
+# code. Mermaid also reads sequences (`#35;`, `fa:fa-x`, `$$`, `\n`, its own `¶ß`) and markup
+# in a label, which coding each of their characters but these disarms.
+_SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ()*+,-./=?@_")
+
+
+def render(result: Result, options: Options) -> str:
+    """Return the model's data flow as a Mermaid flowchart, top to bottom."""
+    graph = graph_of(result, options)
+    said = caption(result.model, result.input, options.batch, result.input_formulas)
+    lines = [f"%% {_comment(said)}"]
+    lines += [f"%% {label}: {_comment(text)}" for label, text in entries(result, options.dtype)]
+    lines.append("flowchart TB")
+    indent = "  "
+    used: dict[str, list[str]] = {}
+    for item, place in nested(graph):
+        if item == "open":
+            name = _text(group_title(graph.groups[place]))
+            lines.append(f'{indent}subgraph g{place} ["{name}"]')
+            indent += "  "
+        elif item == "close":
+            indent = indent[:-2]
+            lines.append(f"{indent}end")
+        else:
+            node = graph.nodes[place]
+            kind = style(node)
+            words = [title(result, node, full=False), detail(result, node)]
+            words += figures(node, options)
+            # Lines are parted by a newline, not <br/>: with markup in a label, Mermaid reads
+            # coded characters as the sequences they make, before it draws them.
+            text = "\n".join(_text(word) for word in words if word)
+            opening, closing = _SHAPES[kind]
+            lines.append(f"{indent}n{place}{opening}{text}{closing}")
+            used.setdefault(kind, []).append(f"n{place}")
+    for edge in graph.edges:
+        lines.append(f'  n{edge.source} -->|"{_text(label(edge))}"| n{edge.target}')
+    for kind, names in used.items():
+        lines.append(f"  classDef {kind} {_CLASSES[kind]}")
+        lines.append(f"  class {','.join(names)} {kind}")
+    return "\n".join(lines) + "\n"
+
+
+def _text(words: str) -> str:
+    """Return text as Mermaid shows it, every character that is not plainly text coded."""
+    return "".join(char if char in _SAFE else f"#{ord(char)};" for char in words)
+
+
+def _comment(words: str) -> str:
+    """Return text for a comment line: one line, whatever it holds."""
+    return "".join(char if char.isprintable() else " " for char in words)
