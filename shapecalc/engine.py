@@ -114,12 +114,27 @@ class _Walk:
         if module.functional:
             return self.body(module, flow)
         if not module.runs:  # its rows wait, in place, for a `use` to run it
+            if self.first and id(module) in self.first:  # a use before its place ran it
+                self.placed_late(module)  # type: ignore[arg-type]  # only a layer runs early
+                return flow
             if id(module) not in self.waiting:  # else a module around it made them wait
                 for within in descendants(module):
                     self.waiting[id(within)] = len(self.rows)
                     self.rows.append(within)
             return flow
         return self.run(module, flow)
+
+    def placed_late(self, leaf: Leaf) -> None:
+        """Give a layer that a use ran before its place its row there, and its parameters,
+        which its first run, as a use's, did not count."""
+        before, shown = self.first[id(leaf)]
+        params = leaf.layer.params(before.shape)
+        self.params += params
+        macs = leaf.layer.macs(before.shape, shown.shape)
+        row = Row(
+            leaf, before.shape, shown.shape, params, macs, shown.field, shown.dims, before.dims
+        )
+        self.rows.append(row)
 
     def run(self, module: Registered, flow: Input) -> Input:
         """Run a registered module, in the place its row has or takes."""

@@ -6,6 +6,7 @@ import pickle
 from collections import Counter
 
 import pytest
+from _flow import ours, recorded, torch_flow
 from conftest import spec
 
 from shapecalc import catalog, dataflow, engine
@@ -16,6 +17,7 @@ from shapecalc.shape import Shape
 
 BUILTINS = catalog.builtin_names()
 DEPTHS = (1, 2, 3, None)
+RECORDED = recorded()
 
 
 def graph(model: Model, depth: int | None = None) -> tuple[Result, Graph]:
@@ -192,3 +194,14 @@ def test_a_graph_is_a_value() -> None:
     _, flow = graph(catalog.load("googlenet"), 2)
     assert pickle.loads(pickle.dumps(flow)) == flow
     assert isinstance(flow.nodes[1].module, Leaf)
+
+
+@pytest.mark.parametrize("name", sorted(RECORDED))
+def test_every_call_and_what_it_takes_are_pytorchs(name: str) -> None:
+    """PyTorch's data flow, recorded by tools/record_flow.py: each call of each layer with its
+    output, and which call's output each call takes, through functional operations only."""
+    model = catalog.load(name)
+    calls, edges = ours(model, model.input)
+    torch_calls, torch_edges = torch_flow(RECORDED[name])
+    assert sorted((path, k, shape.dims) for path, k, shape in calls) == sorted(torch_calls)
+    assert edges == torch_edges

@@ -371,6 +371,28 @@ def test_modules_run_where_a_use_runs_them_and_rows_keep_registration_order() ->
     assert rows["se"].shape == Shape((8, 6, 6))
 
 
+def test_a_layer_a_use_runs_before_its_place_has_its_row_there() -> None:
+    """torchvision's Bottleneck registers its relu after bn3 and runs it first after bn1:
+    its row is at its place, with that first run's shapes, and its parameters count there."""
+    model = spec(
+        """
+        input: [8, 6, 6]
+        model:
+          children:
+            first: {use: late}
+            conv: {type: Conv2d, out_channels: 8, kernel_size: 3}
+            late: {type: Conv2d, out_channels: 4, kernel_size: 1, run: false}
+            again: {use: late}
+        """
+    )
+    result = infer(model, Shape((8, 6, 6)))
+    assert [row.path for row in result.rows] == ["conv", "late"]
+    late = result.rows[1]
+    assert (late.input, late.shape, late.params) == (Shape((8, 6, 6)), Shape((4, 6, 6)), 36)
+    assert result.total_params == 4 * 8 * 9 + 8 + 36  # conv takes late's 4 channels
+    assert result.output == Shape((4, 4, 4))
+
+
 def test_a_module_never_run_has_no_shape_and_a_module_list_its_last_childs() -> None:
     result = infer(spec(REGISTERED), Shape((8, 6, 6)))
     rows = {row.path: row for row in result.rows}

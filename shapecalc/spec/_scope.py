@@ -36,7 +36,9 @@ class Scope:
         """Refuse a `use` of what this module does not register, or cannot run there.
 
         A layer may run again anywhere; a module registered with `run: false` (or one
-        within it) runs where a `use` after it names it.
+        within it) runs where a `use` after it names it, and a layer so registered, where a
+        use before it does too (torchvision's Bottleneck registers its relu after bn3, and
+        runs it after bn1, bn2 and the addition).
         """
         order = {name: index for index, name in enumerate(self.registered)}
         for target, mark, before in self.uses:
@@ -51,7 +53,7 @@ class Scope:
                 where = self.path or "the model"
                 hint = did_you_mean(target, self.registered) if not rest else ""
                 raise SpecError(mark, f"use: {where} has no module named {quote(target)}{hint}")
-            if waits and order[first] >= before:
+            if waits and order[first] >= before and (rest or not isinstance(found, Leaf)):
                 raise SpecError(
                     mark,
                     f"use: {quote(target)} is registered below, with run: false; a use runs "
