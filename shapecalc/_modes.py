@@ -98,3 +98,5 @@ def check_options(fmt: Format, given: Collection[str], view: View = View.TABLE) 
             )
     if "--columns" in given and view is View.TREE:
         raise UsageError("--columns", "the tree view has no columns; use --view table")
+    if "--explain" in given and view is View.GRAPH and fmt in HONOURED["--view"]:
+        raise UsageError("--explain", "the graph view holds no arithmetic; use --view table")

@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from textwrap import dedent
 from typing import Any
@@ -146,6 +146,13 @@ def write_spec(tmp_path: Path) -> Iterator[Callable[[str], Path]]:
 def spec(text: str) -> Model:
     """Build a model from spec text, as if read from `net.yaml`."""
     return build_model(parse(dedent(text), "net.yaml"), source="net.yaml", default_name="net")
+
+
+def named(names: Sequence[str]) -> Model:
+    """Build a model of a 1×1 convolution named each of `names`, written as a spec writes them."""
+    layer = "{type: Conv2d, out_channels: 4, kernel_size: 1}"
+    children = "\n".join(f"    {json.dumps(name, ensure_ascii=False)}: {layer}" for name in names)
+    return spec(f"input: [4, 8, 8]\nmodel:\n  type: Net\n  children:\n{children}\n")
 
 
 def torch_data(name: str) -> Any:
