@@ -227,19 +227,27 @@ def _options(
     return fmt, options
 
 
-def warnings(result: Result) -> list[str]:
+def warnings(
+    result: Result, format: Format | str | None = None, *, depth: int | None = None
+) -> list[str]:
     """Return the lines that warn of layers rounding their input, with the clean sizes near.
 
     With symbols in the input, a note for each instead: which of its sizes the model takes,
-    and which need no rounding (see `valid_sizes`).
+    and which need no rounding (see `valid_sizes`). With the mermaid `format`, a note too
+    where the diagram at `depth` has more edges than Mermaid draws.
     """
+    notes = []
+    if format is not None and Format(format) is Format.MERMAID:
+        from shapecalc.formats import mermaid
+
+        notes = mermaid.cautions(result, depth)
     if result.input_formulas is not None:
         from shapecalc.formats import valid as said
 
-        return said.lines(valid_sizes(result), result.symbols)
+        return said.lines(valid_sizes(result), result.symbols) + notes
     from shapecalc.formats import checks
 
-    return checks.warnings(result.model, result)
+    return checks.warnings(result.model, result) + notes
 
 
 def valid_sizes(result: Result) -> list[Valid | Unknown]:

@@ -95,10 +95,19 @@ class Graph:
         return [edge for edge in self.edges if edge.target == node]
 
 
-def of(result: Result, depth: int | None = None) -> Graph:
-    """Return the data flow of `result`'s model with modules deeper than `depth` drawn whole."""
-    flow = trace(result.model, result.input, result.input_formulas)
+def of(result: Result, depth: int | None = None, *, flow: Trace | None = None) -> Graph:
+    """Return the data flow of `result`'s model with modules deeper than `depth` drawn whole.
+
+    `flow` is the model's trace (`traced(result)`), to draw it at several depths.
+    """
+    if flow is None:
+        flow = traced(result)
     return _Builder(result, depth).build(flow)
+
+
+def traced(result: Result) -> Trace:
+    """Return the trace of `result`'s model at its input: what `of` draws."""
+    return trace(result.model, result.input, result.input_formulas)
 
 
 class _Builder:

@@ -155,7 +155,9 @@ def test_version_and_help(run: Run) -> None:
     assert run("--version").stdout == f"shapecalc {__version__}\n"
     help_text = run("--help").stdout
     assert "shapecalc resnet18 --input 97x131" in help_text
-    assert "--format [tree|table|listing|json|markdown|csv|html|svg|dynamic]" in help_text
+    assert (
+        "--format [tree|table|listing|json|markdown|csv|html|svg|dynamic|mermaid|dot]" in help_text
+    )
 
 
 def test_no_color_is_respected(run: Run) -> None:
@@ -268,7 +270,7 @@ USAGE_ERRORS = [
     pytest.param(
         ["resnet18", "-f", "xml"],
         "--format: 'xml' is not one of 'tree', 'table', 'listing', 'json', 'markdown', 'csv', "
-        "'html', 'svg', 'dynamic'.",
+        "'html', 'svg', 'dynamic', 'mermaid', 'dot'.",
         id="format",
     ),
     pytest.param(
@@ -320,7 +322,9 @@ USAGE_ERRORS = [
         id="unknown-column",
     ),
     pytest.param(
-        ["resnet18", "--view", "graph"], "--view: 'graph' is not one of 'table', 'tree'.", id="view"
+        ["resnet18", "--view", "chart"],
+        "--view: 'chart' is not one of 'table', 'tree', 'graph'.",
+        id="view",
     ),
 ]
 
@@ -590,7 +594,7 @@ def test_a_batch_of_one_changes_nothing(run: Run, fmt: str) -> None:
         pytest.param(
             ["--batch", "8", "-f", "listing"],
             "--batch: the listing format shows no MACs or bytes for a batch to scale; these "
-            "use it: csv, html, json, markdown, svg, table, tree",
+            "use it: csv, dot, html, json, markdown, mermaid, svg, table, tree",
             id="listing",
         ),
         pytest.param(

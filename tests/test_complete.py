@@ -46,7 +46,7 @@ def complete(words: str, cword: str | int, shell: str = "bash", cwd: Path | None
         ("shapecalc ~/m", 1, ["file,~/m"]),
         ("shapecalc resnet18 --dtype float1", 3, ["plain,float16"]),
         ("shapecalc resnet18 -f c", 3, ["plain,csv"]),
-        ("shapecalc resnet18 --view ", 3, ["plain,table", "plain,tree"]),
+        ("shapecalc resnet18 --view ", 3, ["plain,table", "plain,tree", "plain,graph"]),
         ("shapecalc resnet18 -c layer,ou", 3, ["plain,layer,output"]),
         (
             "shapecalc resnet18 --columns = layer,pa",  # as bash splits --columns=layer,pa

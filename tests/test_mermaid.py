@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from _mermaid import parse_errors, parse_errors_many
@@ -12,6 +13,7 @@ from shapecalc import api, catalog
 from shapecalc.formats import Format, Options, text
 from shapecalc.modules import Model
 
+ROOT = Path(__file__).resolve().parent.parent
 # Names with every character a label could mistake for syntax or markup, and the sequences
 # Mermaid reads in labels: entities, icons, maths, escapes, a directive, its placeholders.
 HOSTILE = [
@@ -46,6 +48,18 @@ def test_mermaid_parses_every_diagram_it_is_given() -> None:
         mermaid(catalog.load("examples/unet.yaml")),
         mermaid(named(HOSTILE)),
     ]
+    assert parse_errors_many(texts) == [None] * len(texts)
+
+
+def test_every_model_pages_diagram_parses() -> None:
+    """docs/models/*.md each hold a model's data flow, which GitHub draws with Mermaid."""
+    pages = sorted((ROOT / "docs" / "models").glob("*.md"))
+    blocks = [
+        re.findall(r"```mermaid\n(.*?)```", page.read_text(encoding="utf-8"), re.S)
+        for page in pages
+    ]
+    texts = [found[0] for found in blocks if found]
+    assert len(texts) == len(catalog.builtin_names())
     assert parse_errors_many(texts) == [None] * len(texts)
 
 

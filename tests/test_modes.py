@@ -75,14 +75,14 @@ Run = Callable[..., Result]
         ),
         pytest.param(
             ["resnet18", "--columns", "layer"],
-            "--columns: the tree format has no columns; these use it: csv, html, markdown, svg, "
-            "table",
+            "--columns: the tree format has no columns; these use it: csv, dot, html, markdown, "
+            "mermaid, svg, table",
             id="tree-columns",
         ),
         pytest.param(
             ["resnet18", "-f", "json", "--columns", "layer"],
-            "--columns: the json format has no columns; these use it: csv, html, markdown, svg, "
-            "table",
+            "--columns: the json format has no columns; these use it: csv, dot, html, markdown, "
+            "mermaid, svg, table",
             id="json-columns",
         ),
         pytest.param(
@@ -103,8 +103,8 @@ Run = Callable[..., Result]
         ),
         pytest.param(
             ["resnet18", "-f", "listing", "--dtype", "float16"],
-            "--dtype: the listing format shows no bytes; these use it: csv, html, json, markdown, "
-            "svg, table, tree",
+            "--dtype: the listing format shows no bytes; these use it: csv, dot, html, json, "
+            "markdown, mermaid, svg, table, tree",
             id="listing-dtype",
         ),
     ],
@@ -162,7 +162,7 @@ def test_the_smallest_input_as_json(run: Run) -> None:
         "height": 1,
         "width": 1,
         "square": 1,
-        "searched_up_to": 483,
+        "searched_up_to": 392,
     }
 
 

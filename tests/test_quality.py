@@ -108,13 +108,15 @@ HEAVY = (
 )
 
 
-@pytest.mark.parametrize("fmt", ["json", "listing"])
+@pytest.mark.parametrize("fmt", ["json", "listing", "mermaid", "dot", "svg"])
 def test_a_run_imports_nothing_heavy(fmt: str) -> None:
+    """Nor do the diagrams, the SVG picture (--view graph) included, import rich."""
+    view = ", '--view', 'graph'" if fmt == "svg" else ""
     code = (
         "import sys\n"
         "from shapecalc.cli import main\n"
         "try:\n"
-        f"    main(['resnet18', '--input', '224', '--format', {fmt!r}])\n"
+        f"    main(['resnet18', '--input', '224', '--format', {fmt!r}{view}])\n"
         "except SystemExit:\n"
         "    pass\n"
         f"print(sorted(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)\n"

@@ -126,7 +126,7 @@ def test_sweep_marks_sizes_too_small() -> None:
 
 
 def test_smallest(resnet18: Model) -> None:
-    assert smallest(resnet18, resnet18.input) == Smallest((1, 1), 1, 483)  # 100,000 // (3 × 69)
+    assert smallest(resnet18, resnet18.input) == Smallest((1, 1), 1, 392)  # 100,000 // (3 × 85)
     assert smallest(spec(NARROW), Shape((1, 32, 32))) == Smallest((6, 4), 6, 1024)
 
 

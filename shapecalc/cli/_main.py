@@ -91,7 +91,7 @@ Examples:
     "--output",
     type=OutputFile(),
     help="Write to FILE (whole, or not at all) instead of standard output; the format "
-    "follows its extension: .md .csv .json .html .svg .txt.",
+    "follows its extension: .md .csv .json .html .svg .mmd .dot .txt.",
 )
 @click.option(
     "-d", "--depth", type=click.IntRange(min=1), help="Show modules down to this depth only."
@@ -102,11 +102,17 @@ Examples:
     callback=reader(parse_columns),
     shell_complete=completer("columns"),
     metavar="NAMES",
-    help="Columns of the table, markdown, csv, html and svg formats, comma-separated, from: "
+    help="Columns of the table, markdown, csv, html and svg formats (figures on the nodes of "
+    "mermaid, dot and the graph view), comma-separated, from: "
     + ", ".join(column.value for column in Column)
     + ".",
 )
-@choice("--view", default=View.TABLE, help="What the html and svg formats show.")
+@choice(
+    "--view",
+    default=View.TABLE,
+    help="What the html and svg formats show: the table, the tree, or the graph of the data "
+    "flow with shapes on its edges.",
+)
 @choice("--dtype", default=DType.FLOAT32, help="Element type for the memory figures.")
 @batch_option(
     "Samples per batch: multiplies the MACs and the input and activation memory; "
@@ -218,7 +224,8 @@ def main(  # noqa: PLR0917 - click passes every option positionally
 
     render, show = settled(api.render), settled(api.show)
     outcome = api.attempt(network, sizes[0] if sizes else None)
-    _report(outcome, render, show, output=output, quiet=quiet)
+    warn = partial(api.warnings, format=chosen, depth=depth)
+    _report(outcome, render, show, warn, output=output, quiet=quiet)
 
 
 def _mode(*, list_models: bool, sweep: bool, smallest: bool) -> Mode:
@@ -270,6 +277,7 @@ def _report(
     outcome: Result | Stopped,
     render: Callable[[Result], str],
     show: Callable[[Result | Stopped, TextIO], None],
+    warn: Callable[[Result], list[str]],
     *,
     output: str | None,
     quiet: bool,
@@ -289,6 +297,6 @@ def _report(
     else:
         deliver(render(outcome), output, outcome.model)
     if not quiet:
-        for line in api.warnings(outcome):
+        for line in warn(outcome):
             if not _streams.advise(line):
                 raise OutputClosedError  # nobody is left to tell

@@ -5,7 +5,7 @@ from __future__ import annotations
 from shapecalc.dataflow import Edge, Graph, Group, Kind, Node
 from shapecalc.engine import Result
 from shapecalc.formats import Options
-from shapecalc.formats.columns import Column, text
+from shapecalc.formats.columns import Column, sources, text
 from shapecalc.formats.text import shape_text
 from shapecalc.modules import Combine, Container
 
@@ -40,7 +40,10 @@ def title(result: Result, node: Node, *, full: bool) -> str:
         return f"{where} {word}" if where else word
     if node.kind is Kind.LAYER:
         return result.model.name
-    return module.path if full else module.name
+    name = module.path if full else module.name
+    if node.kind is Kind.MODULE and module.takes is not None:  # as the tree says it: 11 ← [-1, 6]
+        return f"{name} ← {sources(module.takes)}"
+    return name
 
 
 def detail(result: Result, node: Node) -> str:

@@ -178,32 +178,49 @@ class _Layout:
         node's: a chain runs straight down, a join sits under the branch that leads to it
         directly, and a long edge bends round them.
         """
+        spacing = [self.offsets(nodes) for nodes in layers]  # the order is settled: once
         x = [0.0] * len(self.level)
-        for nodes in layers:
-            for node, offset in zip(nodes, self.offsets(nodes), strict=True):
+        for nodes, offsets in zip(layers, spacing, strict=True):
+            for node, offset in zip(nodes, offsets, strict=True):
                 x[node] = offset
+        # Each one's neighbours above and below, with their pulls and the pulls' sum.
+        sides = [
+            [self.pulls(node, near[node]) for node in range(len(x))]
+            for near in (self.above, self.below)
+        ]
+        hold = [_POINT if node >= self.real else _NODE for node in range(len(x))]
+        settled = list(x)
         for sweep in range(SWEEPS * 2):
             down = sweep % 2 == 0
-            near = self.above if down else self.below
-            for nodes in layers if down else reversed(layers):
+            side = sides[not down]
+            order = zip(layers, spacing, strict=True)
+            if not down:
+                order = zip(reversed(layers), reversed(spacing), strict=True)
+            for nodes, offsets in order:
                 targets, weights = [], []
                 for node in nodes:
-                    pulls = [(x[other], self.pull(node, other)) for other in near[node]]
-                    total = sum(weight for _, weight in pulls)
-                    targets.append(
-                        sum(at * weight for at, weight in pulls) / total if total else x[node]
-                    )
-                    weights.append(_LOOSE if not total else _POINT if node >= self.real else _NODE)
-                for node, at in zip(
-                    nodes, _fit(targets, weights, self.offsets(nodes)), strict=True
-                ):
+                    near, total = side[node]
+                    if total:
+                        targets.append(sum(x[other] * weight for other, weight in near) / total)
+                        weights.append(hold[node])
+                    else:
+                        targets.append(x[node])
+                        weights.append(_LOOSE)
+                fitted = targets if len(nodes) == 1 else _fit(targets, weights, offsets)
+                for node, at in zip(nodes, fitted, strict=True):
                     x[node] = at
+            if not down:  # a round down and up that moved nothing to be seen is the last
+                if max(map(abs, map(float.__sub__, x, settled)), default=0.0) < 0.5:
+                    break
+                settled = list(x)
         left = min((x[node] - self.halves[node][0] for node in range(len(x))), default=0.0)
         return [at - left for at in x]
 
-    def pull(self, node: int, other: int) -> float:
-        """Return how much a neighbour pulls a node: barely, a point on a long edge a node."""
-        return _POINT if node < self.real <= other else _NODE
+    def pulls(self, node: int, near: list[int]) -> tuple[list[tuple[int, float]], float]:
+        """Return how much each neighbour pulls a node (barely, a point on a long edge a
+        node), and their sum."""
+        pulls = [(other, _POINT if node < self.real <= other else _NODE) for other in near]
+        return pulls, sum(weight for _, weight in pulls)
 
     def offsets(self, nodes: list[int]) -> list[float]:
         """Return the least distance of each one's centre from the first's, in order: points
@@ -249,12 +266,14 @@ class _Layout:
 
     def ports(self, x: list[float]) -> list[float]:
         """Return where each edge meets the top of the node it ends at: spread over the top
-        in the order the node takes them, as a join takes its inputs."""
+        in the order of where they come from, left to right, so that they do not cross there
+        (the node's title says the order a join takes them in, where it is not this)."""
         arriving: dict[int, list[int]] = {}
         for index, chain in enumerate(self.chains):
             arriving.setdefault(chain[-1], []).append(index)
         ports = [0.0] * len(self.chains)
         for node, indices in arriving.items():
+            indices.sort(key=lambda index: x[self.chains[index][-2]])
             step = min(16.0, self.sizes[node].width / (len(indices) + 1))
             middle = (len(indices) - 1) / 2
             for place, index in enumerate(indices):

@@ -40,7 +40,7 @@ def render(result: Result, options: Options) -> str:
     """Return the model's data flow as a DOT digraph, top to bottom."""
     graph = graph_of(result, options)
     said = caption(result.model, result.input, options.batch, result.input_formulas)
-    summary = [f"{label}: {text}" for label, text in entries(result, options.dtype)]
+    summary = [f"{label}: {text}" for label, text in entries(result, options.dtype, options.batch)]
     lines = [
         f"digraph {_quoted(result.model.name)} {{",
         f'  graph [rankdir=TB, labelloc=t, fontname="{_FONT}", label={_quoted(said)}];',

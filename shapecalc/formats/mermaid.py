@@ -21,7 +21,7 @@ from shapecalc.formats._diagram import (
     title,
 )
 from shapecalc.formats.summary import entries
-from shapecalc.formats.text import caption
+from shapecalc.formats.text import caption, grouped
 
 # Each style's node shape, and its colours: light fills, told apart in grey by their borders.
 _SHAPES = {
@@ -47,6 +47,7 @@ _CLASSES = {
 # What Mermaid shows as written: every other character, non-ASCII ones too, is written as its
 # code. Mermaid also reads sequences (`#35;`, `fa:fa-x`, `$$`, `\n`, its own `¶ß`) and markup
 # in a label, which coding each of their characters but these disarms.
+MAX_EDGES = 500  # Mermaid's maxEdges: it refuses to draw more, unless a site's setting says
 _SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ()*+,-./=?@_")
 
 
@@ -55,7 +56,10 @@ def render(result: Result, options: Options) -> str:
     graph = graph_of(result, options)
     said = caption(result.model, result.input, options.batch, result.input_formulas)
     lines = [f"%% {_comment(said)}"]
-    lines += [f"%% {label}: {_comment(text)}" for label, text in entries(result, options.dtype)]
+    lines += [
+        f"%% {label}: {_comment(text)}"
+        for label, text in entries(result, options.dtype, options.batch)
+    ]
     lines.append("flowchart TB")
     indent = "  "
     used: dict[str, list[str]] = {}
@@ -84,6 +88,25 @@ def render(result: Result, options: Options) -> str:
         lines.append(f"  classDef {kind} {_CLASSES[kind]}")
         lines.append(f"  class {','.join(names)} {kind}")
     return "\n".join(lines) + "\n"
+
+
+def cautions(result: Result, depth: int | None) -> list[str]:
+    """Return a note when the diagram has more edges than Mermaid draws by default, naming
+    the deepest `--depth` under that, if any is."""
+    from shapecalc import dataflow
+
+    flow = dataflow.traced(result)
+    edges = len(dataflow.of(result, depth, flow=flow).edges)
+    if edges <= MAX_EDGES:
+        return []
+    deepest = max((row.depth for row in result.rows), default=1)
+    tops = range(1, min(depth or deepest, deepest + 1))
+    fits = [top for top in tops if len(dataflow.of(result, top, flow=flow).edges) <= MAX_EDGES]
+    advice = f"; --depth {fits[-1]} keeps it under" if fits else ""
+    return [
+        f"note: the diagram has {grouped(edges)} edges; Mermaid draws at most {MAX_EDGES} unless "
+        f"the site's configuration raises maxEdges{advice}"
+    ]
 
 
 def _text(words: str) -> str:
