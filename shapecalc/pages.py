@@ -1,4 +1,4 @@
-"""Model pages: docs/models/<name>.md for every built-in model, and an index.
+"""Model pages: docs/models/<name>.md for every built-in model, an index, and a few pictures.
 
 Regenerate them all, and specs/index.json, which `--list` reads, from the repository's top
 folder, with:
@@ -14,12 +14,16 @@ import sys
 from pathlib import Path
 
 from shapecalc import api, catalog
+from shapecalc.engine import Result
 from shapecalc.files import write_output
 from shapecalc.formats import models as listing
 from shapecalc.formats.text import compact, grouped
 
 FOLDER = Path("docs") / "models"
 COMMAND = "python -m shapecalc.pages"
+OVERVIEW = 100  # edges of a page's diagram at most, unless even depth 1 has more
+# The models whose data flow docs/diagrams.md shows as a picture, at these depths.
+SHOWN = {"resnet18": 3, "googlenet": 2, "densenet121": 2, "yolov8n": 2}
 
 
 def page(name: str) -> str:
@@ -28,13 +32,25 @@ def page(name: str) -> str:
     result = api.infer(model)
     table = api.render(result, "markdown")
     size = "×".join(str(dim) for dim in model.input.dims)
+    depth = _overview_depth(result)
+    diagram = api.render(result, "mermaid", depth=depth)
     return (
         f"# {name}\n\n"
         f"{model.description}\n\n"
         f"Input {size}. Made by `shapecalc {name} --format markdown`; every page here is made "
         f"by `{COMMAND}`.\n\n"
-        f"{table}"
+        f"{table}\n"
+        f"## Data flow\n\n"
+        f"`shapecalc {name} --depth {depth} --format mermaid` ([Diagrams](../diagrams.md)):\n\n"
+        f"```mermaid\n{diagram}```\n"
     )
+
+
+def _overview_depth(result: Result) -> int:
+    """Return the depth a page's diagram shows: 2, unless it would hold over OVERVIEW edges."""
+    from shapecalc import dataflow
+
+    return 2 if len(dataflow.of(result, 2).edges) <= OVERVIEW else 1
 
 
 def index() -> str:
@@ -57,9 +73,12 @@ def index() -> str:
 
 
 def pages() -> dict[str, str]:
-    """Return every page by file name, the index included."""
+    """Return every page by file name, the index and the pictures of SHOWN included."""
     made = {f"{name}.md": page(name) for name in catalog.builtin_names()}
     made["README.md"] = index()
+    for name, depth in SHOWN.items():
+        result = api.infer(api.load(name))
+        made[f"{name}.svg"] = api.render(result, "svg", depth=depth, view="graph")
     return made
 
 

@@ -9,12 +9,13 @@ import pytest
 from shapecalc import catalog
 from shapecalc.formats import Format
 from shapecalc.formats import models as listing
-from shapecalc.pages import FOLDER, main, pages
+from shapecalc.pages import FOLDER, SHOWN, main, pages
 
 ROOT = Path(__file__).resolve().parent.parent
+MADE = pages()  # once: every page of 128 models, each with its diagram
 
 
-@pytest.mark.parametrize(("file_name", "text"), sorted(pages().items()))
+@pytest.mark.parametrize(("file_name", "text"), sorted(MADE.items()))
 def test_committed_pages_are_fresh(file_name: str, text: str) -> None:
     committed = ROOT / FOLDER / file_name
     assert committed.exists(), f"{committed} is missing: run python -m shapecalc.pages"
@@ -24,27 +25,31 @@ def test_committed_pages_are_fresh(file_name: str, text: str) -> None:
 
 
 def test_every_builtin_model_has_a_page() -> None:
-    made = pages()
-    assert set(made) == {f"{name}.md" for name in catalog.builtin_names()} | {"README.md"}
+    made = MADE
+    pictures = {f"{name}.svg" for name in SHOWN}
+    assert (
+        set(made) == {f"{name}.md" for name in catalog.builtin_names()} | {"README.md"} | pictures
+    )
     assert "[resnet18](resnet18.md)" in made["README.md"]
 
 
 def test_page_content() -> None:
-    page = pages()["resnet18.md"]
+    page = MADE["resnet18.md"]
     assert page.startswith("# resnet18\n\nResNet-18 (torchvision)")
     assert "Made by `shapecalc resnet18 --format markdown`" in page
     assert "| conv1          | Conv2d            | 7 s2 p3 | 64@112×112 |" in page
-    assert page.endswith(
+    assert (
         "- **memory**: input 0.60 + activations 26.90 + params 46.76 = 74.26 MB "
         "(float32; 1 MB = 10^6 B)\n"
         "- **torchinfo**: 87.11 MB: outputs of layers with weights, twice (39.75), in place "
-        "of activations\n"
-    )
+        "of activations\n\n## Data flow\n\n`shapecalc resnet18 --depth 2 --format mermaid`"
+    ) in page
+    assert page.endswith("  class n16 output\n```\n")
 
 
 def test_main_writes_every_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     main([str(tmp_path)])
-    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(pages())
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(MADE)
     assert f"wrote {tmp_path / 'resnet18.md'}" in capsys.readouterr().out
 
 
