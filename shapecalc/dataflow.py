@@ -57,6 +57,7 @@ class Node:
     module: Leaf | Container | None = None
     row: Row | None = None
     group: int | None = None
+    owner: Registered | None = None  # for a container's own work, the registered container
 
 
 @frozen
@@ -149,7 +150,7 @@ class _Builder:
             or (owner is event.module and not any(owner.branches))  # type: ignore[union-attr]
         ):
             return self.module(owner)
-        node = Node(_KINDS[event.op], event.module, None, self.group(owner))
+        node = Node(_KINDS[event.op], event.module, None, self.group(owner), owner)
         return self.add(("op", index), node)
 
     def module(self, module: Registered) -> int:

@@ -49,6 +49,14 @@ def test_every_node_and_edge_is_drawn_with_its_shape(name: str, depth: int | Non
     assert len(groups) == len(graph.nodes)
 
 
+def test_a_join_is_named_by_the_module_whose_forward_joins() -> None:
+    """ResNet's blocks add in a functional container of their own: the block names the join."""
+    shown = texts(svg(catalog.load("resnet18")))
+    assert "layer1.0 add" in shown and "broadcast" in shown
+    lraspp = texts(svg(catalog.load("lraspp_mobilenet_v3_large"), 1))
+    assert {"add", "mul", "resize"} <= set(lraspp)  # the model's own forward(): no path
+
+
 def test_names_are_text() -> None:
     shown = texts(svg(named(HOSTILE)))
     for name in HOSTILE:

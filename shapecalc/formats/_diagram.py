@@ -36,7 +36,7 @@ def title(result: Result, node: Node, *, full: bool) -> str:
     if node.kind is Kind.JOIN or node.kind is Kind.RESIZE:
         assert isinstance(module, Container)
         word = join_word(module) if node.kind is Kind.JOIN else "resize"
-        where = module.path if full else ""
+        where = node.owner.path if full and node.owner is not None else ""
         return f"{where} {word}" if where else word
     if node.kind is Kind.LAYER:
         return result.model.name
