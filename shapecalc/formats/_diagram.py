@@ -8,6 +8,7 @@ from shapecalc.formats import Options
 from shapecalc.formats.columns import Column, sources, text
 from shapecalc.formats.text import shape_text
 from shapecalc.modules import Combine, Container
+from shapecalc.value import frozen
 
 # What a node says of its module: its name and type say themselves, its output is on its edges.
 _SAID = frozenset({Column.LAYER, Column.PATH, Column.NAME, Column.TYPE, Column.OUTPUT})
@@ -16,6 +17,32 @@ _DOING = {
     Kind.AGAIN: "again",
     Kind.FUNCTION: "in forward()",
 }
+
+
+@frozen
+class Look:
+    """How a kind of node is drawn in every diagram: light fills, told apart in grey by
+    their borders (width and dashes) and, where the format has them, shapes."""
+
+    fill: str
+    stroke: str
+    width: float
+    dashes: str  # an SVG dash array, "" for a solid border
+    legend: str  # what the picture's legend calls the kind
+
+
+# By style (see `style`): the tree's colours, types blue and containers drawn whole in bold.
+LOOKS = {
+    "input": Look("#e7f5e9", "#2e7d32", 1.2, "", "input, output"),
+    "output": Look("#e7f5e9", "#2e7d32", 1.2, "", "input, output"),
+    "layer": Look("#eaf1fb", "#1f4e9c", 1.0, "", "layer"),
+    "module": Look("#f3f3f3", "#222222", 2.4, "", "module drawn whole"),
+    "join": Look("#fff4d6", "#8a5a00", 1.0, "", "join of branches"),
+    "resize": Look("#e6f6f8", "#0b6b77", 1.0, "", "resize to the input"),
+    "again": Look("#ffffff", "#1f4e9c", 1.0, "5 3", "layer run again"),
+    "function": Look("#ffffff", "#555555", 1.0, "2 2", "function in forward()"),
+}
+TYPE, SHAPE, EDGE = "#1f4e9c", "#0b6b77", "#666666"  # types' text, shapes' text, edges
 
 
 def graph_of(result: Result, options: Options) -> Graph:
@@ -79,6 +106,17 @@ def _join_detail(container: Container) -> str:
     return "broadcast"
 
 
+def node_lines(result: Result, node: Node, options: Options, *, full: bool) -> list[str]:
+    """Return what a node says, line by line: its title, its detail, the figures asked for."""
+    said = [title(result, node, full=full), detail(result, node), *figures(node, options)]
+    return [line for line in said if line]
+
+
+def one_line(words: str) -> str:
+    """Return text for a comment line: one line, whatever it holds."""
+    return "".join(char if char.isprintable() else " " for char in words)
+
+
 def figures(node: Node, options: Options) -> list[str]:
     """Return the lines of the columns asked for that a node has: `params 9,408`."""
     row = node.row
@@ -108,8 +146,9 @@ def style(node: Node) -> str:
     return str(node.kind.value)
 
 
-def nested(graph: Graph) -> list[tuple[str, int]]:
-    """Return the nodes in groups, in order: ("node", place), ("open", group), ("close", group).
+def nested(graph: Graph) -> list[tuple[str, int, int]]:
+    """Return the nodes in groups, in order: ("node", place, level), ("open", group, level)
+    and ("close", group, level), level counting the groups around.
 
     Each group holds its nodes and groups, in the order the first of each ran; the input is
     first and the output last, outside every group.
@@ -118,16 +157,15 @@ def nested(graph: Graph) -> list[tuple[str, int]]:
     for place, node in enumerate(graph.nodes):
         item, group = ("node", place), node.group
         while group is not None and group not in within:  # its group is new: so may its parent be
-            within[group] = []
-            within[group].append(item)
+            within[group] = [item]
             item, group = ("open", group), graph.groups[group].parent
         within[group].append(item)
-    order: list[tuple[str, int]] = []
-    pending = list(reversed(within[None]))
+    order: list[tuple[str, int, int]] = []
+    pending = [(*item, 0) for item in reversed(within[None])]
     while pending:
-        item = pending.pop()
-        order.append(item)
-        if item[0] == "open":
-            pending.append(("close", item[1]))
-            pending.extend(reversed(within[item[1]]))
+        kind, place, level = pending.pop()
+        order.append((kind, place, level))
+        if kind == "open":
+            pending.append(("close", place, level))
+            pending.extend((*item, level + 1) for item in reversed(within[place]))
     return order

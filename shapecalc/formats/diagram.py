@@ -14,7 +14,7 @@ from shapecalc.dataflow import Graph
 from shapecalc.engine import Result
 from shapecalc.errors import UsageError
 from shapecalc.formats import Format, Options
-from shapecalc.formats._diagram import detail, figures, graph_of, label, style, title
+from shapecalc.formats._diagram import EDGE, LOOKS, SHAPE, TYPE, graph_of, label, node_lines, style
 from shapecalc.formats._layout import MAX_POINTS, Placed, Size, TooLargeError, layout
 from shapecalc.formats.columns import check_drawable
 from shapecalc.formats.summary import entries
@@ -27,18 +27,7 @@ LINE = FONT * 1.35
 PAD = 8.0  # inside a node, each side
 MARGIN = 16.0
 _FAMILY = "'DejaVu Sans Mono', Menlo, Consolas, monospace"
-# Each style: fill, border, border's width, its dashes; and what the legend calls it.
-_LOOKS = {
-    "input": ("#e7f5e9", "#2e7d32", 1.2, "", "input, output"),
-    "layer": ("#eaf1fb", "#1f4e9c", 1.0, "", "layer"),
-    "module": ("#f3f3f3", "#222222", 2.4, "", "module drawn whole"),
-    "join": ("#fff4d6", "#8a5a00", 1.0, "", "join of branches"),
-    "resize": ("#e6f6f8", "#0b6b77", 1.0, "", "resize to the input"),
-    "again": ("#ffffff", "#1f4e9c", 1.0, "5 3", "layer run again"),
-    "function": ("#ffffff", "#555555", 1.0, "2 2", "function in forward()"),
-}
-_LOOK_OF = {"output": "input"}  # a style drawn in another's look
-_TYPE, _SHAPE, _EDGE = "#1f4e9c", "#0b6b77", "#666666"
+_LOOK_OF = {"output": "input"}  # a style drawn in another's look, and named with it
 _SAMPLE = "64@56×56"  # the legend's shape
 
 
@@ -73,10 +62,7 @@ class Drawn:
 
 def measured(result: Result, graph: Graph, options: Options) -> Drawn:
     """Return what each node of `graph` shows, and its size."""
-    texts = []
-    for node in graph.nodes:
-        lines = [title(result, node, full=True), detail(result, node), *figures(node, options)]
-        texts.append(tuple(line for line in lines if line))
+    texts = [tuple(node_lines(result, node, options, full=True)) for node in graph.nodes]
     shapes = _out_labels(graph)
     sizes = tuple(_size(lines, shapes[place]) for place, lines in enumerate(texts))
     return Drawn(tuple(texts), shapes, sizes)
@@ -129,11 +115,11 @@ def _svg(result: Result, graph: Graph, options: Options, *, drawn: Drawn, placed
         f"<title>{escape(f'shapecalc {said}')}</title>",
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
         f'markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" '
-        f'fill="{_EDGE}"/></marker></defs>',
+        f'fill="{EDGE}"/></marker></defs>',
         '<rect width="100%" height="100%" fill="#ffffff"/>',
         *head,
         f'<g transform="translate({_n(MARGIN)},{_n(top)})">',
-        f'<g fill="none" stroke="{_EDGE}" stroke-width="1.2">',
+        f'<g fill="none" stroke="{EDGE}" stroke-width="1.2">',
     ]
     for route, upward in zip(placed.routes, placed.upward, strict=True):
         marker = "marker-start" if upward else "marker-end"
@@ -141,7 +127,7 @@ def _svg(result: Result, graph: Graph, options: Options, *, drawn: Drawn, placed
     parts.append("</g>")
     for place, node in enumerate(graph.nodes):
         parts.append(_node(style(node), drawn, placed, place))
-    parts.append(f'<g fill="{_SHAPE}">')
+    parts.append(f'<g fill="{SHAPE}">')
     for (x, y), lines in zip(placed.labels, drawn.labels, strict=True):
         parts += [_text(x, y + LINE * (index + 0.8), line) for index, line in enumerate(lines)]
     parts += ["</g>", "</g>", "</svg>"]
@@ -165,9 +151,9 @@ def _header(result: Result, graph: Graph, options: Options) -> tuple[list[str], 
     x = MARGIN
     for kind in dict.fromkeys(_LOOK_OF.get(style(node), style(node)) for node in graph.nodes):
         parts.append(_box(x, y, 22, 14, kind, rounding=3))
-        parts.append(_text(x + 28, y + 11, _LOOKS[kind][4]))
-        x += 28 + width(_LOOKS[kind][4]) + 18
-    parts.append(_text(x, y + 11, _SAMPLE, f' fill="{_SHAPE}"'))
+        parts.append(_text(x + 28, y + 11, LOOKS[kind].legend))
+        x += 28 + width(LOOKS[kind].legend) + 18
+    parts.append(_text(x, y + 11, _SAMPLE, f' fill="{SHAPE}"'))
     x += width(_SAMPLE) + 6
     parts.append(_text(x, y + 11, "shape passed on an edge"))
     x += width("shape passed on an edge")
@@ -186,7 +172,7 @@ def _node(kind: str, drawn: Drawn, placed: Placed, place: int) -> str:
     for index, line in enumerate(drawn.lines[place]):
         look = ' font-weight="bold"' if index == 0 and kind == "module" else ""
         if index == 1 and kind not in ("input", "output"):
-            look = f' fill="{_TYPE}"'
+            look = f' fill="{TYPE}"'
         baseline = top + PAD / 2 + LINE * (index + 0.75)
         parts.append(_text(centre, baseline, line, f' text-anchor="middle"{look}'))
     parts.append("</g>")
@@ -195,11 +181,11 @@ def _node(kind: str, drawn: Drawn, placed: Placed, place: int) -> str:
 
 def _box(x: float, y: float, wide: float, high: float, kind: str, *, rounding: float) -> str:
     """Return a rectangle in the look of a kind of node, its corners rounded so much."""
-    fill, stroke, thick, dashes, _ = _LOOKS[_LOOK_OF.get(kind, kind)]
-    dash = f' stroke-dasharray="{dashes}"' if dashes else ""
+    look = LOOKS[kind]
+    dash = f' stroke-dasharray="{look.dashes}"' if look.dashes else ""
     return (
-        f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(wide)}" height="{_n(high)}" '
-        f'rx="{_n(rounding)}" fill="{fill}" stroke="{stroke}" stroke-width="{thick}"{dash}/>'
+        f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(wide)}" height="{_n(high)}" rx="{_n(rounding)}" '
+        f'fill="{look.fill}" stroke="{look.stroke}" stroke-width="{look.width:g}"{dash}/>'
     )
 
 

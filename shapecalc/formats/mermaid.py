@@ -11,19 +11,20 @@ from __future__ import annotations
 from shapecalc.engine import Result
 from shapecalc.formats import Options
 from shapecalc.formats._diagram import (
-    detail,
-    figures,
+    LOOKS,
+    Look,
     graph_of,
     group_title,
     label,
     nested,
+    node_lines,
+    one_line,
     style,
-    title,
 )
 from shapecalc.formats.summary import entries
 from shapecalc.formats.text import caption, grouped
 
-# Each style's node shape, and its colours: light fills, told apart in grey by their borders.
+# Each style's node shape; its colours are LOOKS'.
 _SHAPES = {
     "input": ('(["', '"])'),
     "output": ('(["', '"])'),
@@ -33,16 +34,6 @@ _SHAPES = {
     "resize": ('{{"', '"}}'),
     "again": ('[/"', '"/]'),
     "function": ('[\\"', '"\\]'),
-}
-_CLASSES = {
-    "input": "fill:#e7f5e9,stroke:#2e7d32,stroke-width:1px,color:#111",
-    "output": "fill:#e7f5e9,stroke:#2e7d32,stroke-width:1px,color:#111",
-    "layer": "fill:#eaf1fb,stroke:#1f4e9c,stroke-width:1px,color:#111",
-    "module": "fill:#f3f3f3,stroke:#222,stroke-width:2px,color:#111",
-    "join": "fill:#fff4d6,stroke:#8a5a00,stroke-width:1px,color:#111",
-    "resize": "fill:#e6f6f8,stroke:#0b6b77,stroke-width:1px,color:#111",
-    "again": "fill:#ffffff,stroke:#1f4e9c,stroke-width:1px,stroke-dasharray:5 3,color:#111",
-    "function": "fill:#ffffff,stroke:#555,stroke-width:1px,stroke-dasharray:2 2,color:#111",
 }
 # What Mermaid shows as written: every other character, non-ASCII ones too, is written as its
 # code. Mermaid also reads sequences (`#35;`, `fa:fa-x`, `$$`, `\n`, its own `¶ß`) and markup
@@ -54,38 +45,34 @@ _SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012345678
 def render(result: Result, options: Options) -> str:
     """Return the model's data flow as a Mermaid flowchart, top to bottom."""
     graph = graph_of(result, options)
-    said = caption(result.model, result.input, options.batch, result.input_formulas)
-    lines = [f"%% {_comment(said)}"]
+    named = caption(result.model, result.input, options.batch, result.input_formulas)
+    lines = [f"%% {one_line(named)}"]
     lines += [
-        f"%% {label}: {_comment(text)}"
-        for label, text in entries(result, options.dtype, options.batch)
+        f"%% {name}: {one_line(text)}"
+        for name, text in entries(result, options.dtype, options.batch)
     ]
     lines.append("flowchart TB")
-    indent = "  "
     used: dict[str, list[str]] = {}
-    for item, place in nested(graph):
+    for item, place, level in nested(graph):
+        indent = "  " * (level + 1)
         if item == "open":
             name = _text(group_title(graph.groups[place]))
             lines.append(f'{indent}subgraph g{place} ["{name}"]')
-            indent += "  "
         elif item == "close":
-            indent = indent[:-2]
             lines.append(f"{indent}end")
         else:
             node = graph.nodes[place]
             kind = style(node)
-            words = [title(result, node, full=False), detail(result, node)]
-            words += figures(node, options)
             # Lines are parted by a newline, not <br/>: with markup in a label, Mermaid reads
             # coded characters as the sequences they make, before it draws them.
-            text = "\n".join(_text(word) for word in words if word)
+            text = "\n".join(map(_text, node_lines(result, node, options, full=False)))
             opening, closing = _SHAPES[kind]
             lines.append(f"{indent}n{place}{opening}{text}{closing}")
             used.setdefault(kind, []).append(f"n{place}")
     for edge in graph.edges:
         lines.append(f'  n{edge.source} -->|"{_text(label(edge))}"| n{edge.target}')
     for kind, names in used.items():
-        lines.append(f"  classDef {kind} {_CLASSES[kind]}")
+        lines.append(f"  classDef {kind} {_class(LOOKS[kind])}")
         lines.append(f"  class {','.join(names)} {kind}")
     return "\n".join(lines) + "\n"
 
@@ -114,6 +101,7 @@ def _text(words: str) -> str:
     return "".join(char if char in _SAFE else f"#{ord(char)};" for char in words)
 
 
-def _comment(words: str) -> str:
-    """Return text for a comment line: one line, whatever it holds."""
-    return "".join(char if char.isprintable() else " " for char in words)
+def _class(look: Look) -> str:
+    """Return a look as a Mermaid classDef's styles."""
+    dashes = f",stroke-dasharray:{look.dashes}" if look.dashes else ""
+    return f"fill:{look.fill},stroke:{look.stroke},stroke-width:{look.width:g}px{dashes},color:#111"
