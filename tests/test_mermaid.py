@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from _mermaid import parse_errors, parse_errors_many
@@ -99,3 +101,17 @@ def test_columns_put_figures_on_the_nodes() -> None:
 
     diagram = mermaid(catalog.load("resnet18"), 1, columns=(Column.PARAMS, Column.MACS))
     assert "conv1\nConv2d\nparams 9,408\nMACs 118,013,952" in "\n".join(labels(diagram))
+
+
+def test_a_diagram_past_mermaids_edges_says_so_and_names_a_depth_under_them(
+    run: Callable[..., Any],
+) -> None:
+    done = run("resnet152", "--format", "mermaid")
+    assert done.exit_code == 0
+    assert done.stderr == (
+        "note: the diagram has 566 edges; Mermaid draws at most 500 unless the site's "
+        "configuration raises maxEdges; --depth 2 keeps it under\n"
+    )
+    assert (parse_errors(done.stdout) or "").startswith("Edge limit exceeded")  # Mermaid agrees
+    assert run("resnet152", "--format", "mermaid", "--depth", "2").stderr == ""
+    assert run("resnet152", "--format", "mermaid", "--quiet").stderr == ""

@@ -87,9 +87,10 @@ def cautions(result: Result, depth: int | None) -> list[str]:
     if edges <= MAX_EDGES:
         return []
     deepest = max((row.depth for row in result.rows), default=1)
-    tops = range(1, min(depth or deepest, deepest + 1))
-    fits = [top for top in tops if len(dataflow.of(result, top, flow=flow).edges) <= MAX_EDGES]
-    advice = f"; --depth {fits[-1]} keeps it under" if fits else ""
+    tops = range(min(depth or deepest, deepest) - 1, 0, -1)
+    fits = (top for top in tops if len(dataflow.of(result, top, flow=flow).edges) <= MAX_EDGES)
+    fit = next(fits, None)
+    advice = f"; --depth {fit} keeps it under" if fit else ""
     return [
         f"note: the diagram has {grouped(edges)} edges; Mermaid draws at most {MAX_EDGES} unless "
         f"the site's configuration raises maxEdges{advice}"
