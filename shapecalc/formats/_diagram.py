@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from shapecalc.dataflow import Edge, Graph, Group, Kind, Node
-from shapecalc.engine import Result
+from shapecalc.engine import Result, Row
 from shapecalc.formats import Options
-from shapecalc.formats.columns import Column, sources, text
-from shapecalc.formats.text import shape_text
+from shapecalc.formats.columns import Column, sources, text, value
+from shapecalc.formats.text import compact, shape_text
 from shapecalc.modules import Combine, Container
 from shapecalc.value import frozen
 
@@ -118,15 +118,19 @@ def one_line(words: str) -> str:
 
 
 def figures(node: Node, options: Options) -> list[str]:
-    """Return the lines of the columns asked for that a node has: `params 9,408`."""
+    """Return the lines of the columns asked for that a node has, counts as the tree shows
+    them: `params 9.41K`."""
     row = node.row
     if row is None or not options.columns:
         return []
-    return [
-        f"{column.heading} {text(column, row, options.dtype, options.batch)}"
-        for column in options.columns
-        if column not in _SAID
-    ]
+    return [f"{column.heading} {_cell(column, row, options)}" for column in options.columns
+            if column not in _SAID]  # fmt: skip
+
+
+def _cell(column: Column, row: Row, options: Options) -> str:
+    if column.numeric:
+        return compact(int(value(column, row, options.dtype, options.batch)))
+    return text(column, row, options.dtype, options.batch)
 
 
 def label(edge: Edge) -> str:
