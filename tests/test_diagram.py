@@ -57,6 +57,12 @@ def test_a_join_is_named_by_the_module_whose_forward_joins() -> None:
     assert {"add", "mul", "resize"} <= set(lraspp)  # the model's own forward(): no path
 
 
+def test_with_a_symbolic_input_every_edge_carries_its_formula() -> None:
+    result = api.infer(catalog.load("resnet18"), "HxW")
+    shown = texts(text(result, Format.SVG, Options(depth=1, view=View.GRAPH)))
+    assert {"3@H×W", "64@⌈H/2⌉×⌈W/2⌉", "512@1×1", "1000"} <= set(shown)
+
+
 def test_names_are_text() -> None:
     shown = texts(svg(named(HOSTILE)))
     for name in HOSTILE:

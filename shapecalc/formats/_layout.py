@@ -32,6 +32,9 @@ SWEEPS = 6  # rounds of ordering and of positioning
 _NODE, _POINT, _LOOSE = 1.0, 0.001, 0.0001
 
 
+Pulls = tuple[list[tuple[int, float]], float]  # neighbours with how much each pulls; their sum
+
+
 class TooLargeError(Exception):
     """A graph whose layout would hold more than MAX_POINTS nodes and points."""
 
@@ -188,35 +191,36 @@ class _Layout:
             [self.pulls(node, near[node]) for node in range(len(x))]
             for near in (self.above, self.below)
         ]
-        hold = [_POINT if node >= self.real else _NODE for node in range(len(x))]
         settled = list(x)
-        for sweep in range(SWEEPS * 2):
-            down = sweep % 2 == 0
-            side = sides[not down]
-            order = zip(layers, spacing, strict=True)
-            if not down:
-                order = zip(reversed(layers), reversed(spacing), strict=True)
-            for nodes, offsets in order:
-                targets, weights = [], []
-                for node in nodes:
-                    near, total = side[node]
-                    if total:
-                        targets.append(sum(x[other] * weight for other, weight in near) / total)
-                        weights.append(hold[node])
-                    else:
-                        targets.append(x[node])
-                        weights.append(_LOOSE)
-                fitted = targets if len(nodes) == 1 else _fit(targets, weights, offsets)
-                for node, at in zip(nodes, fitted, strict=True):
-                    x[node] = at
-            if not down:  # a round down and up that moved nothing to be seen is the last
-                if max(map(abs, map(float.__sub__, x, settled)), default=0.0) < 0.5:
-                    break
-                settled = list(x)
+        for _ in range(SWEEPS):
+            for nodes, offsets in zip(layers, spacing, strict=True):
+                self.move(nodes, offsets, sides[0], x)
+            for nodes, offsets in zip(reversed(layers), reversed(spacing), strict=True):
+                self.move(nodes, offsets, sides[1], x)
+            if max(map(abs, map(float.__sub__, x, settled)), default=0.0) < 0.5:
+                break  # a round down and up that moved nothing to be seen is the last
+            settled = list(x)
         left = min((x[node] - self.halves[node][0] for node in range(len(x))), default=0.0)
         return [at - left for at in x]
 
-    def pulls(self, node: int, near: list[int]) -> tuple[list[tuple[int, float]], float]:
+    def move(
+        self, nodes: list[int], offsets: list[float], side: list[Pulls], x: list[float]
+    ) -> None:
+        """Move a layer's nodes towards their neighbours on one side, keeping their spacing."""
+        targets, weights = [], []
+        for node in nodes:
+            near, total = side[node]
+            if total:
+                targets.append(sum(x[other] * weight for other, weight in near) / total)
+                weights.append(_POINT if node >= self.real else _NODE)
+            else:
+                targets.append(x[node])
+                weights.append(_LOOSE)
+        fitted = targets if len(nodes) == 1 else _fit(targets, weights, offsets)
+        for node, at in zip(nodes, fitted, strict=True):
+            x[node] = at
+
+    def pulls(self, node: int, near: list[int]) -> Pulls:
         """Return how much each neighbour pulls a node (barely, a point on a long edge a
         node), and their sum."""
         pulls = [(other, _POINT if node < self.real <= other else _NODE) for other in near]
