@@ -149,14 +149,15 @@ def render(
     view: View | str = View.TABLE,
     batch: int = 1,
 ) -> str:
-    """Return `result` in `format` (tree, table, listing, json, markdown, csv, html or svg).
+    """Return `result` in `format` (tree, table, listing, json, markdown, csv, html, svg,
+    dynamic, mermaid or dot).
 
     `depth` leaves out deeper modules; `columns` names the tabular formats' columns (e.g.
     "layer,output,params"); `dtype` sizes the memory figures; `explain` adds the arithmetic
-    of each change of a spatial size; `view` is what HTML and SVG show; `batch` multiplies
-    the MACs and the input and activation memory (shapes stay one sample's, the captions
-    say the batch). An option the format would ignore (columns for the tree, say) raises
-    UsageError, as on the command line.
+    of each change of a spatial size; `view` is what HTML and SVG show (the table, the tree
+    or the graph of the data flow); `batch` multiplies the MACs and the input and activation
+    memory (shapes stay one sample's, the captions say the batch). An option the format
+    would ignore (columns for the tree, say) raises UsageError, as on the command line.
     """
     fmt, options = _options(format, depth, columns, dtype, explain=explain, view=view, batch=batch)
     return text(result, fmt, options)
