@@ -55,6 +55,8 @@ def test_a_join_is_named_by_the_module_whose_forward_joins() -> None:
     assert "layer1.0 add" in shown and "broadcast" in shown
     lraspp = texts(svg(catalog.load("lraspp_mobilenet_v3_large"), 1))
     assert {"add", "mul", "resize"} <= set(lraspp)  # the model's own forward(): no path
+    unet = texts(svg(catalog.load("examples/unet.yaml")))
+    assert "skip4 crop + cat" in unet  # the name the spec gives that work in forward()
 
 
 def test_with_a_symbolic_input_every_edge_carries_its_formula() -> None:

@@ -63,7 +63,7 @@ def title(result: Result, node: Node, *, full: bool) -> str:
     if node.kind is Kind.JOIN or node.kind is Kind.RESIZE:
         assert isinstance(module, Container)
         word = join_word(module) if node.kind is Kind.JOIN else "resize"
-        where = node.owner.path if full and node.owner is not None else ""
+        where = _where(node, module) if full else ""
         return f"{where} {word}" if where else word
     if node.kind is Kind.LAYER:
         return result.model.name
@@ -71,6 +71,14 @@ def title(result: Result, node: Node, *, full: bool) -> str:
     if node.kind is Kind.MODULE and module.takes is not None:  # as the tree says it: 11 ← [-1, 6]
         return f"{name} ← {sources(module.takes)}"
     return name
+
+
+def _where(node: Node, container: Container) -> str:
+    """Return whose work a join or resize is: the name the spec gives the work in forward(),
+    if any (a U-Net's `skip4`), else the module whose forward() does it."""
+    if container.functional and container.name:
+        return container.path
+    return node.owner.path if node.owner is not None else ""
 
 
 def detail(result: Result, node: Node) -> str:
