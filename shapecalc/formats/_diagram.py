@@ -6,7 +6,8 @@ from shapecalc.dataflow import Edge, Graph, Group, Kind, Node
 from shapecalc.engine import Result, Row
 from shapecalc.formats import Options
 from shapecalc.formats.columns import Column, sources, text, value
-from shapecalc.formats.text import compact, shape_text
+from shapecalc.formats.summary import entries
+from shapecalc.formats.text import caption, compact, shape_text
 from shapecalc.modules import Combine, Container
 from shapecalc.value import frozen
 
@@ -120,9 +121,14 @@ def node_lines(result: Result, node: Node, options: Options, *, full: bool) -> l
     return [line for line in said if line]
 
 
-def one_line(words: str) -> str:
-    """Return text for a comment line: one line, whatever it holds."""
-    return "".join(char if char.isprintable() else " " for char in words)
+def summary(result: Result, options: Options) -> list[str]:
+    """Return the caption and the summary's lines, for a text format's comments: one line
+    each, whatever a name holds."""
+    said = caption(result.model, result.input, options.batch, result.input_formulas)
+    lines = [said] + [
+        f"{name}: {text}" for name, text in entries(result, options.dtype, options.batch)
+    ]
+    return ["".join(char if char.isprintable() else " " for char in line) for line in lines]
 
 
 def figures(node: Node, options: Options) -> list[str]:

@@ -18,11 +18,9 @@ from shapecalc.formats._diagram import (
     label,
     nested,
     node_lines,
-    one_line,
     style,
+    summary,
 )
-from shapecalc.formats.summary import entries
-from shapecalc.formats.text import caption
 
 # Each style's node shape and border; its colours are LOOKS'.
 _SHAPES = {
@@ -41,14 +39,13 @@ _FONT = "DejaVu Sans Mono"
 def render(result: Result, options: Options) -> str:
     """Return the model's data flow as a DOT digraph, top to bottom."""
     graph = graph_of(result, options)
-    said = caption(result.model, result.input, options.batch, result.input_formulas)
-    summary = [f"{name}: {text}" for name, text in entries(result, options.dtype, options.batch)]
+    said, *figures = summary(result, options)
     lines = [
         f"digraph {_quoted(result.model.name)} {{",
         f'  graph [rankdir=TB, labelloc=t, fontname="{_FONT}", label={_quoted(said)}];',
         f'  node [fontname="{_FONT}", fontsize=10];',
         f'  edge [fontname="{_FONT}", fontsize=9, fontcolor="{SHAPE}", color="{EDGE}"];',
-        *[f"  // {one_line(line)}" for line in summary],
+        *[f"  // {line}" for line in figures],
     ]
     for item, place, level in nested(graph):
         indent = "  " * (level + 1)

@@ -18,11 +18,10 @@ from shapecalc.formats._diagram import (
     label,
     nested,
     node_lines,
-    one_line,
     style,
+    summary,
 )
-from shapecalc.formats.summary import entries
-from shapecalc.formats.text import caption, grouped
+from shapecalc.formats.text import grouped
 
 # Each style's node shape; its colours are LOOKS'.
 _SHAPES = {
@@ -45,12 +44,7 @@ _SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012345678
 def render(result: Result, options: Options) -> str:
     """Return the model's data flow as a Mermaid flowchart, top to bottom."""
     graph = graph_of(result, options)
-    named = caption(result.model, result.input, options.batch, result.input_formulas)
-    lines = [f"%% {one_line(named)}"]
-    lines += [
-        f"%% {name}: {one_line(text)}"
-        for name, text in entries(result, options.dtype, options.batch)
-    ]
+    lines = [f"%% {line}" for line in summary(result, options)]
     lines.append("flowchart TB")
     used: dict[str, list[str]] = {}
     for item, place, level in nested(graph):
