@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from shapecalc._streams import one_line
 from shapecalc.dataflow import Edge, Graph, Group, Kind, Node
 from shapecalc.engine import Result, Row
 from shapecalc.formats import Options
@@ -128,7 +129,7 @@ def summary(result: Result, options: Options) -> list[str]:
     lines = [said] + [
         f"{name}: {text}" for name, text in entries(result, options.dtype, options.batch)
     ]
-    return ["".join(char if char.isprintable() else " " for char in line) for line in lines]
+    return [one_line(line) for line in lines]
 
 
 def figures(node: Node, options: Options) -> list[str]:
