@@ -8,13 +8,13 @@ drawn whole in bold; each kind of node also has its own border, to be told apart
 from __future__ import annotations
 
 from html import escape
-from unicodedata import east_asian_width
 
 from shapecalc.dataflow import Graph
 from shapecalc.engine import Result
 from shapecalc.errors import UsageError
 from shapecalc.formats import Format, Options
 from shapecalc.formats._diagram import EDGE, LOOKS, SHAPE, TYPE, graph_of, label, node_lines, style
+from shapecalc.formats._fit import width_of
 from shapecalc.formats._layout import MAX_POINTS, Placed, Size, TooLargeError, layout
 from shapecalc.formats.columns import check_drawable
 from shapecalc.formats.summary import entries
@@ -77,9 +77,9 @@ def _out_labels(graph: Graph) -> tuple[tuple[str, ...], ...]:
 
 
 def width(text: str) -> float:
-    """Return the width of a line of monospaced text: wide characters take two cells."""
-    cells = len(text) + sum(east_asian_width(char) in "WF" for char in text if ord(char) > 0x1100)
-    return cells * CHAR
+    """Return the width of a line of monospaced text: a wide character such as 卷 takes two
+    cells, as on a terminal."""
+    return width_of(text) * CHAR
 
 
 def _size(lines: tuple[str, ...], shapes: tuple[str, ...]) -> Size:
