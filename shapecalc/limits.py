@@ -44,7 +44,7 @@ MAX_VALID_SCAN = 20_000  # sizes of a symbol tried to find its valid sizes
 MAX_SWEEP = 100_000  # sizes in one --sweep
 MAX_BATCH = 1_000_000  # --batch, or an --input's leading batch dimension
 MAX_SEARCH_WORK = 100_000  # layers computed by one search: a sweep, --smallest, clean sizes
-MAX_DRAWN_ROWS = 5_000  # rows of the tree, table, html and svg formats
+MAX_DRAWN_ROWS = 5_000  # rows of the tree, table, html and svg formats, and the diagrams
 
 # Messages.
 MAX_QUOTED = 80  # characters of a name or value an error line quotes, before "…"

@@ -35,7 +35,7 @@ def test_every_node_and_edge_is_drawn_with_its_shape(name: str, depth: int | Non
     result = api.infer(catalog.load(name))
     document = text(result, Format.SVG, Options(depth=depth, view=View.GRAPH))
     root = ET.fromstring(document)
-    graph = graph_of(result, Options(depth=depth))
+    graph = graph_of(result, Format.SVG, Options(depth=depth))
     paths = [
         path
         for path in root.iter(f"{SVG}path")

@@ -10,7 +10,7 @@ from conftest import spec
 
 from shapecalc import api, catalog
 from shapecalc.errors import UsageError
-from shapecalc.formats import Format, Options, diagram
+from shapecalc.formats import Format, Options, View, diagram, text
 from shapecalc.formats import _layout as layout_module
 from shapecalc.formats._diagram import graph_of
 from shapecalc.formats._layout import Placed, Size, TooLargeError, layout
@@ -72,7 +72,7 @@ def check(sizes: list[Size], edges: list[tuple[int, int]]) -> Placed:
 def sizes_and_edges(name: str, depth: int | None) -> tuple[list[Size], list[tuple[int, int]]]:
     result = api.infer(catalog.load(name))
     options = Options(depth=depth)
-    graph = graph_of(result, options)
+    graph = graph_of(result, Format.SVG, options)
     return list(diagram.measured(result, graph, options).sizes), [
         (edge.source, edge.target) for edge in graph.edges
     ]
@@ -126,7 +126,8 @@ def test_the_svg_of_a_hundred_branches_stays_linear() -> None:
     assert time.process_time() - began < 1.0
 
 
-def test_a_diagram_too_large_names_the_depth_option() -> None:
+@pytest.mark.parametrize("fmt", [Format.SVG, Format.MERMAID, Format.DOT], ids=lambda fmt: fmt.value)
+def test_a_diagram_too_large_names_the_depth_option(fmt: Format) -> None:
     model = spec("input: [3, 8, 8]\nmodel:\n  - {type: ReLU, repeat: 6000}\n")
     with pytest.raises(UsageError, match=r"6,000 rows are more than the 5,000 a drawing holds"):
-        diagram.render(api.infer(model), Format.SVG, Options())
+        text(api.infer(model), fmt, Options(view=View.GRAPH if fmt is Format.SVG else View.TABLE))

@@ -16,7 +16,6 @@ from shapecalc.formats import Format, Options
 from shapecalc.formats._diagram import EDGE, LOOKS, SHAPE, TYPE, graph_of, label, node_lines, style
 from shapecalc.formats._fit import width_of
 from shapecalc.formats._layout import MAX_POINTS, Placed, Size, TooLargeError, layout
-from shapecalc.formats.columns import check_drawable
 from shapecalc.formats.summary import entries
 from shapecalc.formats.text import caption, grouped
 from shapecalc.value import frozen
@@ -33,8 +32,7 @@ _SAMPLE = "64@56×56"  # the legend's shape
 
 def render(result: Result, fmt: Format, options: Options) -> str:
     """Return the diagram of `result` as an SVG document, or an HTML page holding it."""
-    check_drawable(result, fmt, options.depth)
-    graph = graph_of(result, options)
+    graph = graph_of(result, fmt, options)
     drawn = measured(result, graph, options)
     try:
         placed = layout(drawn.sizes, [(edge.source, edge.target) for edge in graph.edges])

@@ -8,7 +8,7 @@ text, never an escape such as `\\N` or `\\l`.
 from __future__ import annotations
 
 from shapecalc.engine import Result
-from shapecalc.formats import Options
+from shapecalc.formats import Format, Options
 from shapecalc.formats._diagram import (
     EDGE,
     LOOKS,
@@ -38,7 +38,7 @@ _FONT = "DejaVu Sans Mono"
 
 def render(result: Result, options: Options) -> str:
     """Return the model's data flow as a DOT digraph, top to bottom."""
-    graph = graph_of(result, options)
+    graph = graph_of(result, Format.DOT, options)
     said, *figures = summary(result, options)
     lines = [
         f"digraph {_quoted(result.model.name)} {{",

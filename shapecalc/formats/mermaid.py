@@ -9,7 +9,7 @@ output in the tests (tests/_mermaid.py).
 from __future__ import annotations
 
 from shapecalc.engine import Result
-from shapecalc.formats import Options
+from shapecalc.formats import Format, Options
 from shapecalc.formats._diagram import (
     LOOKS,
     Look,
@@ -43,7 +43,7 @@ _SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012345678
 
 def render(result: Result, options: Options) -> str:
     """Return the model's data flow as a Mermaid flowchart, top to bottom."""
-    graph = graph_of(result, options)
+    graph = graph_of(result, Format.MERMAID, options)
     lines = [f"%% {line}" for line in summary(result, options)]
     lines.append("flowchart TB")
     used: dict[str, list[str]] = {}
