@@ -45,6 +45,7 @@ MAX_SWEEP = 100_000  # sizes in one --sweep
 MAX_BATCH = 1_000_000  # --batch, or an --input's leading batch dimension
 MAX_SEARCH_WORK = 100_000  # layers computed by one search: a sweep, --smallest, clean sizes
 MAX_DRAWN_ROWS = 5_000  # rows of the tree, table, html and svg formats, and the diagrams
+MAX_DIAGRAM_POINTS = 20_000  # nodes, and points long edges pass through, of a laid-out diagram
 
 # Messages.
 MAX_QUOTED = 80  # characters of a name or value an error line quotes, before "…"

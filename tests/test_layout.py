@@ -107,7 +107,7 @@ def test_any_graph_lays_out_without_overlaps(seed: int) -> None:
 
 
 def test_a_layout_too_large_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(layout_module, "MAX_POINTS", 50)
+    monkeypatch.setattr(layout_module, "MAX_DIAGRAM_POINTS", 50)
     sizes = [Size(10, 10)] * 40
     with pytest.raises(TooLargeError):
         layout(sizes, [(0, 39), *[(node, node + 1) for node in range(39)]])
@@ -131,3 +131,15 @@ def test_a_diagram_too_large_names_the_depth_option(fmt: Format) -> None:
     model = spec("input: [3, 8, 8]\nmodel:\n  - {type: ReLU, repeat: 6000}\n")
     with pytest.raises(UsageError, match=r"6,000 rows are more than the 5,000 a drawing holds"):
         text(api.infer(model), fmt, Options(view=View.GRAPH if fmt is Format.SVG else View.TABLE))
+
+
+def test_edges_that_skip_many_layers_are_refused_at_once() -> None:
+    """Each of 440 steps adds the model's input: 96,580 points of long edges in all."""
+    import time
+
+    steps = "\n".join(["  - {type: Add, add: [], from: [-1, input]}"] * 440)
+    result = api.infer(spec(f"input: [3, 8, 8]\nmodel:\n{steps}\n"))
+    began = time.process_time()
+    with pytest.raises(UsageError, match="edges pass more than 20,000 layers in all"):
+        text(result, Format.SVG, Options(view=View.GRAPH))
+    assert time.process_time() - began < 1.0

@@ -21,9 +21,9 @@ import heapq
 import itertools
 from collections.abc import Sequence
 
+from shapecalc.limits import MAX_DIAGRAM_POINTS
 from shapecalc.value import frozen
 
-MAX_POINTS = 100_000  # nodes and the points long edges pass through, in one layout
 GAP = 24.0  # between neighbours in a layer
 BEND = 28.0  # the band where edges bend between layers
 SWEEPS = 6  # rounds of ordering and of positioning
@@ -36,7 +36,7 @@ Pulls = tuple[list[tuple[int, float]], float]  # neighbours with how much each p
 
 
 class TooLargeError(Exception):
-    """A graph whose layout would hold more than MAX_POINTS nodes and points."""
+    """A graph whose layout would hold more than MAX_DIAGRAM_POINTS nodes and points."""
 
 
 @frozen
@@ -121,7 +121,7 @@ class _Layout:
             top, bottom = sorted((source, target), key=lambda node: self.level[node])
             span = self.level[bottom] - self.level[top]
             first = len(self.level)
-            if first + span - 1 > MAX_POINTS:
+            if first + span - 1 > MAX_DIAGRAM_POINTS:
                 raise TooLargeError
             self.level += range(self.level[top] + 1, self.level[bottom])
             self.chains.append([top, *range(first, len(self.level)), bottom])

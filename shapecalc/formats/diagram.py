@@ -15,9 +15,10 @@ from shapecalc.errors import UsageError
 from shapecalc.formats import Format, Options
 from shapecalc.formats._diagram import EDGE, LOOKS, SHAPE, TYPE, graph_of, label, node_lines, style
 from shapecalc.formats._fit import width_of
-from shapecalc.formats._layout import MAX_POINTS, Placed, Size, TooLargeError, layout
+from shapecalc.formats._layout import Placed, Size, TooLargeError, layout
 from shapecalc.formats.summary import entries
 from shapecalc.formats.text import caption, grouped
+from shapecalc.limits import MAX_DIAGRAM_POINTS
 from shapecalc.value import frozen
 
 FONT = 12.0
@@ -39,8 +40,8 @@ def render(result: Result, fmt: Format, options: Options) -> str:
     except TooLargeError:
         raise UsageError(
             f"--format {fmt.value}",
-            f"the diagram's edges pass more than {grouped(MAX_POINTS)} layers in all, too many "
-            "to draw; draw fewer with --depth, or use the mermaid or dot format",
+            f"the diagram's edges pass more than {grouped(MAX_DIAGRAM_POINTS)} layers in all, "
+            "too many to draw; draw fewer with --depth, or use the mermaid or dot format",
         ) from None
     svg = _svg(result, graph, options, drawn=drawn, placed=placed)
     if fmt is Format.SVG:
