@@ -1,0 +1,58 @@
+"""torchvision's vision transformers as recorded by tools/record_transformers.py (issue 18).
+
+The specs are to come; until then these check the recording against what torchvision
+publishes, so that the specs are held to figures known to be PyTorch's.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+DATA = Path(__file__).resolve().parent / "data" / "transformers"
+RECORDED = {
+    path.stem: json.loads(path.read_text(encoding="utf-8")) for path in sorted(DATA.glob("*.json"))
+}
+MODELS = ["vit_b_16", "vit_b_32", "vit_l_16", "vit_l_32", "vit_h_14", "swin_t", "swin_s",
+          "swin_b", "swin_v2_t", "swin_v2_s", "swin_v2_b", "maxvit_t"]  # fmt: skip
+
+
+def builds(record: dict[str, Any]) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """Return the sizes whose build's weights publish figures: the default build at its
+    default size, and each other build (`384x384 image_size=384`) whose record has its own."""
+    default = "x".join(map(str, record["default"]))
+    found = [(default, record["sizes"][default], record["published"])]
+    for key, size in record["sizes"].items():
+        if " " in key and "published" in size and "shapes" in size:
+            found.append((key, size, size["published"]))
+    return found
+
+
+def test_every_model_of_the_issue_is_recorded() -> None:
+    assert sorted(RECORDED) == sorted(MODELS)
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_the_recording_reproduces_the_published_figures(name: str) -> None:
+    """Parameters exactly; GMACs (FlopCounterMode ÷ 2, attention counted) to their precision."""
+    for key, size, published in builds(RECORDED[name]):
+        params = size.get("total_params", RECORDED[name]["total_params"])
+        assert params == published["num_params"], key
+        places = len(repr(published["gmacs"]).partition(".")[2])
+        assert round(size["total_macs"] / 1e9, places) == published["gmacs"], key
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_every_size_ran_or_says_where_it_was_refused(name: str) -> None:
+    record = RECORDED[name]
+    count = len(record["paths"])
+    for key, size in record["sizes"].items():
+        if "shapes" in size:
+            assert len(size["shapes"]) == len(size["macs"]) == count == len(size["attention_macs"])
+            assert 0 < size["total_attention_macs"] < size["total_macs"], key
+        else:
+            assert {"path", "exception", "error"} <= set(size), key
+    assert any("error" in size for size in record["sizes"].values()), "a size it refuses"
