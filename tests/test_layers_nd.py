@@ -97,6 +97,10 @@ MESSAGES: dict[str, str] = {
     "QKVAttention-wrong-channels": (
         "QKVAttention needs 20 channels, (2 × key_dim 3 + head_dim 4) × num_heads 2, got 21@3×5"
     ),
+    "MultiHeadAttentionForward-wrong-features": (
+        "MultiheadAttention takes tokens × embed_dim 8, a sequence, got 5@7"
+    ),
+    "MultiHeadAttentionForward-indivisible": "embed_dim 6 must be divisible by num_heads 4",
     # norm
     "BatchNorm1d-stated-wrong": "num_features is 4 but the input is 5@7 (C = 5)",
     "BatchNorm1d-stated-wrong-vector": "num_features is 4 but the input is 5 (C = 5)",

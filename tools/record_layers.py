@@ -339,6 +339,15 @@ def attention() -> None:
     ]
     for label, args, shape in heads:
         case(label, "QKVAttention", args, shape)
+    sequences = [
+        ("tokens", {"embed_dim": 8, "num_heads": 2}, (5, 8)),
+        ("one-head", {"embed_dim": 6, "num_heads": 1}, (3, 6)),
+        ("one-token", {"embed_dim": 4, "num_heads": 4}, (1, 4)),
+        ("wrong-features", {"embed_dim": 8, "num_heads": 2}, (5, 7)),
+        ("indivisible", {"embed_dim": 6, "num_heads": 4}, (5, 6)),
+    ]
+    for label, args, shape in sequences:
+        case(label, "MultiHeadAttentionForward", args, shape)
 
 
 SIDES = {1: (3,), 2: (3, 4), 3: (2, 3, 4)}  # spatial sizes, one per rank
@@ -557,6 +566,34 @@ class QKVAttention(nn.Module):  # type: ignore[misc]
         return (v @ attn.transpose(-2, -1)).reshape(batch, -1, *spatial)
 
 
+class MultiHeadAttentionForward(nn.Module):  # type: ignore[misc]
+    """nn.MultiheadAttention's self-attention, batch first, with its weights as buffers: the
+    work of its forward(), whose parameters a spec counts on the module around it.
+
+    Counted as torchvision's published figures are: the fused fast path off, and attention
+    by matrix products (SDPA's math backend).
+    """
+
+    def __init__(self, embed_dim: int, num_heads: int) -> None:
+        super().__init__()
+        attention = nn.MultiheadAttention(embed_dim, num_heads, batch_first=True)
+        self.embed_dim, self.num_heads = embed_dim, num_heads
+        for name, parameter in [*attention.named_parameters()]:
+            self.register_buffer(name.replace(".", "_"), parameter.detach().clone())
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        from torch.nn.attention import SDPBackend, sdpa_kernel
+
+        query = x.transpose(0, 1)
+        with sdpa_kernel(SDPBackend.MATH):
+            out, _ = nn.functional.multi_head_attention_forward(
+                query, query, query, self.embed_dim, self.num_heads,
+                self.in_proj_weight, self.in_proj_bias, None, None, False, 0.0,
+                self.out_proj_weight, self.out_proj_bias, training=False, need_weights=False,
+            )  # fmt: skip
+        return out.transpose(0, 1)
+
+
 def construct(kind: str, args: dict[str, Any]) -> nn.Module:
     made: dict[str, Any] = {
         "CenterCrop": torchvision.transforms.CenterCrop,
@@ -566,6 +603,7 @@ def construct(kind: str, args: dict[str, Any]) -> nn.Module:
         "Chunk": Chunk,
         "Narrow": Narrow,
         "QKVAttention": QKVAttention,
+        "MultiHeadAttentionForward": MultiHeadAttentionForward,
     }
     return made[kind](**args) if kind in made else getattr(nn, kind)(**args)
 

@@ -71,7 +71,8 @@ MODULES: dict[str, tuple[str, ...]] = {
         "Chunk",
         "Narrow",
     ),
-    "attention": ("QKVAttention",),
+    "attention": ("QKVAttention", "MultiHeadAttentionForward"),
+    "sequence": ("ClassToken", "PositionEmbedding", "Select", "ExpectSize"),
     "resample": (
         "Upsample",
         "UpsamplingNearest2d",

@@ -53,3 +53,47 @@ class QKVAttention(Base):
     def formulas(self, before: Shape, dims: Dims, after: Shape) -> Dims:
         """Its channels are a number; its positions are the input's."""
         return (after.channels, *dims[1:])
+
+
+@frozen(kw_only=True)
+class MultiHeadAttentionForward(Base):
+    """F.multi_head_attention_forward over a sequence, as torch.nn.MultiheadAttention runs it
+    (self-attention, batch first): the whole of its work, in its forward().
+
+    The module registers its in-projection's parameters itself and its `out_proj` Linear,
+    which it never calls as a module: a spec writes it as a container with `own:` and an
+    `out_proj` with `run: false`, around this. Its MACs are what FlopCounterMode counts of it
+    with the fused fast path off and attention done by matrix products, which reproduces
+    torchvision's published figures: the query, key and value projections (L·E·3E), the
+    scores and the weighted values (L·L·E each, over all heads), and the output projection
+    (L·E·E), for L tokens of E features.
+    """
+
+    embed_dim: int = arg(args.positive_int)
+    num_heads: int = arg(args.positive_int)
+
+    def check(self) -> None:
+        if self.embed_dim % self.num_heads:
+            raise LayerError(
+                f"embed_dim {self.embed_dim} must be divisible by num_heads {self.num_heads}",
+                arg="num_heads",
+            )
+
+    def output(self, shape: Shape) -> Shape:
+        if len(shape.dims) != 2 or shape.dims[1] != self.embed_dim:
+            raise LayerError(
+                f"MultiheadAttention takes tokens × embed_dim {self.embed_dim}, a sequence, "
+                f"got {shape}",
+                arg="embed_dim",
+            )
+        return shape
+
+    def macs(self, before: Shape, after: Shape) -> int:
+        tokens, features = before.dims
+        return 4 * tokens * features * features + 2 * tokens * tokens * features
+
+    def field(self, field: Field, before: Shape, after: Shape) -> Field:
+        return Field((WHOLE,) * len(field.axes), field.holds)
+
+    def formulas(self, before: Shape, dims: Dims, after: Shape) -> Dims:
+        return dims

@@ -52,6 +52,13 @@ class Linear(Base):
         weights = before.dims[-1] * self.out_features
         return weights + (self.out_features if self.bias else 0)
 
+    def fixed_params(self) -> int | None:
+        """Count them from `in_features` where stated: a Linear that never runs as a module,
+        as MultiheadAttention's out_proj, still has its weights."""
+        if self.in_features is None:
+            return None
+        return self.in_features * self.out_features + (self.out_features if self.bias else 0)
+
     def macs(self, before: Shape, after: Shape) -> int:
         return after.numel * before.dims[-1]
 
