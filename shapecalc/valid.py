@@ -34,7 +34,8 @@ class Valid:
     modulo `period` is in `residues`. `clean` are the residues (from `clean_start` on)
     where no strided layer rounds: the sizes that divide evenly all the way. From `beyond_one`
     on, no size of the symbol inside the model is 1 or less: torch.export specializes a size
-    of 1, so that a dynamic dimension must start there.
+    of 1, so that a dynamic dimension must start there. `clean_listed` are the listed sizes
+    that divide evenly: ViT's only size, 224, is one.
     """
 
     symbol: str
@@ -45,6 +46,7 @@ class Valid:
     clean_start: int
     clean: tuple[int, ...]
     beyond_one: int = 1
+    clean_listed: tuple[int, ...] = ()  # of `listed`, those where no strided layer rounds
 
     def __contains__(self, size: object) -> bool:
         if not isinstance(size, int):
@@ -128,7 +130,8 @@ def _found(
     first, residues = _pattern(takes, start, step)
     clean_first, clean = _pattern([a and b for a, b in zip(takes, evens, strict=True)], start, step)
     listed = tuple(size for size in range(1, first) if takes[size])
-    return Valid(name, listed, first, step, residues, clean_first, clean)
+    even = tuple(size for size in listed if evens[size])
+    return Valid(name, listed, first, step, residues, clean_first, clean, clean_listed=even)
 
 
 def _beyond_one(formulas: list[Formula], sizes: dict[str, int], name: str) -> int:

@@ -175,7 +175,7 @@ def test_as_data() -> None:
         "start": 10,
         "period": 4,
         "residues": [0, 2],
-        "clean": {"start": 12, "residues": [0]},
+        "clean": {"listed": [], "start": 12, "residues": [0]},
     }
     assert [size for size in range(1, 20) if size in found] == [7, 10, 12, 14, 16, 18]
     assert Valid("H", (), 10, 4, (1,), 10, ()).smallest == 13
@@ -201,3 +201,14 @@ def test_a_flattened_size_is_found_past_the_start() -> None:
     square = api.infer(model, "H")
     [unknown] = valid_sizes(square)
     assert isinstance(unknown, Unknown) and "product" in unknown.reason
+
+
+def test_a_model_built_for_one_size_takes_it_only_and_says_it_is_clean() -> None:
+    """ViT asserts its image_size: the one size listed, and clean (224 = 14 patches of 16)."""
+    from shapecalc import catalog
+
+    found = api.valid_sizes(api.infer(catalog.load("vit_b_16"), "3xHx224"))
+    assert found == [Valid("H", (224,), 225, 16, (), 225, (), 32, (224,))]
+    assert line(found[0], {"H": 224}) == (
+        "H: valid for H = 224 only; clean (no rounding anywhere) at H = 224"
+    )

@@ -48,6 +48,10 @@ def _set(
 def _clean(found: Valid, size: int) -> str:
     """Say where no strided layer rounds, with examples from the first and around `size`."""
     if not found.clean:
+        if found.clean_listed:
+            return (
+                f"clean (no rounding anywhere) at {found.symbol} = {_listing(found.clean_listed)}"
+            )
         return "never clean: some strided layer rounds at every size"
     if len(found.clean) == found.period:
         return f"clean (no rounding anywhere) for every {found.symbol} ≥ {found.clean_start}"
@@ -102,7 +106,8 @@ def data(found: Valid | Unknown) -> dict[str, object]:
     """Return one symbol's sizes as JSON data: the smallest, and the pattern exactly.
 
     A size `s` works when it is in `listed`, or `s ≥ start` and `s % period` is in
-    `residues`; `clean` says the same of the sizes where no strided layer rounds.
+    `residues`; `clean` says the same of the sizes where no strided layer rounds (of the
+    listed ones, those in its `listed`).
     """
     if isinstance(found, Unknown):
         return {"unknown": found.reason}
@@ -112,5 +117,9 @@ def data(found: Valid | Unknown) -> dict[str, object]:
         "start": found.start,
         "period": found.period,
         "residues": list(found.residues),
-        "clean": {"start": found.clean_start, "residues": list(found.clean)},
+        "clean": {
+            "listed": list(found.clean_listed),
+            "start": found.clean_start,
+            "residues": list(found.clean),
+        },
     }
