@@ -1,7 +1,7 @@
 """torchvision's vision transformers as recorded by tools/record_transformers.py (issue 18).
 
-The specs are to come; until then these check the recording against what torchvision
-publishes, so that the specs are held to figures known to be PyTorch's.
+The recording is first held to what torchvision publishes, then the specs to the recording,
+row by row, at every size it took or refused.
 """
 
 from __future__ import annotations
@@ -11,6 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_zoo import assert_rows
+
+from shapecalc import catalog
+from shapecalc.engine import infer
+from shapecalc.errors import ShapeError, SpecError
+from shapecalc.shape import Shape
 
 DATA = Path(__file__).resolve().parent / "data" / "transformers"
 RECORDED = {
@@ -56,3 +62,32 @@ def test_every_size_ran_or_says_where_it_was_refused(name: str) -> None:
         else:
             assert {"path", "exception", "error"} <= set(size), key
     assert any("error" in size for size in record["sizes"].values()), "a size it refuses"
+
+
+VITS = ["vit_b_16", "vit_b_32", "vit_l_16", "vit_l_32", "vit_h_14"]
+VIT_CASES = [(name, key) for name in VITS for key in RECORDED[name]["sizes"]]
+
+
+@pytest.mark.parametrize(("name", "key"), VIT_CASES, ids=lambda value: str(value).replace(" ", "-"))
+def test_vit_matches_torchvision(name: str, key: str) -> None:
+    """Every row at every size torchvision takes, built as recorded (`image_size=384`); each
+    size it refuses refused, by the size it requires, or at construction."""
+    record, size = RECORDED[name], RECORDED[name]["sizes"][key]
+    spatial, *settings = key.split(" ")
+    values = dict(setting.split("=") for setting in settings)
+    shape = Shape((3, *(int(part) for part in spatial.split("x"))))
+    if size.get("path", "") is None:  # refused by the constructor
+        with pytest.raises(SpecError, match="is not a multiple of"):
+            catalog.load(name, values)
+        return
+    model = catalog.load(name, values)
+    if "error" in size:
+        built = values.get("image_size", "224")
+        with pytest.raises(ShapeError, match=f"the input must be {built}×{built}"):
+            infer(model, shape)
+        return
+    assert_rows(infer(model, shape), {**record, **size}, size)
+    published = size.get("published", record["published"] if not values else None)
+    if published:
+        places = len(repr(published["gmacs"]).partition(".")[2])
+        assert round(infer(model, shape).total_macs / 1e9, places) == published["gmacs"]

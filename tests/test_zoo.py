@@ -37,8 +37,11 @@ AUXILIARY_PARAMS = AUXILIARY | {"inception_v3"}
 
 
 def test_every_built_in_model_is_recorded() -> None:
-    """Each from torchvision here, each Ultralytics config in tests/test_ultralytics.py."""
-    assert set(ZOO) | set(catalog.ultralytics_configs()) == set(catalog.builtin_names())
+    """Each CNN from torchvision here, each vision transformer in tests/test_transformers.py,
+    each Ultralytics config in tests/test_ultralytics.py."""
+    transformers = {path.stem for path in (DATA / "transformers").glob("*.json")}
+    others = set(ZOO) | set(catalog.ultralytics_configs())
+    assert set(catalog.builtin_names()) - transformers == others
 
 
 @pytest.mark.parametrize(("name", "size"), CASES)
