@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 
 from shapecalc.errors import Mark, SpecError, describe, did_you_mean, quote
 from shapecalc.layers.args import Value
+from shapecalc.limits import MAX_REPEAT
 from shapecalc.spec._yolo_settings import Settings, plain
 from shapecalc.spec.blocks import Block
 from shapecalc.spec.source import YList, YMap, YNode, YScalar
@@ -75,7 +76,17 @@ class Parser:
         repeats = plain(n_node)
         if isinstance(repeats, bool) or not isinstance(repeats, int) or repeats < 1:
             raise SpecError(n_node.mark, f"layer {index}: repeats: expected a whole number ≥ 1")
+        if repeats > MAX_REPEAT:  # before it is scaled: a float holds no such number
+            raise SpecError(
+                n_node.mark, f"layer {index}: repeats: {repeats:,} is more than {MAX_REPEAT:,}"
+            )
         n = max(round(repeats * self.settings.depth), 1) if repeats > 1 else repeats
+        if n > MAX_REPEAT:
+            raise SpecError(
+                n_node.mark,
+                f"layer {index}: repeats: {repeats:,} at depth {self.settings.depth} make {n:,} "
+                f"copies, more than {MAX_REPEAT:,}",
+            )
         ins = tuple(_channels(channels, x, f_node.mark, index) for x in taken)
         kind, given, named, out, n = self._module(module, args, ins, n, _Where(m_node.mark, index))
         node = _call(kind, given, named, self.blocks, _Where(row.mark, index))
