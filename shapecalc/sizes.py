@@ -39,10 +39,18 @@ class Uneven:
     output: int
 
 
-def uneven(result: Result) -> list[Uneven]:
-    """List every strided layer whose input does not divide by its stride, in row order."""
+Strides = dict[tuple[int, int], list[tuple[int, int]]]  # a layer's strided axes, by its id and rank
+
+
+def uneven(result: Result, strided: Strides | None = None) -> list[Uneven]:
+    """List every strided layer whose input does not divide by its stride, in row order.
+
+    `strided` keeps each layer's strided axes for the next result of the same model, as a
+    sweep's: rows share a few layers, and a model's results share them all.
+    """
     found = []
-    strided: dict[tuple[int, int], list[tuple[int, int]]] = {}  # rows share a few layers
+    if strided is None:
+        strided = {}
     for row in result.rows:
         layer, before, after = row.layer, row.input, row.shape
         if layer is None or before is None or after is None or not before.is_map:
@@ -167,6 +175,7 @@ def sweep(model: Model, sizes: range) -> Iterator[Sample]:
 
 
 def _samples(model: Model, sizes: range) -> Iterator[Sample]:
+    strided: Strides = {}  # the model keeps its layers, and so their ids, alive
     for size in sizes:
         outcome = try_infer(model, model.input.with_spatial((size,) * model.input.rank))
         if not isinstance(outcome, Result):
@@ -182,7 +191,7 @@ def _samples(model: Model, sizes: range) -> Iterator[Sample]:
             and after.is_map
             and before.rank == after.rank
         )
-        places = tuple(dict.fromkeys(item.row.path for item in uneven(outcome)))
+        places = tuple(dict.fromkeys(item.row.path for item in uneven(outcome, strided)))
         yield Sample(size, outcome.output, stages, places)
 
 
