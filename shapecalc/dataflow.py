@@ -147,7 +147,7 @@ class _Builder:
         if owner is not self.root and (
             event.op in (Op.LAYER, Op.PASS)
             or owner.depth == depth
-            or (owner is event.module and not any(owner.branches))  # type: ignore[union-attr]
+            or (owner is event.module and self.rows[id(owner)].is_leaf)  # a Concat
         ):
             return self.module(owner)
         node = Node(_KINDS[event.op], event.module, None, self.group(owner), owner)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from shapecalc._streams import one_line
-from shapecalc.dataflow import Edge, Graph, Group, Kind, Node
+from shapecalc.dataflow import Edge, Graph, Group, Kind, Node, of
 from shapecalc.engine import Result, Row
 from shapecalc.formats import Format, Options
 from shapecalc.formats.columns import Column, check_drawable, sources, text, value
@@ -50,10 +50,8 @@ TYPE, SHAPE, EDGE = "#1f4e9c", "#0b6b77", "#666666"  # types' text, shapes' text
 def graph_of(result: Result, fmt: Format, options: Options) -> Graph:
     """Return the graph a diagram of `result` draws, at the options' depth, once its rows
     are known to fit in a drawing (MAX_DRAWN_ROWS, as the tree's and the table's)."""
-    from shapecalc import dataflow
-
     check_drawable(result, fmt, options.depth)
-    return dataflow.of(result, options.depth)
+    return of(result, options.depth)
 
 
 def title(result: Result, node: Node, *, full: bool) -> str:

@@ -418,10 +418,10 @@ def check_drawable(result: Result, fmt: Format, depth: int | None) -> None:
         return
     by_depth = Counter(row.depth for row in result.rows)
     deepest = depth if depth is not None else max(by_depth)
-    counts = list(accumulate(by_depth[depth] for depth in range(1, deepest + 1)))
+    counts = list(accumulate(by_depth[level] for level in range(1, deepest + 1)))
     if counts[-1] <= MAX_DRAWN_ROWS:
         return
-    fits = [depth for depth, count in enumerate(counts, 1) if count <= MAX_DRAWN_ROWS]
+    fits = [level for level, count in enumerate(counts, 1) if count <= MAX_DRAWN_ROWS]
     advice = (
         f"draw fewer with --depth {fits[-1]} ({grouped(counts[fits[-1] - 1])} rows), or use"
         if fits

@@ -49,15 +49,15 @@ class Linear(Base):
         return (*dims[:-1], self.out_features)
 
     def params(self, before: Shape) -> int:
-        weights = before.dims[-1] * self.out_features
-        return weights + (self.out_features if self.bias else 0)
+        return self._weights(before.dims[-1])
 
     def fixed_params(self) -> int | None:
         """Count them from `in_features` where stated: a Linear that never runs as a module,
         as MultiheadAttention's out_proj, still has its weights."""
-        if self.in_features is None:
-            return None
-        return self.in_features * self.out_features + (self.out_features if self.bias else 0)
+        return None if self.in_features is None else self._weights(self.in_features)
+
+    def _weights(self, features: int) -> int:
+        return features * self.out_features + (self.out_features if self.bias else 0)
 
     def macs(self, before: Shape, after: Shape) -> int:
         return after.numel * before.dims[-1]
