@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from shapecalc.errors import Mark, ShapeError
-from shapecalc.field import Field, join_fields, map_holds
+from shapecalc.field import Field, join_fields, layout
 from shapecalc.modules import Combine, Container
 from shapecalc.shape import Shape, axis_names
 
@@ -28,7 +28,7 @@ def joined_field(fields: list[Field], shape: Shape) -> Field | None:
     if any(len(field.axes) != len(fields[0].axes) for field in fields):
         return None
     joined = join_fields(fields)
-    return Field(joined.axes, map_holds(shape.spatial)) if shape.is_map else joined
+    return Field(joined.axes, layout(shape)) if shape.is_map else joined
 
 
 def joined_formulas(

@@ -22,7 +22,7 @@ from shapecalc.modules import (
     descendants,
     registered,
 )
-from shapecalc.rows import Requirement, Result, Row, Stopped, idle_row
+from shapecalc.rows import Inline, Requirement, Result, Row, Stopped, idle_row
 from shapecalc.shape import Shape
 from shapecalc.value import replace
 
@@ -66,7 +66,16 @@ def attempt(
     rows: tuple[Row, ...] = tuple(walk.rows)  # type: ignore[arg-type]  # idle() placed them all
     needs = tuple(walk.requirements.values())
     return Result(
-        model, shape, output.shape, rows, walk.params, walk.macs, formulas, output.dims, needs
+        model,
+        shape,
+        output.shape,
+        rows,
+        walk.params,
+        walk.macs,
+        formulas,
+        output.dims,
+        needs,
+        tuple(walk.inline),
     )
 
 
@@ -106,6 +115,7 @@ class _Walk:
         self.lent: list[tuple[str, str, int]] = []
         # With symbols, each check the walk made that depends on them, once each.
         self.requirements: dict[tuple[object, ...], Requirement] = {}
+        self.inline: list[Inline] = []  # the layers run in forward(), which have no rows
 
     def module(self, module: Module, flow: Input) -> Input:
         """Return the module's output, recording its row before its descendants' rows."""
@@ -387,6 +397,8 @@ class _Walk:
         after = _bounded(_output(leaf, before), leaf.path, leaf.mark)
         if self.check is not None and not self.check(layer, before, after):
             raise _CheckFailedError
+        if leaf.functional:
+            self.inline.append(Inline(leaf, before, after))
         if not again:
             self.params += layer.params(before)
         self.macs += layer.macs(before, after)

@@ -41,7 +41,7 @@ from shapecalc.limits import MAX_FIELD_PERIOD, MAX_FIELD_SCAN
 from shapecalc.value import frozen
 
 if TYPE_CHECKING:
-    pass
+    from shapecalc.shape import Shape
 
 
 @frozen
@@ -296,6 +296,16 @@ def _scanned(reach: Reach, op: Interpolate, scale: float, size_in: int, size_out
 def start(spatial: tuple[int, ...]) -> Field:
     """Return the field of the input itself: one position each, one apart."""
     return Field((POINT,) * len(spatial), map_holds(spatial))
+
+
+def layout(shape: Shape) -> tuple[int, ...]:
+    """Return the layout of a map whose axes a Permute may have moved (see Shape.order)."""
+    if not shape.order:
+        return map_holds(shape.spatial)
+    return tuple(
+        1 << axis - 1 if axis and size > 1 else 0
+        for axis, size in zip(shape.order, shape.dims, strict=True)
+    )
 
 
 def map_holds(spatial: Sequence[int]) -> tuple[int, ...]:

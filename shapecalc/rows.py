@@ -85,6 +85,18 @@ class Requirement:
 
 
 @frozen
+class Inline:
+    """A layer run in forward(), with no row of its own (functional), and its input and output.
+
+    Its work counts in the rows of the modules around it.
+    """
+
+    leaf: Leaf
+    input: Shape
+    output: Shape
+
+
+@frozen
 class Result:
     """A model's rows for one input, in PyTorch's `named_modules()` order, root left out.
 
@@ -92,6 +104,7 @@ class Result:
     With symbols in the input, `input_formulas` gives its dimensions (symbols and numbers),
     `input` their values at one size, and the output and rows are given both ways;
     `requirements` are the checks that decide which sizes of the symbols the model takes.
+    `inline` are the layers run in forward(), in the order they ran.
     """
 
     model: Model
@@ -103,6 +116,7 @@ class Result:
     input_formulas: Dims | None = None
     output_formulas: Dims | None = None
     requirements: tuple[Requirement, ...] = ()
+    inline: tuple[Inline, ...] = ()
 
     @property
     def symbols(self) -> dict[str, int]:

@@ -57,6 +57,15 @@ class Shape:
         """Whether dimension `index` holds one of the map's spatial axes."""
         return (self.order[index] if self.order else index) != 0
 
+    def spatial_index(self, axis: int) -> int:
+        """Return where `dims` holds the map's spatial axis `axis` (from 0), wherever moved."""
+        return self.order.index(axis + 1) if self.order else axis + 1
+
+    @property
+    def placed_spatial(self) -> tuple[int, ...]:
+        """The map's spatial sizes in its own order, (H, W), wherever its dims hold them."""
+        return tuple(self.dims[self.spatial_index(axis)] for axis in range(self.rank))
+
     def with_spatial(self, sizes: tuple[int, ...]) -> Shape:
         """Return this map with other spatial sizes, its channels kept."""
         return Shape((self.dims[0], *sizes))

@@ -10,6 +10,7 @@ from shapecalc.errors import ShapecalcError, UsageError
 from shapecalc.layers import Layer
 from shapecalc.limits import MAX_SEARCH_WORK
 from shapecalc.modules import Model, count
+from shapecalc.rows import Inline
 from shapecalc.shape import Shape
 from shapecalc.value import frozen
 
@@ -43,7 +44,8 @@ Strides = dict[tuple[int, int], list[tuple[int, int]]]  # a layer's strided axes
 
 
 def uneven(result: Result, strided: Strides | None = None) -> list[Uneven]:
-    """List every strided layer whose input does not divide by its stride, in row order.
+    """List every strided layer whose input does not divide by its stride: the rows' in row
+    order, then those run in forward(), each as a row of its own (see `inline_row`).
 
     `strided` keeps each layer's strided axes for the next result of the same model, as a
     sweep's: rows share a few layers, and a model's results share them all.
@@ -51,7 +53,8 @@ def uneven(result: Result, strided: Strides | None = None) -> list[Uneven]:
     found = []
     if strided is None:
         strided = {}
-    for row in result.rows:
+    rows = map(inline_row, result.inline) if result.inline else ()
+    for row in (*result.rows, *rows):
         layer, before, after = row.layer, row.input, row.shape
         if layer is None or before is None or after is None or not before.is_map:
             continue
@@ -62,10 +65,16 @@ def uneven(result: Result, strided: Strides | None = None) -> list[Uneven]:
         if steps is None:
             steps = strided[key] = _strides(layer.axes(before) or ())
         for axis, stride in steps:
-            size = before.dims[1 + axis]
+            size = before.dims[before.spatial_index(axis)]
             if size % stride:
-                found.append(Uneven(row, axis, size, stride, after.dims[1 + axis]))
+                found.append(Uneven(row, axis, size, stride, after.dims[after.spatial_index(axis)]))
     return found
+
+
+def inline_row(work: Inline) -> Row:
+    """Return a row for a layer run in forward(), which tables do not show: its work is in
+    the rows of the modules around it."""
+    return Row(work.leaf, work.input, work.output, 0, 0, None)
 
 
 def _strides(ops: tuple[Axis, ...]) -> list[tuple[int, int]]:
@@ -114,7 +123,7 @@ def is_clean(model: Model, shape: Shape, axis: int) -> bool:
         if steps is None:
             ops = layer.axes(before) or ()
             steps = strided[key] = [step for at, step in _strides(ops) if at == axis]
-        return all(before.dims[1 + axis] % step == 0 for step in steps)
+        return all(before.dims[before.spatial_index(axis)] % step == 0 for step in steps)
 
     return passes(model, shape, even)
 
@@ -182,7 +191,7 @@ def _samples(model: Model, sizes: range) -> Iterator[Sample]:
             yield Sample(size, outcome)
             continue
         stages = tuple(
-            Stage(row.path, before.spatial, after.spatial)
+            Stage(row.path, before.placed_spatial, after.placed_spatial)
             for row in outcome.rows
             if row.depth == 1
             and (before := row.input) is not None

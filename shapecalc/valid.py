@@ -270,8 +270,10 @@ def _strided(group: list[Requirement], name: str) -> Iterator[tuple[Formula, int
     for need in group:
         if not isinstance(need.module, Leaf) or not need.shapes[0].is_map:
             continue
-        ops = need.module.layer.axes(need.shapes[0]) or ()
-        for dim, op in zip(need.inputs[0][1:], ops, strict=False):
+        shape = need.shapes[0]
+        ops = need.module.layer.axes(shape) or ()
+        for axis, op in enumerate(ops[: shape.rank]):
+            dim = need.inputs[0][shape.spatial_index(axis)]
             if (
                 isinstance(op, Window)
                 and op.stride > 1

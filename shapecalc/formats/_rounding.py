@@ -23,10 +23,19 @@ def rounded(result: Result, depth: int | None) -> dict[str, Rounded]:
         return {}
     from shapecalc.sizes import uneven
 
-    marks = {item.row.path: Rounded.HERE for item in uneven(result)}
+    shown = {row.path for row in result.rows}
+    marks = {_owner(item.row.path, shown): Rounded.HERE for item in uneven(result)}
     if depth is not None:
         for path in list(marks):
             parts = path.split(".")
             if len(parts) > depth:
                 marks.setdefault(".".join(parts[:depth]), Rounded.WITHIN)
     return marks
+
+
+def _owner(path: str, shown: set[str]) -> str:
+    """Return the row that shows a layer's work: its own, or for work in forward(), that of
+    the nearest module around it."""
+    while path and path not in shown:
+        path = path.rpartition(".")[0]
+    return path

@@ -59,8 +59,12 @@ def _alike(found: list[Uneven]) -> list[tuple[list[Row], list[Uneven]]]:
 
 
 def _where(rows: list[Row]) -> str:
-    """Name the layers: `a (Conv2d)`, `a (Conv2d) and b (Conv2d)`, `a, b, c and 4 more`."""
-    names = [f"{row.path} ({row.type})" for row in rows[:MAX_PLACES]]
+    """Name the layers: `a (Conv2d)`, `a (Conv2d) and b (Conv2d)`, `a, b, c and 4 more`;
+    work in a module's forward() as such: `Mixed_6a.max_pool (MaxPool2d in forward())`."""
+    names = [
+        f"{row.path} ({row.type}{' in forward()' if row.module.functional else ''})"
+        for row in rows[:MAX_PLACES]
+    ]
     if len(rows) > MAX_PLACES:
         names.append(f"{len(rows) - MAX_PLACES} more")
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from shapecalc.engine import Row
-from shapecalc.shape import axis_names
+from shapecalc.shape import Shape, axis_names
 
 if TYPE_CHECKING:  # formulas are for symbolic inputs only: a numeric run never loads them
     from shapecalc.formula import Dims
@@ -25,7 +25,7 @@ def arithmetic(row: Row) -> str | None:
         return None
     if not before.is_map or not after.is_map or before.rank != after.rank:
         return None
-    sizes, outputs = _sizes(before.spatial, row.input_formulas), _sizes(after.spatial, row.formulas)
+    sizes, outputs = _sizes(before, row.input_formulas), _sizes(after, row.formulas)
     if sizes == outputs:
         return None
     ops = layer.axes(before)
@@ -44,13 +44,15 @@ def arithmetic(row: Row) -> str | None:
     return "; ".join(f"{name}: {step}" for name, step in zip(names, steps, strict=True))
 
 
-def _sizes(spatial: tuple[int, ...], formulas: Dims | None) -> tuple[int | str, ...]:
-    """Return the spatial sizes, as formulas' text where they are formulas of symbols."""
+def _sizes(shape: Shape, formulas: Dims | None) -> tuple[int | str, ...]:
+    """Return a map's spatial sizes in its own order, as formulas' text where they are
+    formulas of symbols."""
     if formulas is None:
-        return spatial
+        return shape.placed_spatial
     from shapecalc.formats._formula import show
 
+    placed = (formulas[shape.spatial_index(axis)] for axis in range(shape.rank))
     return tuple(
         size if formula is None or isinstance(formula, int) else show(formula)
-        for size, formula in zip(spatial, formulas[1:], strict=True)
+        for size, formula in zip(shape.placed_spatial, placed, strict=True)
     )
