@@ -30,7 +30,7 @@ RECORDED = json.loads(
     (Path(__file__).parent / "data" / "torch_layers.json").read_text(encoding="utf-8")
 )
 CASES: list[dict[str, Any]] = RECORDED["cases"]
-FAMILIES = ("norm", "elementwise", "softmax", "reshape", "pad", "resample", "attention")
+FAMILIES = ("norm", "elementwise", "softmax", "reshape", "pad", "resample", "attention", "window")
 
 BATCH = "PyTorch reads the batch as a dimension of one sample, which shapes here leave out"
 AS_CHANNELS = "PyTorch reads a batch of these as one sample of a rank more, the batch as channels"
@@ -51,6 +51,8 @@ DIVERGES: dict[str, str] = {
     "Unflatten-batch": BATCH,
     "Unflatten-batch-negative": BATCH,
     "Permute-batch": BATCH,
+    "SwapAxes-batch": BATCH,
+    "PatchMerge-vector": BATCH,
     "PixelShuffle-3d": "PyTorch shuffles D as if it were the channels of an H×W map",
     "PixelUnshuffle-3d": "PyTorch shuffles H and W into D as if it were the channels",
     **{
@@ -87,6 +89,8 @@ _PERMUTATION = (
 MESSAGES: dict[str, str] = {
     "Permute-short": "dims [0, 2, 1] must name every dimension of the batched input, 4 for 6@3×4",
     "Permute-batch": f"{_PERMUTATION}, got [1, 0, 2, 3]",
+    "SwapAxes-batch": "dim 0 would swap the batch dimension, which shapes here leave out",
+    "SwapAxes-range": "dim 3 is out of range for a 3-dimensional batched input (expected -3 to 2)",
     "Permute-repeated": f"{_PERMUTATION}, got [0, 1, 1, 2]",
     "Chunk-none-left": (
         "torch.chunk makes 3 pieces of a size of 6 in 4 chunks: there is no piece 3"
@@ -101,6 +105,31 @@ MESSAGES: dict[str, str] = {
         "MultiheadAttention takes tokens × embed_dim 8, a sequence, got 5@7"
     ),
     "MultiHeadAttentionForward-indivisible": "embed_dim 6 must be divisible by num_heads 4",
+    # window
+    "ShiftedWindowAttentionForward-indivisible": "12 features do not divide among num_heads 5",
+    "ShiftedWindowAttentionForward-vector": (
+        "ShiftedWindowAttention takes a channels-last map, H × W × C, got 7@8"
+    ),
+    "PatchMerge-vector": "PatchMerge takes a channels-last map, H × W × C, got 6@4",
+    "WindowPartition-indivisible": (
+        "57×56 is not a multiple of the partition size 7: PyTorch cannot reshape it into 7×7 "
+        "windows"
+    ),
+    "WindowPartition-1d": "WindowPartition takes a C×H×W map, got 4@14",
+    "WindowDepartition-other-map": (
+        "16 windows of 49 positions do not make the 14×14 map of 7×7 windows it was built for"
+    ),
+    "WindowDepartition-indivisible": (
+        "grid_size 60×60 is not a multiple of the partition size 7: torchvision refuses to build "
+        "the model"
+    ),
+    "PartitionAttentionForward-other-length": (
+        "its relative position bias is for 49 positions, not 98 (PyTorch: the size of tensor a "
+        "(98) must match the size of tensor b (49))"
+    ),
+    "PartitionAttentionForward-partial-head": (
+        "18 features are not queries, keys and values of whole heads of head_dim 4"
+    ),
     # norm
     "BatchNorm1d-stated-wrong": "num_features is 4 but the input is 5@7 (C = 5)",
     "BatchNorm1d-stated-wrong-vector": "num_features is 4 but the input is 5 (C = 5)",
@@ -669,7 +698,8 @@ def check(case: dict[str, Any]) -> None:
     flops = case["batch"] * 2 * layer.macs(before, after)  # a MAC is two FLOPs, per sample
     made = (list(after.dims), layer.params(before), flops)
     assert made == (case["output"], case["params"], case["flops"])
-    assert case["batch"] == RECORDED["batch"]
+    # A buffer does not come from the input: PyTorch's has a batch of one whatever the input's.
+    assert case["batch"] == (1 if case["kind"] == "Buffer" else RECORDED["batch"])
 
 
 @pytest.mark.parametrize("case", cases_of("norm"))
@@ -694,6 +724,11 @@ def test_reshapes(case: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("case", cases_of("attention"))
 def test_attention(case: dict[str, Any]) -> None:
+    check(case)
+
+
+@pytest.mark.parametrize("case", cases_of("window"))
+def test_windows(case: dict[str, Any]) -> None:
     check(case)
 
 
@@ -740,6 +775,7 @@ def test_fields(case: dict[str, Any]) -> None:
     before = Shape(tuple(case["input"]))
     after = layer.output(before)
     field = layer.field(start(before.spatial), before, after)
+    assert field is not None
     ops = layer.axes(before) or (None,) * before.rank
     for op, (_, _, offset) in zip(ops, case["field"], strict=True):
         if not isinstance(op, Interpolate):  # where resampling starts is its own affair
@@ -838,6 +874,7 @@ def test_mixing_fields(
     layer = build(KINDS[kind], args)
     before = Shape(shape)
     field = layer.field(start(before.spatial), before, layer.output(before))
+    assert field is not None
     assert field.holds == holds
     assert tuple(reach.whole for reach in field.axes) == whole
 
@@ -846,6 +883,7 @@ def test_glu_over_an_axis_reads_two_positions_half_apart() -> None:
     layer = build(KINDS["GLU"], {"dim": 2})
     before = Shape((3, 8, 5))
     field = layer.field(start(before.spatial), before, layer.output(before))
+    assert field is not None
     assert (field.axes[0].size, field.axes[0].stride, field.axes[1].size) == (5, 1, 1)
 
 

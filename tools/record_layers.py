@@ -30,6 +30,7 @@ from typing import Any
 
 import torch
 import torchvision
+import torchvision.models.swin_transformer as swin
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
@@ -327,6 +328,15 @@ def reshapes() -> None:
     ]
     for label, args, shape in narrows:
         case(label, "Narrow", args, shape)
+    swaps = [
+        ("windows", {"dim0": -2, "dim1": -3}, (6, 49, 8)),
+        ("channels-last", {"dim0": 1, "dim1": 3}, (6, 3, 4)),
+        ("same", {"dim0": 2, "dim1": -2}, (6, 3, 4)),
+        ("batch", {"dim0": 0, "dim1": 1}, (6, 3)),
+        ("range", {"dim0": 1, "dim1": 3}, (6, 3)),
+    ]
+    for label, args, shape in swaps:
+        case(label, "SwapAxes", args, shape)
 
 
 def attention() -> None:
@@ -348,6 +358,51 @@ def attention() -> None:
     ]
     for label, args, shape in sequences:
         case(label, "MultiHeadAttentionForward", args, shape)
+
+
+def windows() -> None:
+    """Swin's and MaxViT's work in forward(): windows, merging, partitions."""
+    shifted = [
+        ("whole-windows", {"window_size": [7, 7], "num_heads": 3}, (14, 14, 12)),
+        ("shifted", {"window_size": [7, 7], "shift_size": [3, 3], "num_heads": 3}, (14, 14, 12)),
+        ("padded", {"window_size": [7, 7], "shift_size": [3, 3], "num_heads": 2}, (9, 16, 8)),
+        ("smaller-than-window", {"window_size": [8, 8], "shift_size": [4, 4], "num_heads": 1}, (3, 2, 4)),
+        ("oblong", {"window_size": [2, 3], "num_heads": 2}, (5, 7, 6)),
+        ("indivisible", {"window_size": [7, 7], "num_heads": 5}, (7, 7, 12)),
+        ("vector", {"window_size": [7, 7], "num_heads": 1}, (7, 8)),
+    ]  # fmt: skip
+    for label, args, shape in shifted:
+        case(label, "ShiftedWindowAttentionForward", args, shape)
+    for label, shape in [("even", (6, 8, 5)), ("odd", (7, 5, 3)), ("one", (1, 1, 4))]:
+        case(label, "PatchMerge", {}, shape)
+    case("vector", "PatchMerge", {}, (6, 4))
+    case("table", "Buffer", {"dims": [15, 15, 2]}, (3, 4, 5))
+    partitions = [
+        ("7", {"partition_size": 7}, (6, 14, 21)),
+        ("8", {"partition_size": 8}, (4, 56, 56)),
+        ("1", {"partition_size": 1}, (3, 2, 5)),
+        ("indivisible", {"partition_size": 7}, (4, 57, 56)),
+        ("1d", {"partition_size": 7}, (4, 14)),
+    ]
+    for label, args, shape in partitions:
+        case(label, "WindowPartition", args, shape)
+    departitions = [
+        ("7", {"partition_size": 7, "grid_size": [14, 21]}, (6, 49, 6)),
+        ("grid", {"partition_size": 8, "grid_size": [56, 56]}, (49, 64, 4)),
+        ("other-map", {"partition_size": 7, "grid_size": [14, 14]}, (16, 49, 4)),
+        ("same-elements", {"partition_size": 7, "grid_size": [14, 14]}, (2, 98, 4)),
+        ("indivisible", {"partition_size": 7, "grid_size": [60, 60]}, (64, 49, 4)),
+    ]
+    for label, args, shape in departitions:
+        case(label, "WindowDepartition", args, shape)
+    attended = [
+        ("window", {"head_dim": 4, "max_seq_len": 49, "window": 7}, (6, 49, 24)),
+        ("grid", {"head_dim": 2, "max_seq_len": 4}, (9, 4, 12)),
+        ("other-length", {"head_dim": 4, "max_seq_len": 49}, (3, 98, 24)),
+        ("partial-head", {"head_dim": 4, "max_seq_len": 4}, (3, 4, 18)),
+    ]
+    for label, args, shape in attended:
+        case(label, "PartitionAttentionForward", args, shape)
 
 
 SIDES = {1: (3,), 2: (3, 4), 3: (2, 3, 4)}  # spatial sizes, one per rank
@@ -594,6 +649,98 @@ class MultiHeadAttentionForward(nn.Module):  # type: ignore[misc]
         return out.transpose(0, 1)
 
 
+class SwapAxes(nn.Module):  # type: ignore[misc]
+    """MaxViT's SwapAxes, with shapecalc's argument names."""
+
+    def __init__(self, dim0: int, dim1: int) -> None:
+        super().__init__()
+        self.swap = torchvision.models.maxvit.SwapAxes(dim0, dim1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.swap(x)
+
+
+class ShiftedWindowAttentionForward(nn.Module):  # type: ignore[misc]
+    """torchvision's shifted_window_attention, with weights made for the input's features."""
+
+    def __init__(self, window_size: tuple[int, int], num_heads: int, shift_size=(0, 0)) -> None:  # type: ignore[no-untyped-def]
+        super().__init__()
+        self.window, self.shift, self.heads = list(window_size), list(shift_size), num_heads
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        features = x.shape[-1]
+        area = self.window[0] * self.window[1]
+        bias = torch.zeros(1, self.heads, area, area, dtype=x.dtype)
+        return swin.shifted_window_attention(
+            x, torch.ones(3 * features, features, dtype=x.dtype) / features,
+            torch.ones(features, features, dtype=x.dtype) / features, bias, self.window,
+            self.heads, self.shift, qkv_bias=torch.zeros(3 * features, dtype=x.dtype),
+            proj_bias=torch.zeros(features, dtype=x.dtype), training=False,
+        )  # fmt: skip
+
+
+class PatchMerge(nn.Module):  # type: ignore[misc]
+    """PatchMerging.forward without its norm and reduction: _patch_merging_pad pads, slices
+    and concatenates."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return swin._patch_merging_pad(x)  # type: ignore[no-any-return]
+
+
+class Buffer(nn.Module):  # type: ignore[misc]
+    """A registered tensor of `[1, *dims]`, returned whatever the input, as Swin V2 feeds its
+    relative_coords_table to cpb_mlp."""
+
+    def __init__(self, dims: tuple[int, ...]) -> None:
+        super().__init__()
+        self.register_buffer("table", torch.zeros(1, *dims, dtype=torch.float64))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.table  # type: ignore[no-any-return]
+
+
+class WindowPartition(nn.Module):  # type: ignore[misc]
+    def __init__(self, partition_size: int) -> None:
+        super().__init__()
+        self.p = partition_size
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torchvision.models.maxvit.WindowPartition()(x, self.p)  # type: ignore[no-any-return]
+
+
+class WindowDepartition(nn.Module):  # type: ignore[misc]
+    """MaxViT's WindowDepartition, as a PartitionAttentionLayer built for `grid_size` calls it;
+    refused at construction where the grid is not a multiple of p, as MaxVit refuses it."""
+
+    def __init__(self, partition_size: int, grid_size: tuple[int, int]) -> None:
+        super().__init__()
+        if grid_size[0] % partition_size or grid_size[1] % partition_size:
+            raise ValueError(f"Input size {grid_size} is not divisible by {partition_size}")
+        self.p, self.grid = partition_size, grid_size
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        made = torchvision.models.maxvit.WindowDepartition()
+        return made(x, self.p, self.grid[0] // self.p, self.grid[1] // self.p)  # type: ignore[no-any-return]
+
+
+class PartitionAttentionForward(nn.Module):  # type: ignore[misc]
+    """RelativePositionalMultiHeadAttention.forward between its to_qkv and merge."""
+
+    def __init__(self, head_dim: int, max_seq_len: int, window: int | None = None) -> None:
+        super().__init__()
+        self.head_dim, self.max_seq_len = head_dim, max_seq_len
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        batch, groups, positions, stacked = x.shape
+        heads = stacked // 3 // self.head_dim
+        q, k, v = (part.reshape(batch, groups, positions, heads, self.head_dim).permute(0, 1, 3, 2, 4)
+                   for part in torch.chunk(x, 3, dim=-1))  # fmt: skip
+        dot = torch.einsum("B G H I D, B G H J D -> B G H I J", q, k)
+        bias = torch.zeros(1, heads, self.max_seq_len, self.max_seq_len, dtype=x.dtype)
+        out = torch.einsum("B G H I J, B G H J D -> B G H I D", (dot + bias).softmax(-1), v)
+        return out.permute(0, 1, 3, 2, 4).reshape(batch, groups, positions, -1)
+
+
 def construct(kind: str, args: dict[str, Any]) -> nn.Module:
     made: dict[str, Any] = {
         "CenterCrop": torchvision.transforms.CenterCrop,
@@ -604,6 +751,13 @@ def construct(kind: str, args: dict[str, Any]) -> nn.Module:
         "Narrow": Narrow,
         "QKVAttention": QKVAttention,
         "MultiHeadAttentionForward": MultiHeadAttentionForward,
+        **{
+            twin.__name__: twin
+            for twin in (
+                SwapAxes, ShiftedWindowAttentionForward, PatchMerge, Buffer, WindowPartition,
+                WindowDepartition, PartitionAttentionForward,
+            )
+        },  # fmt: skip
     }
     return made[kind](**args) if kind in made else getattr(nn, kind)(**args)
 
@@ -711,7 +865,7 @@ def versions() -> dict[str, str]:
 
 def main() -> None:
     torch.manual_seed(12)
-    for family in (norms, elementwise, reshapes, pads, upsampling, attention):
+    for family in (norms, elementwise, reshapes, pads, upsampling, attention, windows):
         family()
     cases = [{**entry, **run(entry)} for entry in CASES]
     path = DATA / "torch_layers.json"

@@ -41,8 +41,9 @@ class Layer(Protocol):
         """Count multiply-accumulates for one sample: convolutions and linear layers only."""
         ...
 
-    def field(self, field: Field, before: Shape, after: Shape) -> Field:
-        """Return the receptive field of the output, given the input's."""
+    def field(self, field: Field, before: Shape, after: Shape) -> Field | None:
+        """Return the receptive field of the output, given the input's; None if the output
+        depends on no input (a buffer's)."""
         ...
 
     def axes(self, before: Shape) -> tuple[Axis, ...] | None:
@@ -88,7 +89,7 @@ class Base:
     def macs(self, before: Shape, after: Shape) -> int:
         return 0
 
-    def field(self, field: Field, before: Shape, after: Shape) -> Field:
+    def field(self, field: Field, before: Shape, after: Shape) -> Field | None:
         ops = self.axes(before)
         if ops is None or len(ops) != len(field.axes) or len(after.dims) != len(before.dims):
             return field

@@ -1,4 +1,5 @@
-"""Layers that rearrange elements: pixel (un)shuffles, the channel shuffle and Unflatten."""
+"""Layers that rearrange elements: pixel (un)shuffles, the channel shuffle, Unflatten, and
+Permute, SwapAxes, Chunk and Narrow as forward() uses them."""
 
 from __future__ import annotations
 
@@ -127,6 +128,39 @@ class Permute(Base):
 
     def formulas(self, before: Shape, dims: Dims, after: Shape) -> Dims:
         return tuple(dims[index - 1] for index in self.dims[1:])
+
+
+@frozen(kw_only=True)
+class SwapAxes(Base):
+    """torch.swapaxes(x, dim0, dim1), as MaxViT's SwapAxes module: `dims` count the batch."""
+
+    dim0: int = arg(args.integer)
+    dim1: int = arg(args.integer)
+
+    def output(self, shape: Shape) -> Shape:
+        first, second = self._places(shape)
+        dims = list(shape.dims)
+        dims[first], dims[second] = dims[second], dims[first]
+        if not shape.order:
+            return Shape(tuple(dims))
+        order = list(shape.order)
+        order[first], order[second] = order[second], order[first]
+        return Shape(tuple(dims), () if order == sorted(order) else tuple(order))
+
+    def _places(self, shape: Shape) -> tuple[int, int]:
+        return sample_dim(self.dim0, shape, "swap"), sample_dim(self.dim1, shape, "swap")
+
+    def field(self, field: Field, before: Shape, after: Shape) -> Field:
+        first, second = self._places(before)
+        holds = list(field.holds)
+        holds[first], holds[second] = holds[second], holds[first]
+        return Field(field.axes, tuple(holds))
+
+    def formulas(self, before: Shape, dims: Dims, after: Shape) -> Dims:
+        first, second = self._places(before)
+        swapped = list(dims)
+        swapped[first], swapped[second] = swapped[second], swapped[first]
+        return tuple(swapped)
 
 
 @frozen(kw_only=True)
