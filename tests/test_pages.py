@@ -75,8 +75,8 @@ def test_the_list_names_the_parameters_under_its_rows() -> None:
     # torchvision's take num_classes and in_channels, Ultralytics' configs scale and nc
     assert listing.render().endswith(
         "\n`shapecalc info MODEL` shows a model's parameters; some also take dropout,\n"
-        "image_size, in_channels, layer_scale, nc, num_classes, round_nearest, scale,\n"
-        "stochastic_depth_prob, width_mult.\n"
+        "image_size, in_channels, input_size, layer_scale, nc, num_classes,\n"
+        "round_nearest, scale, stochastic_depth_prob, width_mult.\n"
     )
     assert "Every model" not in listing.render(Format.CSV)
 

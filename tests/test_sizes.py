@@ -48,7 +48,26 @@ def test_uneven_lists_each_rounding_axis(resnet18: Model) -> None:
     assert uneven(infer(resnet18, resnet18.input)) == []
 
 
-@pytest.mark.parametrize("name", ["resnet18", "efficientnet_b0", "regnet_y_400mf"], ids=str)
+def test_uneven_names_work_in_forward_under_the_row_that_shows_it() -> None:
+    """Swin's patch merging pads an odd size in forward(): its rounding is its module's,
+    on a channels-last map (H×W×C), each axis where the map holds it."""
+    from shapecalc.catalog import load
+    from shapecalc.formats._rounding import Rounded, rounded
+
+    result = infer(load("swin_t"), Shape((3, 100, 96)))
+    found = [(item.row.path, item.axis, item.size, item.output) for item in uneven(result)]
+    # H: 100 / 4 = 25, odd: padded to 26 and merged to 13, then 7, then 4; W: 24, 12, 6, 3
+    assert found == [
+        ("features.2.merge", 0, 25, 13),
+        ("features.4.merge", 0, 13, 7),
+        ("features.6.merge", 0, 7, 4),
+    ]
+    assert rounded(result, None) == dict.fromkeys(["features.2", "features.4", "features.6"], Rounded.HERE)
+
+
+@pytest.mark.parametrize(
+    "name", ["resnet18", "efficientnet_b0", "regnet_y_400mf", "inception_v3", "swin_t"], ids=str
+)
 @pytest.mark.parametrize("axis", [0, 1], ids=["H", "W"])
 def test_a_clean_size_is_one_whole_run_finds_clean(name: str, axis: int) -> None:
     """is_clean stops at the first layer that rounds; it answers as the whole result does."""

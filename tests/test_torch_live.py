@@ -16,7 +16,9 @@ import pytest
 torch = pytest.importorskip("torch")
 torchvision = pytest.importorskip("torchvision")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
-import compare_zoo  # noqa: E402 - needs torch, which the lines above make sure of
+import compare_transformers  # noqa: E402 - needs torch, which the lines above make sure of
+import compare_zoo  # noqa: E402
+import record_transformers  # noqa: E402
 import record_zoo  # noqa: E402
 
 pytestmark = pytest.mark.torch
@@ -30,3 +32,14 @@ def test_live(name: str, case: int) -> None:
     """Every row equal to torchvision's, or both refusing the input at the same module."""
     size = (VIDEO_SIZES if name in record_zoo.VIDEO else SIZES)[case]
     assert compare_zoo.differs(name, size) is None
+
+
+TRANSFORMER_SIZES = [(97, 131), (random.randint(1, 400), random.randint(1, 400))]
+
+
+@pytest.mark.parametrize("name", sorted(record_transformers.MODELS))
+@pytest.mark.parametrize("case", range(1 + len(TRANSFORMER_SIZES)))
+def test_live_transformers(name: str, case: int) -> None:
+    """Each vision transformer at its default size, one it refuses or takes, one at random."""
+    size = [record_transformers.MODELS[name]["sizes"][0], *TRANSFORMER_SIZES][case]
+    assert compare_transformers.differs(name, size) is None

@@ -64,30 +64,55 @@ def test_every_size_ran_or_says_where_it_was_refused(name: str) -> None:
     assert any("error" in size for size in record["sizes"].values()), "a size it refuses"
 
 
-VITS = ["vit_b_16", "vit_b_32", "vit_l_16", "vit_l_32", "vit_h_14"]
-VIT_CASES = [(name, key) for name in VITS for key in RECORDED[name]["sizes"]]
+CASES = [(name, key) for name in MODELS for key in RECORDED[name]["sizes"]]
 
 
-@pytest.mark.parametrize(("name", "key"), VIT_CASES, ids=lambda value: str(value).replace(" ", "-"))
-def test_vit_matches_torchvision(name: str, key: str) -> None:
-    """Every row at every size torchvision takes, built as recorded (`image_size=384`); each
-    size it refuses refused, by the size it requires, or at construction."""
+def case_id(value: object) -> str:
+    return str(value).replace(" ", "-").replace(", ", "x")
+
+
+@pytest.mark.parametrize(("name", "key"), CASES, ids=case_id)
+def test_matches_torchvision(name: str, key: str) -> None:
+    """Every row at every size torchvision takes, built as recorded (`image_size=384`,
+    `input_size=(448, 448)`); each size it refuses refused in the module PyTorch was running
+    (or in work of its forward()), and each build it refuses refused as the spec loads."""
     record, size = RECORDED[name], RECORDED[name]["sizes"][key]
-    spatial, *settings = key.split(" ")
-    values = dict(setting.split("=") for setting in settings)
-    shape = Shape((3, *(int(part) for part in spatial.split("x"))))
-    if size.get("path", "") is None:  # refused by the constructor
+    shape = Shape((3, *(int(part) for part in key.split(" ", maxsplit=1)[0].split("x"))))
+    values = size.get("kwargs", {})
+    if "error" in size and size["path"] is None:  # refused by the constructor
         with pytest.raises(SpecError, match="is not a multiple of"):
             catalog.load(name, values)
         return
     model = catalog.load(name, values)
     if "error" in size:
-        built = values.get("image_size", "224")
-        with pytest.raises(ShapeError, match=f"the input must be {built}×{built}"):
+        with pytest.raises(ShapeError) as refused:
             infer(model, shape)
+        assert refused.value.path == size["path"] or refused.value.path.startswith(
+            f"{size['path']}." if size["path"] else ""
+        )
         return
-    assert_rows(infer(model, shape), {**record, **size}, size)
-    published = size.get("published", record["published"] if not values else None)
-    if published:
+    result = infer(model, shape)
+    assert_rows(result, {**record, **size}, size)
+    assert result.total_macs == size["total_macs"]
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_the_specs_reproduce_the_published_figures(name: str) -> None:
+    """Parameters exactly, GMACs to their printed places, for each build with weights."""
+    for key, size, published in builds(RECORDED[name]):
+        model = catalog.load(name, size.get("kwargs", {}))
+        result = infer(model, Shape((3, *map(int, key.split(" ")[0].split("x")))), fields=False)
+        assert result.total_params == published["num_params"], key
         places = len(repr(published["gmacs"]).partition(".")[2])
-        assert round(infer(model, shape).total_macs / 1e9, places) == published["gmacs"]
+        assert round(result.total_macs / 1e9, places) == published["gmacs"], key
+
+
+@pytest.mark.parametrize(
+    ("name", "size", "built"),
+    [("vit_b_16", 225, 224), ("vit_b_16", 224, 384), ("vit_l_32", 256, 224)],
+    ids=case_id,
+)
+def test_vit_refuses_any_size_but_its_own(name: str, size: int, built: int) -> None:
+    model = catalog.load(name, {"image_size": built})
+    with pytest.raises(ShapeError, match=f"the input must be {built}×{built}, the size the model"):
+        infer(model, Shape((3, size, size)))

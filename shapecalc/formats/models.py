@@ -56,6 +56,11 @@ def parameters_note(declared: list[dict[str, object]]) -> str:
     return "\n" + fill(text, 80, break_long_words=False, break_on_hyphens=False) + "\n"
 
 
+def _listed(value: object) -> object:
+    """Return a parameter's default as the index holds it, in JSON: its tuples as lists."""
+    return [_listed(item) for item in value] if isinstance(value, tuple) else value
+
+
 def entries() -> list[_Entry]:
     """Return each built-in model's figures, from the index while it is fresh."""
     import json
@@ -88,7 +93,7 @@ def computed() -> list[_Entry]:
     for name in catalog.builtin_names():
         model = catalog.load(name)
         result = infer(model, model.input, fields=False)
-        declared: dict[str, object] = {item.name: item.default for item in model.arguments}
+        declared = {item.name: _listed(item.default) for item in model.arguments}
         items.append(
             (
                 name,
