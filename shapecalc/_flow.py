@@ -18,12 +18,16 @@ class Flow(NamedTuple):
     """What passes from one layer to the next: its shape, at one size of the input's
     symbols, and as formulas of them (`dims`) when the input has some.
 
+    Not `batched` when it does not come from the input (a buffer, and what a module computes
+    of it): a batch has one, and the work on it is done once a pass.
+
     A tuple, not a value class: a walk makes one per layer, and a tuple is made in C.
     """
 
     shape: Shape
     field: Field | None
     dims: Dims | None = None
+    batched: bool = True
 
 
 # A step's input: the output before it, or several outputs, as a `from:` list gives them.

@@ -22,7 +22,7 @@ from shapecalc.modules import (
     descendants,
     registered,
 )
-from shapecalc.rows import Inline, Requirement, Result, Row, Stopped, idle_row
+from shapecalc.rows import Inline, Requirement, Result, Row, SplitRow, Stopped, idle_row
 from shapecalc.shape import Shape
 from shapecalc.value import replace
 
@@ -76,6 +76,8 @@ def attempt(
         output.dims,
         needs,
         tuple(walk.inline),
+        walk.attention,
+        walk.unbatched,
     )
 
 
@@ -105,6 +107,8 @@ class _Walk:
         self.rows: list[Row | Registered] = []  # a module holds its row's place until done
         self.params = 0  # running totals: a container's share is their growth across it
         self.macs = 0
+        self.attention = 0  # of the MACs, those of attention's matrix products
+        self.unbatched = 0  # of the MACs, those done once a pass, on what is not the input's
         self.first: dict[int, tuple[Flow, Flow]] = {}  # each layer's first run, by id
         self.scopes: list[Container] = []  # the modules that register what a `use` runs
         self.registered: dict[int, dict[str, Registered]] = {}  # their children, by name
@@ -144,7 +148,9 @@ class _Walk:
         row = Row(
             leaf, before.shape, shown.shape, params, macs, shown.field, shown.dims, before.dims
         )
-        self.rows.append(row)
+        attention = leaf.layer.attention_macs(before.shape, shown.shape)
+        unbatched = 0 if shown.batched else macs
+        self.rows.append(SplitRow.of(row, attention, unbatched) if attention or unbatched else row)
 
     def run(self, module: Registered, flow: Input) -> Input:
         """Run a registered module, in the place its row has or takes."""
@@ -153,6 +159,7 @@ class _Walk:
             self.lent.append((module.path, beside, params))  # but not the modules around it
             return self.leaf(module, flow, again=True)  # type: ignore[arg-type]
         slot, params, macs = len(self.rows), self.params, self.macs
+        attention, unbatched = self.attention, self.unbatched
         if self.waiting and id(module) in self.waiting:  # most models have none waiting
             slot = self.waiting.pop(id(module))
         else:
@@ -167,7 +174,7 @@ class _Walk:
             before, shown = first(flow), first(output)
         if isinstance(module, Container) and module.returns:  # a dict, shown by its first
             shown = self.returned(module, slot) or shown
-        self.rows[slot] = Row(
+        row = Row(
             module,
             before.shape,
             shown.shape,
@@ -177,6 +184,9 @@ class _Walk:
             shown.dims,
             before.dims,
         )
+        if self.attention != attention or self.unbatched != unbatched:
+            row = SplitRow.of(row, self.attention - attention, self.unbatched - unbatched)
+        self.rows[slot] = row
         return output
 
     def body(self, module: Module, flow: Input) -> Input:
@@ -214,7 +224,7 @@ class _Walk:
         path = f"{module.path}.{module.returns[0]}" if module.path else module.returns[0]
         row = next(row for row in self.rows[slot + 1 :] if row.path == path)
         if isinstance(row, Row) and row.shape:
-            return Flow(row.shape, row.field, row.formulas)
+            return Flow(row.shape, row.field, row.formulas, not row.unbatched_macs)
         return None
 
     def zipped(self, module: Container, flows: list[Flow]) -> list[Flow]:
@@ -288,7 +298,7 @@ class _Walk:
         dims = None
         if output.dims is not None and before.dims is not None:  # the input's spatial sizes
             dims = (output.dims[0], *before.dims[1:])
-        return Flow(after, field, dims)
+        return Flow(after, field, dims, output.batched)
 
     def idle(self) -> None:
         """Give the modules that never ran their rows: parameters, and what ran within.
@@ -401,13 +411,26 @@ class _Walk:
             self.inline.append(Inline(leaf, before, after))
         if not again:
             self.params += layer.params(before)
-        self.macs += layer.macs(before, after)
+        macs = layer.macs(before, after)
+        self.macs += macs
+        batched = flow.batched
+        if layer.COUNTED_APART or not batched:  # few layers: most models have none
+            batched = self.apart(layer, before, after, macs, batched)
         field = layer.field(flow.field, before, after) if flow.field else None
         if dims is not None:
             dims = layer.formulas(before, dims, after)
-        output = Flow(after, field, dims)
+        output = Flow(after, field, dims, batched)
         self.first.setdefault(id(leaf), (flow, output))
         return output
+
+    def apart(self, layer: Layer, before: Shape, after: Shape, macs: int, batched: bool) -> bool:
+        """Count a layer's MACs in attention, and those a batch does not multiply; return
+        whether its output is batched."""
+        self.attention += layer.attention_macs(before, after)
+        batched = batched and layer.FROM_INPUT
+        if not batched:
+            self.unbatched += macs
+        return batched
 
 
 def _output(leaf: Leaf, shape: Shape) -> Shape:
@@ -442,4 +465,5 @@ def _merge(module: Container, flows: list[Flow]) -> Flow:
     if flows[0].dims is not None:  # all or none have formulas: the input has symbols or not
         formulas = [flow.dims for flow in flows]
         dims = joined_formulas(module, formulas, [flow.shape for flow in flows], shape)  # type: ignore[arg-type]
-    return Flow(shape, field, dims)
+    # Batched if any input is: the first, mostly.
+    return Flow(shape, field, dims, flows[0].batched or any(flow.batched for flow in flows))

@@ -1,8 +1,9 @@
 """Bytes: of each output, of the parameters, and the totals, at a chosen element type.
 
 And the batch: shapes are one sample's, but a batch of N holds N inputs and N of every
-layer's output and costs N times the MACs; the parameters are shared. Every format scales
-its figures through `memory`, `nbytes` and `macs` here, so that they agree.
+layer's output and costs N times the MACs, but for work done once a pass on what does not
+come from the input (Row.batch_macs); the parameters are shared. Every format scales its
+figures through `memory` and `nbytes` here and `batch_macs`, so that they agree.
 """
 
 from __future__ import annotations
@@ -61,11 +62,6 @@ class Memory:
 def nbytes(shape: Shape, dtype: DType, batch: int = 1) -> int:
     """Return the bytes a tensor of `shape` takes, `batch` of them."""
     return shape.numel * dtype.size * batch
-
-
-def macs(count: int, batch: int) -> int:
-    """Return the MACs of `batch` samples, of which one costs `count`."""
-    return count * batch
 
 
 def memory(result: Result, dtype: DType = DType.FLOAT32, batch: int = 1) -> Memory:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from shapecalc.errors import ShapeError
 from shapecalc.field import Field
 from shapecalc.layers import Layer
 from shapecalc.modules import Container, Leaf, Model, Registered, descendants
 from shapecalc.shape import Shape
-from shapecalc.value import frozen
+from shapecalc.value import attributes, frozen
 
 if TYPE_CHECKING:  # formulas are for symbolic inputs only: a numeric run never loads them
     from shapecalc.formula import Dims
@@ -25,6 +25,9 @@ class Row:
     (None); a ModuleList, which runs only through its children, shows its last child's
     output that ran. `formulas` and `input_formulas` give `shape`'s and `input`'s
     dimensions as formulas of the model input's symbols, when it has some (see Result).
+    Of the MACs, `attention_macs` are attention's matrix products, and `unbatched_macs`
+    are done once a pass whatever the batch, on what does not come from the input: none but
+    in a SplitRow.
     """
 
     module: Registered
@@ -35,6 +38,8 @@ class Row:
     field: Field | None
     formulas: Dims | None = None
     input_formulas: Dims | None = None
+    attention_macs: ClassVar[int] = 0
+    unbatched_macs: ClassVar[int] = 0
 
     @property
     def path(self) -> str:
@@ -51,6 +56,10 @@ class Row:
     @property
     def depth(self) -> int:
         return self.module.depth
+
+    def batch_macs(self, batch: int) -> int:
+        """Return the MACs of a pass of `batch` samples."""
+        return (self.macs - self.unbatched_macs) * batch + self.unbatched_macs
 
     @property
     def ran(self) -> bool:
@@ -85,6 +94,26 @@ class Requirement:
 
 
 @frozen
+class SplitRow(Row):
+    """A row some of whose MACs are attention's, or done once a pass (see Row).
+
+    Apart from Row so that the rows of most models, which have neither, are made as fast.
+    """
+
+    attention_macs: int = 0  # type: ignore[misc]
+    unbatched_macs: int = 0  # type: ignore[misc]
+
+    @staticmethod
+    def of(row: Row, attention_macs: int, unbatched_macs: int) -> Row:
+        """Return `row` with these MACs apart; the row itself if there are none."""
+        if not attention_macs and not unbatched_macs:
+            return row
+        fields = (getattr(row, declared.name) for declared in attributes(Row))
+        # Its two fields stand for Row's class variables, which mypy takes for no fields.
+        return SplitRow(*fields, attention_macs, unbatched_macs)  # type: ignore[call-arg]
+
+
+@frozen
 class Inline:
     """A layer run in forward(), with no row of its own (functional), and its input and output.
 
@@ -104,7 +133,8 @@ class Result:
     With symbols in the input, `input_formulas` gives its dimensions (symbols and numbers),
     `input` their values at one size, and the output and rows are given both ways;
     `requirements` are the checks that decide which sizes of the symbols the model takes.
-    `inline` are the layers run in forward(), in the order they ran.
+    `inline` are the layers run in forward(), in the order they ran. Of the MACs,
+    `attention_macs` and `unbatched_macs` are as a Row's.
     """
 
     model: Model
@@ -117,6 +147,12 @@ class Result:
     output_formulas: Dims | None = None
     requirements: tuple[Requirement, ...] = ()
     inline: tuple[Inline, ...] = ()
+    attention_macs: int = 0
+    unbatched_macs: int = 0
+
+    def batch_macs(self, batch: int) -> int:
+        """Return the MACs of a pass of `batch` samples."""
+        return (self.total_macs - self.unbatched_macs) * batch + self.unbatched_macs
 
     @property
     def symbols(self) -> dict[str, int]:
@@ -161,10 +197,14 @@ def idle_row(module: Registered, rows: dict[int, Row]) -> tuple[Row, int]:
     ran = [row for row in children if row.ran]
     params = module.own + sum(row.params for row in children)
     macs = sum(row.macs for row in children)
+    attention = sum(row.attention_macs for row in children)
+    unbatched = sum(row.unbatched_macs for row in children)
     # A module returning a dict of its children's outputs shows the first.
     shown = [row for row in ran if row.name == module.returns[0]] if module.returns else ran[-1:]
     if not shown:
-        return Row(module, None, None, params, macs, None), module.own
+        return SplitRow.of(
+            Row(module, None, None, params, macs, None), attention, unbatched
+        ), module.own
     first, taken = shown[0], ran[0]
     row = Row(
         module,
@@ -176,4 +216,4 @@ def idle_row(module: Registered, rows: dict[int, Row]) -> tuple[Row, int]:
         first.formulas,
         taken.input_formulas,
     )
-    return row, module.own
+    return SplitRow.of(row, attention, unbatched), module.own

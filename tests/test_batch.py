@@ -16,7 +16,7 @@ from shapecalc.engine import Result, infer
 from shapecalc.errors import UsageError
 from shapecalc.formats import Format, Options, text
 from shapecalc.formats.tree import Drawing
-from shapecalc.memory import DType, macs, memory
+from shapecalc.memory import DType, memory
 from shapecalc.modules import Model
 from shapecalc.value import replace
 
@@ -44,7 +44,7 @@ def test_memory_scales_all_but_the_params(result: Result, dtype: DType) -> None:
     assert eight.params == one.params
     assert eight.total == one.total + (BATCH - 1) * (one.input + one.activations)
     assert (one.batch, eight.batch) == (1, BATCH)
-    assert macs(result.total_macs, BATCH) == BATCH * 1_814_073_344
+    assert result.batch_macs(BATCH) == BATCH * 1_814_073_344
 
 
 def test_json(result: Result) -> None:

@@ -318,7 +318,7 @@ USAGE_ERRORS = [
         ["resnet18", "--columns", "layer,flops"],
         "--columns: no column 'flops'; the "
         "columns are layer, path, name, from, type, depth, kernel, stride, padding, window, "
-        "input, output, params, macs, bytes, field, field_stride, arithmetic, rounded",
+        "input, output, params, macs, attention, bytes, field, field_stride, arithmetic, rounded",
         id="unknown-column",
     ),
     pytest.param(

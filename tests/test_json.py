@@ -33,6 +33,7 @@ def test_json(resnet18: Model) -> None:
         "shape": [64, 4, 5],
         "params": 9408,
         "macs": 9408 * 20,
+        "attention_macs": 0,
         "output_bytes": 64 * 4 * 5 * 4,
         "receptive_field": [7, 7],
         "effective_stride": [2, 2],
@@ -85,6 +86,7 @@ def test_json_of_a_model_that_takes_vectors(write_spec: object) -> None:
             "shape": [10],
             "params": 5130,
             "macs": 5120,
+            "attention_macs": 0,
             "output_bytes": 40,
         }
     ]

@@ -22,6 +22,8 @@ DATA = Path(__file__).resolve().parent / "data" / "transformers"
 RECORDED = {
     path.stem: json.loads(path.read_text(encoding="utf-8")) for path in sorted(DATA.glob("*.json"))
 }
+# Each model's MACs for a batch, by tools/record_transformers.py --batches.
+BATCHED = json.loads((DATA.parent / "transformers_batch.json").read_text(encoding="utf-8"))
 MODELS = ["vit_b_16", "vit_b_32", "vit_l_16", "vit_l_32", "vit_h_14", "swin_t", "swin_s",
           "swin_b", "swin_v2_t", "swin_v2_s", "swin_v2_b", "maxvit_t"]  # fmt: skip
 
@@ -94,6 +96,9 @@ def test_matches_torchvision(name: str, key: str) -> None:
     result = infer(model, shape)
     assert_rows(result, {**record, **size}, size)
     assert result.total_macs == size["total_macs"]
+    # the attention's matrix products, counted apart by the recording's hooks
+    assert [row.attention_macs for row in result.rows] == size["attention_macs"]
+    assert result.attention_macs == size["total_attention_macs"]
 
 
 @pytest.mark.parametrize("name", MODELS)
@@ -116,3 +121,12 @@ def test_vit_refuses_any_size_but_its_own(name: str, size: int, built: int) -> N
     model = catalog.load(name, {"image_size": built})
     with pytest.raises(ShapeError, match=f"the input must be {built}×{built}, the size the model"):
         infer(model, Shape((3, size, size)))
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_a_batch_multiplies_the_macs_but_those_of_work_on_buffers(name: str) -> None:
+    """Swin V2's cpb_mlp runs on its relative_coords_table, once a pass whatever the batch."""
+    recorded = BATCHED["models"][name]
+    result = infer(catalog.load(name), Shape((3, *recorded["size"])), fields=False)
+    assert result.batch_macs(BATCHED["batch"]) == recorded["total_macs"]
+    assert (result.unbatched_macs > 0) is name.startswith("swin_v2")

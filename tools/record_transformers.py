@@ -3,6 +3,7 @@
 Run where torch and torchvision are installed (never a dependency of shapecalc):
 
     /tmp/tv/bin/python tools/record_transformers.py [NAME ...]
+    /tmp/tv/bin/python tools/record_transformers.py --batches
 
 For each model named (else every one in MODELS) it writes tests/data/transformers/NAME.json in
 the structure of tools/record_zoo.py's files: the model built as `get_model(NAME,
@@ -54,6 +55,9 @@ bmm, baddbmm and scaled-dot-product-attention ops run inside nn.MultiheadAttenti
 ShiftedWindowAttention(V2) and RelativePositionalMultiHeadAttention), without the
 projections (Linear/addmm) or the V2 continuous position bias MLP. Every bmm of these models
 runs inside such a module; the script checks that.
+
+With --batches it writes tests/data/transformers_batch.json instead: each model's total MACs
+at its default size for a batch of 3, in the same convention.
 
 Each file also lists `module_types` (each distinct type's module and qualified name, in order
 of first appearance) and `own_params` (for each module that is not a leaf but holds
@@ -374,10 +378,37 @@ def record(name: str) -> dict[str, Any]:
     }
 
 
+BATCH = 3
+BATCHES = FOLDER.parent / "transformers_batch.json"
+
+
+def batches() -> None:
+    """Record each model's total MACs at its default size for a batch of BATCH: what the
+    batch multiplies, and what it does not (Swin V2's cpb_mlp runs on a buffer, once a pass)."""
+    found = {}
+    for name, plan in MODELS.items():
+        model = build(name, {})
+        counter = FlopCounterMode(display=False)
+        with torch.no_grad(), counting(), counter:
+            model(torch.zeros(BATCH, 3, *plan["sizes"][0]))
+        found[name] = {
+            "size": list(plan["sizes"][0]),
+            "total_macs": halve(counter.get_total_flops()),
+        }
+        print(f"  {name}: {found[name]}", flush=True)
+        del model
+    record = {"recorded_with": versions() | {"script": SCRIPT}, "batch": BATCH, "models": found}
+    BATCHES.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {BATCHES.name}")
+
+
 def main() -> None:
-    """Record the models named as arguments, else all."""
+    """Record the models named as arguments, else all; with --batches, `batches()`."""
     FOLDER.mkdir(parents=True, exist_ok=True)
     torch.set_num_threads(1)  # leave the other cores to whatever else the machine runs
+    if sys.argv[1:] == ["--batches"]:
+        batches()
+        return
     for name in sys.argv[1:] or MODELS:
         if name not in MODELS:
             sys.exit(f"no model {name!r} in MODELS")

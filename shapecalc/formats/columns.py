@@ -27,7 +27,7 @@ from shapecalc.formats.text import (
     stride,
 )
 from shapecalc.limits import MAX_DRAWN_ROWS
-from shapecalc.memory import DType, macs, memory, nbytes
+from shapecalc.memory import DType, memory, nbytes
 from shapecalc.shape import Shape
 
 if TYPE_CHECKING:
@@ -56,6 +56,7 @@ class Column(Enum):
     OUTPUT = "output"
     PARAMS = "params"
     MACS = "macs"
+    ATTENTION = "attention"  # of the MACs, attention's matrix products (Q·Kᵀ, attention·V)
     BYTES = "bytes"  # the output's size at the chosen dtype, of the whole batch
     FIELD = "field"
     FIELD_STRIDE = "field_stride"
@@ -76,8 +77,12 @@ class Column(Enum):
         return self in _NAMED
 
 
-_HEADINGS = {Column.MACS: "MACs", Column.FIELD_STRIDE: "field stride"}
-_NUMERIC = frozenset({Column.DEPTH, Column.PARAMS, Column.MACS, Column.BYTES})
+_HEADINGS = {
+    Column.MACS: "MACs",
+    Column.ATTENTION: "attention MACs",
+    Column.FIELD_STRIDE: "field stride",
+}
+_NUMERIC = frozenset({Column.DEPTH, Column.PARAMS, Column.MACS, Column.ATTENTION, Column.BYTES})
 _NAMED = frozenset({Column.LAYER, Column.PATH, Column.NAME, Column.TYPE, Column.FROM})
 TABLE = (
     Column.LAYER,
@@ -128,11 +133,15 @@ def shown(
     rows: Sequence[Row] = (),
 ) -> tuple[Column, ...]:
     """Return the columns picked, else `default` and, if any row was rounded (`marks`),
-    the rounded column, and where any of `rows` takes `from:` elsewhere, the from column
-    after the name; with `explain`, the arithmetic column too."""
+    the rounded column, where any of `rows` takes `from:` elsewhere, the from column after
+    the name, and where any attends, the attention column after the MACs; with `explain`,
+    the arithmetic column too."""
     columns = options.columns
     if not columns:
         columns = (*default, *([Column.ROUNDED] if marks else []))
+        if Column.MACS in columns and any(row.attention_macs for row in rows):
+            after = columns.index(Column.MACS) + 1
+            columns = (*columns[:after], Column.ATTENTION, *columns[after:])
         if any(row.module.takes is not None for row in rows):
             after = 1 + next(at for at, column in enumerate(columns) if column.named)
             columns = (*columns[:after], Column.FROM, *columns[after:])
@@ -190,7 +199,9 @@ def summed(column: Column, result: Result, dtype: DType, batch: int = 1) -> int 
         case Column.PARAMS:
             return result.total_params
         case Column.MACS:
-            return macs(result.total_macs, batch)
+            return result.batch_macs(batch)
+        case Column.ATTENTION:
+            return result.attention_macs * batch
         case Column.BYTES:
             return memory(result, dtype, batch).activations
     return None
@@ -236,10 +247,9 @@ class Sheet:
         """Return a numeric column's cells."""
         if column is Column.BYTES:
             return self._per_shape(_SHAPE, partial(nbytes, dtype=self.dtype, batch=self.batch), 0)
-        counts = list(map(_COUNTS[column], self.rows))
-        if column is Column.MACS and self.batch != 1:
-            return [macs(count, self.batch) for count in counts]
-        return counts
+        if column in _BATCHED and self.batch != 1:
+            return [_BATCHED[column](row, self.batch) for row in self.rows]
+        return list(map(_COUNTS[column], self.rows))
 
     def _strings(self, column: Column) -> list[str]:
         part = _PARTS.get(column)
@@ -373,8 +383,8 @@ def sources(takes: From | None) -> str:
 def _number(column: Column, row: Row, dtype: DType, batch: int) -> int:
     if column is Column.BYTES:
         return 0 if row.shape is None else nbytes(row.shape, dtype, batch)
-    if column is Column.MACS:
-        return macs(row.macs, batch)
+    if column in _BATCHED:
+        return _BATCHED[column](row, batch)
     return _COUNTS[column](row)
 
 
@@ -384,10 +394,16 @@ def _arithmetic(row: Row) -> str:
     return arithmetic(row) or ""
 
 
+# MACs a batch multiplies, but for the work done once a pass (see Row.batch_macs).
+_BATCHED: dict[Column, Callable[[Row, int], int]] = {
+    Column.MACS: Row.batch_macs,
+    Column.ATTENTION: lambda row, batch: row.attention_macs * batch,
+}
 _COUNTS: dict[Column, Callable[[Row], int]] = {
     Column.DEPTH: attrgetter("module.depth"),
     Column.PARAMS: attrgetter("params"),
     Column.MACS: attrgetter("macs"),
+    Column.ATTENTION: attrgetter("attention_macs"),
 }
 _TEXTS: dict[Column, Callable[[Row], str]] = {
     Column.LAYER: attrgetter("module.name"),

@@ -17,7 +17,7 @@ from shapecalc.formats import Format
 from shapecalc.formats.grid import Grid
 from shapecalc.formats.side import shape_dims
 from shapecalc.formats.text import PER_SAMPLE, batched, compact, grouped, megabytes, output_text
-from shapecalc.memory import DType, macs, memory
+from shapecalc.memory import DType, memory
 
 FORMATS = (Format.TABLE, Format.MARKDOWN, Format.CSV, Format.JSON)
 ARROW = " → "
@@ -95,7 +95,7 @@ def _line(change: Change, batch: int = 1) -> tuple[str, ...]:
         _pair(change, lambda row: row.type),
         _pair(change, lambda row: output_text(row.shape)),
         _pair(change, lambda row: _count(row.params)),
-        _pair(change, lambda row: _count(macs(row.macs, batch))),
+        _pair(change, lambda row: _count(row.batch_macs(batch))),
     )
 
 
@@ -118,7 +118,7 @@ def totals(diff: Diff, dtype: DType, batch: int = 1) -> list[tuple[str, str]]:
     return [
         ("output", _changed(batched(a.output, batch), batched(b.output, batch))),
         ("params", _delta(a.total_params, b.total_params, grouped)),
-        ("MACs", _delta(macs(a.total_macs, batch), macs(b.total_macs, batch), grouped)),
+        ("MACs", _delta(a.batch_macs(batch), b.batch_macs(batch), grouped)),
         ("memory", _delta(used_a, used_b, megabytes, kind)),
     ]
 
@@ -169,7 +169,7 @@ def _csv(changes: list[Change], *, every: bool, batch: int = 1) -> Grid:
 def _raw(row: Row | None, batch: int = 1) -> tuple[str, ...]:
     if row is None:
         return ("", "", "", "")
-    return (row.type, shape_dims(row.shape), str(row.params), str(macs(row.macs, batch)))
+    return (row.type, shape_dims(row.shape), str(row.params), str(row.batch_macs(batch)))
 
 
 def _json(diff: Diff, changes: list[Change], dtype: DType, *, every: bool, batch: int = 1) -> str:
@@ -203,7 +203,7 @@ def _json_totals(result: Result, dtype: DType, batch: int = 1) -> dict[str, obje
         "input": list(result.input.dims),
         "output": list(result.output.dims),
         "total_params": result.total_params,
-        "total_macs": macs(result.total_macs, batch),
+        "total_macs": result.batch_macs(batch),
         "memory": {"dtype": dtype.value, "total_bytes": memory(result, dtype, batch).total},
     }
 
@@ -225,4 +225,4 @@ def _json_side(row: Row | None, batch: int = 1) -> dict[str, object] | None:
     if row is None:
         return None
     shape = list(row.shape.dims) if row.shape else None
-    return {"type": row.type, "shape": shape, "params": row.params, "macs": macs(row.macs, batch)}
+    return {"type": row.type, "shape": shape, "params": row.params, "macs": row.batch_macs(batch)}

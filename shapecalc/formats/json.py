@@ -15,7 +15,7 @@ from shapecalc.engine import Result, Row
 from shapecalc.field import Field
 from shapecalc.formats import Options
 from shapecalc.formats.columns import visible
-from shapecalc.memory import DType, macs, memory, nbytes
+from shapecalc.memory import DType, memory, nbytes
 from shapecalc.shape import axis_names
 from shapecalc.sizes import total_stride, uneven
 
@@ -42,7 +42,8 @@ def render(result: Result, options: Options) -> str:
         **_set(result),
         "output": list(result.output.dims),
         "total_params": result.total_params,
-        "total_macs": macs(result.total_macs, batch),
+        "total_macs": result.batch_macs(batch),
+        "total_attention_macs": result.attention_macs * batch,
         "memory": {
             "dtype": options.dtype.value,
             "input_bytes": used.input,
@@ -143,7 +144,8 @@ def _rows(rows: list[Row], dtype: DType, batch: int = 1) -> Iterator[str]:
             f'{{"path": {_string(module.path)}, "name": {_string(module.name)}, '
             f'"type": {_string(module.type)}, "depth": {module.depth}, {_from(module)}'
             f'"shape": {shape}, '
-            f'"params": {row.params}, "macs": {macs(row.macs, batch)}, "output_bytes": {size}{tail}'
+            f'"params": {row.params}, "macs": {row.batch_macs(batch)}, '
+            f'"attention_macs": {row.attention_macs * batch}, "output_bytes": {size}{tail}'
         )
 
 

@@ -25,7 +25,7 @@ from shapecalc.formats.text import (
     settings,
 )
 from shapecalc.formats.tree import guides
-from shapecalc.memory import DType, macs, memory
+from shapecalc.memory import DType, memory
 from shapecalc.shape import Shape
 
 FORMATS = (Format.TREE, Format.TABLE, Format.MARKDOWN, Format.CSV, Format.JSON)
@@ -157,7 +157,7 @@ def summary_entries(
     entries = [
         ("output", _each(results, lambda result: batched(result.output, batch))),
         ("params", _params_text(params, dtype) if len(params) == 1 else _each(results, _total)),
-        ("MACs", _each(results, lambda result: compact(macs(result.total_macs, batch), space=" "))),
+        ("MACs", _each(results, lambda result: compact(result.batch_macs(batch), space=" "))),
         (
             "memory",
             _each(results, lambda result: megabytes(memory(result, dtype, batch).total))
@@ -251,7 +251,7 @@ def _json_result(outcome: Result | Stopped, dtype: DType, batch: int = 1) -> dic
         "input": list(outcome.input.dims),
         "output": list(outcome.output.dims),
         "total_params": outcome.total_params,
-        "total_macs": macs(outcome.total_macs, batch),
+        "total_macs": outcome.batch_macs(batch),
         "memory": {"dtype": dtype.value, "total_bytes": used.total},
         "uneven": list(dict.fromkeys(item.row.path for item in uneven(outcome))),
         "stopped": None,
@@ -268,6 +268,6 @@ def _json_row(row: Across, batch: int = 1) -> dict[str, object]:
         "depth": module.depth,
         "shapes": [cell.shape.dims if cell and cell.shape else None for cell in finished],
         "params": [cell.params if cell else None for cell in finished],
-        "macs": [macs(cell.macs, batch) if cell else None for cell in finished],
+        "macs": [cell.batch_macs(batch) if cell else None for cell in finished],
         "in_step": row.in_step,
     }

@@ -13,7 +13,7 @@ from shapecalc.formats.text import (
     in_unit,
     megabytes,
 )
-from shapecalc.memory import DType, macs, memory
+from shapecalc.memory import DType, memory
 
 
 def entries(result: Result, dtype: DType, batch: int = 1) -> list[tuple[str, str]]:
@@ -21,7 +21,7 @@ def entries(result: Result, dtype: DType, batch: int = 1) -> list[tuple[str, str
     used = memory(result, dtype, batch)
     power = byte_unit(max(used.total, used.torchinfo_total))  # one unit for both sums
     unit = BYTE_UNITS[power]
-    count = macs(result.total_macs, batch)
+    count = result.batch_macs(batch)
     kind = dtype.value if batch == 1 else f"{dtype.value}, a batch of {batch:,}"
     kind += at_sizes(result.input, result.input_formulas)
     at = at_sizes(result.input, result.input_formulas)
@@ -33,6 +33,7 @@ def entries(result: Result, dtype: DType, batch: int = 1) -> list[tuple[str, str
             f"{grouped(count)} ({compact(count, space=' ')}; "
             f"FLOPs = 2 × MACs = {compact(2 * count, space=' ')}){at}",
         ),
+        *([("attention", _attention(result, batch))] if result.attention_macs else []),
         (
             "memory",
             f"input {in_unit(used.input, power)} + activations "
@@ -48,6 +49,16 @@ def entries(result: Result, dtype: DType, batch: int = 1) -> list[tuple[str, str
     ]
 
 
+def _attention(result: Result, batch: int) -> str:
+    """Say how many of the MACs are attention's matrix products, which counters disagree on."""
+    count = result.attention_macs * batch
+    share = result.attention_macs / result.total_macs
+    return (
+        f"{grouped(count)} of the MACs ({compact(count, space=' ')}, {share:.1%}) in attention's "
+        "matrix products, Q·Kᵀ and attention·V"
+    )
+
+
 def ultralytics(result: Result, batch: int = 1) -> str:
     """Say the totals as Ultralytics' model summary does, and its head's strides.
 
@@ -55,7 +66,7 @@ def ultralytics(result: Result, batch: int = 1) -> str:
     2 × MACs, those of the fused model, which FlopCounterMode counts as shapecalc does.
     """
     layers = sum(row.is_leaf for row in result.rows)
-    gflops = 2 * macs(result.total_macs, batch) / 1e9
+    gflops = 2 * result.batch_macs(batch) / 1e9
     text = f"{layers} layers, {result.total_params:,} parameters, {gflops:.1f} GFLOPs (fused)"
     strides = _strides(result)
     return text + (f"; strides {', '.join(map(str, strides))}" if strides else "")

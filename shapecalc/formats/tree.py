@@ -30,7 +30,7 @@ from shapecalc.formats.text import (
     output_text,
 )
 from shapecalc.limits import MAX_DRAWN_ROWS
-from shapecalc.memory import DType, macs
+from shapecalc.memory import DType
 from shapecalc.value import frozen
 
 if TYPE_CHECKING:  # rich is imported only to print on a terminal or export
@@ -350,7 +350,7 @@ def _root(result: Result, batch: int = 1) -> _Cells:
         result.model.type,
         batched(result.output, batch, result.output_formulas),
         _count(result.total_params),
-        _count(macs(result.total_macs, batch)),
+        _count(result.batch_macs(batch)),
         "",
     )
 

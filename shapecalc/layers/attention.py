@@ -47,6 +47,9 @@ class QKVAttention(Base):
         positions = prod(before.spatial)
         return self.num_heads * positions * positions * (self.key_dim + self.head_dim)
 
+    def attention_macs(self, before: Shape, after: Shape) -> int:
+        return self.macs(before, after)
+
     def field(self, field: Field, before: Shape, after: Shape) -> Field:
         return Field((WHOLE,) * len(field.axes), field.holds)
 
@@ -90,7 +93,11 @@ class MultiHeadAttentionForward(Base):
 
     def macs(self, before: Shape, after: Shape) -> int:
         tokens, features = before.dims
-        return 4 * tokens * features * features + 2 * tokens * tokens * features
+        return 4 * tokens * features * features + self.attention_macs(before, after)
+
+    def attention_macs(self, before: Shape, after: Shape) -> int:
+        tokens, features = before.dims
+        return 2 * tokens * tokens * features
 
     def field(self, field: Field, before: Shape, after: Shape) -> Field:
         return Field((WHOLE,) * len(field.axes), field.holds)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from functools import cache
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
 from shapecalc.arith import Axis
 from shapecalc.errors import LayerError, did_you_mean, quote
@@ -20,7 +20,14 @@ L = TypeVar("L", bound="Layer")
 
 
 class Layer(Protocol):
-    """A PyTorch layer with its constructor arguments: its class name is its type."""
+    """A PyTorch layer with its constructor arguments: its class name is its type.
+
+    `FROM_INPUT` is False for a layer whose output does not come from its input (a buffer):
+    a batch has one of it, not one a sample.
+    """
+
+    FROM_INPUT: ClassVar[bool]
+    COUNTED_APART: ClassVar[bool]  # whether attention_macs or FROM_INPUT are not Base's
 
     def check(self) -> None:
         """Raise LayerError for arguments PyTorch rejects whatever the input."""
@@ -39,6 +46,11 @@ class Layer(Protocol):
 
     def macs(self, before: Shape, after: Shape) -> int:
         """Count multiply-accumulates for one sample: convolutions and linear layers only."""
+        ...
+
+    def attention_macs(self, before: Shape, after: Shape) -> int:
+        """Count the part of `macs` in attention's matrix products: the scores (Q·Kᵀ) and the
+        weighted values (attention·V)."""
         ...
 
     def field(self, field: Field, before: Shape, after: Shape) -> Field | None:
@@ -86,7 +98,19 @@ class Base:
     def fixed_params(self) -> int | None:
         return 0 if type(self).params is Base.params else None
 
+    FROM_INPUT: ClassVar[bool] = True
+    # Whether its MACs are counted apart too: attention's, or a buffer's, which the engine
+    # asks of these layers only.
+    COUNTED_APART: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.COUNTED_APART = cls.attention_macs is not Base.attention_macs or not cls.FROM_INPUT
+
     def macs(self, before: Shape, after: Shape) -> int:
+        return 0
+
+    def attention_macs(self, before: Shape, after: Shape) -> int:
         return 0
 
     def field(self, field: Field, before: Shape, after: Shape) -> Field | None:

@@ -84,11 +84,18 @@ class ShiftedWindowAttentionForward(Base):
         return shape
 
     def macs(self, before: Shape, after: Shape) -> int:
-        sizes, features = _channels_last(before, "ShiftedWindowAttention")
+        positions, features = self._padded(before)
+        return 4 * positions * features * features + self.attention_macs(before, after)
+
+    def attention_macs(self, before: Shape, after: Shape) -> int:
+        positions, features = self._padded(before)
+        return 2 * positions * prod(self.window_size) * features
+
+    def _padded(self, shape: Shape) -> tuple[int, int]:
+        """Return the positions of the map padded to whole windows, and its features."""
+        sizes, features = _channels_last(shape, "ShiftedWindowAttention")
         windows = prod(-(-size // window) for size, window in zip(sizes, self.window_size))  # noqa: B905
-        positions = windows * prod(self.window_size)
-        area = prod(self.window_size)
-        return 4 * positions * features * features + 2 * positions * area * features
+        return windows * prod(self.window_size), features
 
     def field(self, field: Field, before: Shape, after: Shape) -> Field:
         if any(bin(field.holds[dim]).count("1") > 1 for dim in (0, 1)):
@@ -142,9 +149,11 @@ class Buffer(Base):
 
     Swin V2's table is `[1, 2w−1, 2w−1, 2]`, and PyTorch's hooks see its leading 1 where a
     batch would be: `dims` leaves it out, as shapes here leave out the batch. Nothing in it
-    comes from the input, so that it has no receptive field.
+    comes from the input, so that it has no receptive field, and a batch has one of it: the
+    work on it is done once a pass, whatever the batch.
     """
 
+    FROM_INPUT = False
     dims: tuple[int, ...] = arg(normalized_shape)
 
     def output(self, shape: Shape) -> Shape:
@@ -277,6 +286,9 @@ class PartitionAttentionForward(Base):
     def macs(self, before: Shape, after: Shape) -> int:
         groups, positions, features = after.dims
         return 2 * groups * positions * positions * features
+
+    def attention_macs(self, before: Shape, after: Shape) -> int:
+        return self.macs(before, after)
 
     def field(self, field: Field, before: Shape, after: Shape) -> Field:
         if self.window is None:
