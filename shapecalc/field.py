@@ -131,9 +131,7 @@ class Reach:
         if self.size is None or self.stride is None:
             if self.stride is None:
                 return self
-            return Reach(
-                None, self.stride * (step if layer is None else largest_step(layer)), False
-            )
+            return Reach(None, self.stride * (step if layer is None else _spacing(layer)), False)
         if layer is not None:
             mine = self.period or Period((0,), (self.size - 1,), self.stride)
             if self.uniform or self.period is not None:
@@ -148,6 +146,13 @@ class Reach:
         if self.period is None:
             return self
         return Reach(self.size, self.stride, uniform=False)
+
+
+def _spacing(layer: Period) -> int:
+    """Return how far apart a layer's outputs read their inputs: on average, when that is a
+    whole number (windows of attention: 1), else at most."""
+    steps, rest = divmod(layer.shift, len(layer.lo))
+    return largest_step(layer) if rest else steps
 
 
 WHOLE = Reach(None, None)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from shapecalc.arith import Axis, Window
 from shapecalc.engine import Result, Row, infer, passes
 from shapecalc.errors import ShapecalcError, UsageError
+from shapecalc.field import Reach
 from shapecalc.layers import Layer
 from shapecalc.limits import MAX_SEARCH_WORK
 from shapecalc.modules import Model, count
@@ -85,15 +86,28 @@ def _strides(ops: tuple[Axis, ...]) -> list[tuple[int, int]]:
 
 
 def total_stride(result: Result) -> tuple[int | None, ...]:
-    """Return the largest effective stride along each spatial axis, where fields are uniform."""
+    """Return the largest effective stride along each spatial axis: where fields are
+    uniform, or repeat in a pattern that advances by a whole number of inputs an output
+    (windowed attention's, whose fields step a window at a time)."""
     strides: list[int | None] = [None] * result.input.rank
     for row in result.rows:
         if row.field is None:
             continue
         for axis, reach in enumerate(row.field.axes):
-            if reach.stride is not None and reach.uniform:
-                strides[axis] = max(strides[axis] or 0, reach.stride)
+            step = _effective(reach)
+            if step is not None:
+                strides[axis] = max(strides[axis] or 0, step)
     return tuple(strides)
+
+
+def _effective(reach: Reach) -> int | None:
+    """Return how far apart a reach's outputs are on average, if a whole number is known."""
+    if reach.stride is None or reach.uniform:
+        return reach.stride
+    if reach.period is None:
+        return None
+    steps, rest = divmod(reach.period.shift, len(reach.period.lo))
+    return None if rest else steps
 
 
 def resize(shape: Shape, axis: int, size: int) -> Shape:

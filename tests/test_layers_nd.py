@@ -943,3 +943,44 @@ def test_a_run_imports_only_the_layers_it_uses() -> None:
 def test_permute_refuses_what_is_not_a_permutation(dims: tuple[Any, ...]) -> None:
     with pytest.raises(LayerError, match=r"^dims: expected the dimensions 0, 1, …, n - 1"):
         build(KINDS["Permute"], {"dims": dims})
+
+
+def test_attention_within_windows_reads_its_window_and_the_shifted_one_two() -> None:
+    """Swin's first block reads a window of 7; the next, shifted by 3, straddles two."""
+    from shapecalc._pattern import Period
+    from shapecalc.field import Field
+    from shapecalc.layers.window import windows
+
+    assert windows(4) == Period((0, 0, 0, 0), (3, 3, 3, 3), 4)
+    assert windows(4, 1) == Period((-3, 1, 1, 1), (0, 4, 4, 4), 4)
+    plain = build(KINDS["ShiftedWindowAttentionForward"], {"window_size": 7, "num_heads": 1})
+    shifted = build(
+        KINDS["ShiftedWindowAttentionForward"],
+        {"window_size": 7, "shift_size": 3, "num_heads": 1},
+    )
+    channels_last = Shape((28, 28, 4), (1, 2, 0))
+    field = Field(start((28, 28)).axes, (1, 2, 0))
+    once = plain.field(field, channels_last, channels_last)
+    assert once is not None
+    assert [(reach.size, reach.varies) for reach in once.axes] == [(7, False)] * 2
+    twice = shifted.field(once, channels_last, channels_last)
+    assert twice is not None
+    assert [reach.size for reach in twice.axes] == [14, 14]
+
+
+@pytest.mark.parametrize(("window", "size"), [(7, 7), (None, None)], ids=["window", "grid"])
+def test_partitioned_attention_reads_a_window_or_the_whole_map(
+    window: int | None, size: int | None
+) -> None:
+    layer = build(
+        KINDS["PartitionAttentionForward"], {"head_dim": 2, "max_seq_len": 49, "window": window}
+    )
+    partition = build(KINDS["WindowPartition"], {"partition_size": 7})
+    mapped = Shape((6, 14, 21))
+    cut = partition.output(mapped)
+    field = partition.field(start(mapped.spatial), mapped, cut)
+    stacked = Shape((*cut.dims[:2], 6 * 3), cut.order)
+    assert field is not None
+    made = layer.field(field, stacked, layer.output(stacked))
+    assert made is not None
+    assert [reach.size for reach in made.axes] == [size, size]

@@ -62,7 +62,9 @@ def test_uneven_names_work_in_forward_under_the_row_that_shows_it() -> None:
         ("features.4.merge", 0, 13, 7),
         ("features.6.merge", 0, 7, 4),
     ]
-    assert rounded(result, None) == dict.fromkeys(["features.2", "features.4", "features.6"], Rounded.HERE)
+    assert rounded(result, None) == dict.fromkeys(
+        ["features.2", "features.4", "features.6"], Rounded.HERE
+    )
 
 
 @pytest.mark.parametrize(

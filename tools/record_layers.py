@@ -328,7 +328,7 @@ def reshapes() -> None:
     ]
     for label, args, shape in narrows:
         case(label, "Narrow", args, shape)
-    swaps = [
+    swaps: list[tuple[str, dict[str, Any], tuple[int, ...]]] = [
         ("windows", {"dim0": -2, "dim1": -3}, (6, 49, 8)),
         ("channels-last", {"dim0": 1, "dim1": 3}, (6, 3, 4)),
         ("same", {"dim0": 2, "dim1": -2}, (6, 3, 4)),
@@ -362,11 +362,11 @@ def attention() -> None:
 
 def windows() -> None:
     """Swin's and MaxViT's work in forward(): windows, merging, partitions."""
-    shifted = [
+    shifted: list[tuple[str, dict[str, Any], tuple[int, ...]]] = [
         ("whole-windows", {"window_size": [7, 7], "num_heads": 3}, (14, 14, 12)),
         ("shifted", {"window_size": [7, 7], "shift_size": [3, 3], "num_heads": 3}, (14, 14, 12)),
         ("padded", {"window_size": [7, 7], "shift_size": [3, 3], "num_heads": 2}, (9, 16, 8)),
-        ("smaller-than-window", {"window_size": [8, 8], "shift_size": [4, 4], "num_heads": 1}, (3, 2, 4)),
+        ("smaller", {"window_size": [8, 8], "shift_size": [4, 4], "num_heads": 1}, (3, 2, 4)),
         ("oblong", {"window_size": [2, 3], "num_heads": 2}, (5, 7, 6)),
         ("indivisible", {"window_size": [7, 7], "num_heads": 5}, (7, 7, 12)),
         ("vector", {"window_size": [7, 7], "num_heads": 1}, (7, 8)),
@@ -377,7 +377,7 @@ def windows() -> None:
         case(label, "PatchMerge", {}, shape)
     case("vector", "PatchMerge", {}, (6, 4))
     case("table", "Buffer", {"dims": [15, 15, 2]}, (3, 4, 5))
-    partitions = [
+    partitions: list[tuple[str, dict[str, Any], tuple[int, ...]]] = [
         ("7", {"partition_size": 7}, (6, 14, 21)),
         ("8", {"partition_size": 8}, (4, 56, 56)),
         ("1", {"partition_size": 1}, (3, 2, 5)),
@@ -386,7 +386,7 @@ def windows() -> None:
     ]
     for label, args, shape in partitions:
         case(label, "WindowPartition", args, shape)
-    departitions = [
+    departitions: list[tuple[str, dict[str, Any], tuple[int, ...]]] = [
         ("7", {"partition_size": 7, "grid_size": [14, 21]}, (6, 49, 6)),
         ("grid", {"partition_size": 8, "grid_size": [56, 56]}, (49, 64, 4)),
         ("other-map", {"partition_size": 7, "grid_size": [14, 14]}, (16, 49, 4)),
@@ -395,7 +395,7 @@ def windows() -> None:
     ]
     for label, args, shape in departitions:
         case(label, "WindowDepartition", args, shape)
-    attended = [
+    attended: list[tuple[str, dict[str, Any], tuple[int, ...]]] = [
         ("window", {"head_dim": 4, "max_seq_len": 49, "window": 7}, (6, 49, 24)),
         ("grid", {"head_dim": 2, "max_seq_len": 4}, (9, 4, 12)),
         ("other-length", {"head_dim": 4, "max_seq_len": 49}, (3, 98, 24)),
@@ -684,7 +684,7 @@ class PatchMerge(nn.Module):  # type: ignore[misc]
     and concatenates."""
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return swin._patch_merging_pad(x)  # type: ignore[no-any-return]
+        return swin._patch_merging_pad(x)
 
 
 class Buffer(nn.Module):  # type: ignore[misc]
@@ -696,7 +696,7 @@ class Buffer(nn.Module):  # type: ignore[misc]
         self.register_buffer("table", torch.zeros(1, *dims, dtype=torch.float64))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.table  # type: ignore[no-any-return]
+        return self.table
 
 
 class WindowPartition(nn.Module):  # type: ignore[misc]
@@ -705,7 +705,7 @@ class WindowPartition(nn.Module):  # type: ignore[misc]
         self.p = partition_size
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return torchvision.models.maxvit.WindowPartition()(x, self.p)  # type: ignore[no-any-return]
+        return torchvision.models.maxvit.WindowPartition()(x, self.p)
 
 
 class WindowDepartition(nn.Module):  # type: ignore[misc]
@@ -720,7 +720,7 @@ class WindowDepartition(nn.Module):  # type: ignore[misc]
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         made = torchvision.models.maxvit.WindowDepartition()
-        return made(x, self.p, self.grid[0] // self.p, self.grid[1] // self.p)  # type: ignore[no-any-return]
+        return made(x, self.p, self.grid[0] // self.p, self.grid[1] // self.p)
 
 
 class PartitionAttentionForward(nn.Module):  # type: ignore[misc]
@@ -733,8 +733,8 @@ class PartitionAttentionForward(nn.Module):  # type: ignore[misc]
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         batch, groups, positions, stacked = x.shape
         heads = stacked // 3 // self.head_dim
-        q, k, v = (part.reshape(batch, groups, positions, heads, self.head_dim).permute(0, 1, 3, 2, 4)
-                   for part in torch.chunk(x, 3, dim=-1))  # fmt: skip
+        split = (batch, groups, positions, heads, self.head_dim)
+        q, k, v = (part.reshape(split).permute(0, 1, 3, 2, 4) for part in x.chunk(3, dim=-1))
         dot = torch.einsum("B G H I D, B G H J D -> B G H I J", q, k)
         bias = torch.zeros(1, heads, self.max_seq_len, self.max_seq_len, dtype=x.dtype)
         out = torch.einsum("B G H I J, B G H J D -> B G H I D", (dot + bias).softmax(-1), v)
@@ -754,10 +754,15 @@ def construct(kind: str, args: dict[str, Any]) -> nn.Module:
         **{
             twin.__name__: twin
             for twin in (
-                SwapAxes, ShiftedWindowAttentionForward, PatchMerge, Buffer, WindowPartition,
-                WindowDepartition, PartitionAttentionForward,
+                SwapAxes,
+                ShiftedWindowAttentionForward,
+                PatchMerge,
+                Buffer,
+                WindowPartition,
+                WindowDepartition,
+                PartitionAttentionForward,
             )
-        },  # fmt: skip
+        },
     }
     return made[kind](**args) if kind in made else getattr(nn, kind)(**args)
 

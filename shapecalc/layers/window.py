@@ -14,6 +14,7 @@ from __future__ import annotations
 from math import prod
 from typing import TYPE_CHECKING
 
+from shapecalc._pattern import Period
 from shapecalc.arith import Axis, Window
 from shapecalc.errors import LayerError
 from shapecalc.field import Field, map_holds
@@ -38,19 +39,28 @@ def _channels_last(shape: Shape, kind: str, rank: int = 2) -> tuple[tuple[int, .
     return shape.dims[:-1], shape.dims[-1]
 
 
-def _windowed(field: Field, extents: dict[int, int]) -> Field:
-    """Return the field after attention within windows across the features (the last
-    dimension) and, for each dimension in `extents`, within that many neighbouring positions
-    of each spatial axis it holds."""
+def windows(window: int, shift: int = 0) -> Period:
+    """Return which positions each output of attention within windows of `window` reads:
+    its window's, the windows starting `shift` in (as a roll by −shift places them).
+
+    The roll wraps the last window round to the first positions; a mask keeps those apart,
+    so that a border output reads fewer: as a convolution's at a padded border, the field
+    is the interior's.
+    """
+    lo = tuple(shift - window if place < shift else shift for place in range(window))
+    return Period(lo, tuple(first + window - 1 for first in lo), window)
+
+
+def _windowed(field: Field, patterns: dict[int, Period]) -> Field:
+    """Return the field after attention across the features (the last dimension) and, for
+    each dimension in `patterns`, within the windows its pattern says along each spatial
+    axis the dimension holds."""
     field = field.mix_last()
     axes = list(field.axes)
-    for dim, extent in extents.items():
+    for dim, pattern in patterns.items():
         for axis in range(len(axes)):
             if field.holds[dim] >> axis & 1:
-                # An output sees its window's positions: at most `extent` along the axis;
-                # where the window is placed depends on the position, and a shifted or
-                # padded window sees fewer.
-                axes[axis] = axes[axis].follow(None, extent, 1)
+                axes[axis] = axes[axis].follow(pattern)
     return Field(tuple(axes), field.holds)
 
 
@@ -98,9 +108,15 @@ class ShiftedWindowAttentionForward(Base):
         return windows * prod(self.window_size), features
 
     def field(self, field: Field, before: Shape, after: Shape) -> Field:
+        sizes, _ = _channels_last(before, "ShiftedWindowAttention")
         if any(bin(field.holds[dim]).count("1") > 1 for dim in (0, 1)):
-            return field.mix(0).mix(1).mix_last()  # a dimension holding positions of two axes
-        return _windowed(field, dict(enumerate(self.window_size)))
+            return field.mix(0).mix(1).mix_last()  # windows along a flattened dimension
+        patterns = {}
+        for dim, (size, window, shift) in enumerate(zip(sizes, self.window_size, self.shift_size)):  # noqa: B905
+            # torchvision shifts only where a window is smaller than the padded map
+            shifted = shift if window < -(-size // window) * window else 0
+            patterns[dim] = windows(window, shifted)
+        return _windowed(field, patterns)
 
     def formulas(self, before: Shape, dims: Dims, after: Shape) -> Dims:
         return dims
@@ -293,7 +309,8 @@ class PartitionAttentionForward(Base):
     def field(self, field: Field, before: Shape, after: Shape) -> Field:
         if self.window is None:
             return field.mix(1).mix_last()
-        return _windowed(field, {1: self.window})
+        # The positions hold both axes: each axis's windows, as WindowPartition cut them.
+        return _windowed(field, {1: windows(self.window)})
 
     def formulas(self, before: Shape, dims: Dims, after: Shape) -> Dims:
         return (dims[0], dims[1], after.dims[2])
