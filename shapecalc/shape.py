@@ -64,7 +64,9 @@ class Shape:
     @property
     def placed_spatial(self) -> tuple[int, ...]:
         """The map's spatial sizes in its own order, (H, W), wherever its dims hold them."""
-        return tuple(self.dims[self.spatial_index(axis)] for axis in range(self.rank))
+        if not self.order:
+            return self.dims[1:]
+        return tuple(self.dims[self.order.index(axis)] for axis in range(1, self.rank + 1))
 
     def with_spatial(self, sizes: tuple[int, ...]) -> Shape:
         """Return this map with other spatial sizes, its channels kept."""

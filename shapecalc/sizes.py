@@ -66,7 +66,7 @@ def uneven(result: Result, strided: Strides | None = None) -> list[Uneven]:
         if steps is None:
             steps = strided[key] = _strides(layer.axes(before) or ())
         for axis, stride in steps:
-            size = before.dims[before.spatial_index(axis)]
+            size = before.dims[axis + 1 if not before.order else before.spatial_index(axis)]
             if size % stride:
                 found.append(Uneven(row, axis, size, stride, after.dims[after.spatial_index(axis)]))
     return found
