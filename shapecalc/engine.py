@@ -111,7 +111,6 @@ class _Walk:
         self.unbatched = 0  # of the MACs, those done once a pass, on what is not the input's
         self.first: dict[int, tuple[Flow, Flow]] = {}  # each layer's first run, by id
         self.scopes: list[Container] = []  # the modules that register what a `use` runs
-        self.registered: dict[int, dict[str, Registered]] = {}  # their children, by name
         self.waiting: dict[int, int] = {}  # the places of modules registered, not yet run
         # Layers a use ran before the module they wait in did: the use's path, their params;
         # and each one the module ran again: its path, the use's, its params.
@@ -276,10 +275,7 @@ class _Walk:
         scope: Registered = self.scopes[-1]
         for name in use.target.split("."):
             assert isinstance(scope, Container)  # the expander checked the path
-            names = self.registered.get(id(scope))
-            if names is None:
-                names = self.registered[id(scope)] = registered(scope)
-            scope = names[name]
+            scope = registered(scope)[name]
         return scope
 
     def resize(self, module: Container, before: Flow, output: Flow) -> Flow:

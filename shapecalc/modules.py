@@ -10,7 +10,7 @@ from shapecalc.errors import Mark
 from shapecalc.layers import Layer
 from shapecalc.layers.args import Value
 from shapecalc.shape import Shape
-from shapecalc.value import frozen
+from shapecalc.value import attribute, frozen
 
 
 class Combine(Enum):
@@ -108,6 +108,10 @@ class Container:
     returns: tuple[str, ...] = ()
     takes: From | None = None
     graph: bool = False  # a step of a branch takes `from` elsewhere than the step before
+    # What it registers, by name, once asked (see `registered`): derived, so not compared.
+    names: dict[str, Registered] | None = attribute(
+        init=False, compare=False, repr=False, default=None
+    )
 
 
 @frozen
@@ -172,8 +176,15 @@ class Model:
 
 def registered(module: Container) -> dict[str, Registered]:
     """Return the modules `module` registers, by name: its children, and those of the
-    functional containers among them, which belong to it."""
-    return registered_among(module.branches)
+    functional containers among them, which belong to it.
+
+    Worked out once a container, as a walk's `use`s ask at every run; not to be changed.
+    """
+    names = module.names
+    if names is None:
+        names = registered_among(module.branches)
+        object.__setattr__(module, "names", names)  # a cache of a frozen value's
+    return names
 
 
 def registered_among(branches: tuple[tuple[Module, ...], ...]) -> dict[str, Registered]:
