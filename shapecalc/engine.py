@@ -149,7 +149,7 @@ class _Walk:
         )
         attention = leaf.layer.attention_macs(before.shape, shown.shape)
         unbatched = 0 if shown.batched else macs
-        self.rows.append(SplitRow.of(row, attention, unbatched) if attention or unbatched else row)
+        self.rows.append(SplitRow.of(row, attention, unbatched))
 
     def run(self, module: Registered, flow: Input) -> Input:
         """Run a registered module, in the place its row has or takes."""
@@ -223,7 +223,7 @@ class _Walk:
         path = f"{module.path}.{module.returns[0]}" if module.path else module.returns[0]
         row = next(row for row in self.rows[slot + 1 :] if row.path == path)
         if isinstance(row, Row) and row.shape:
-            return Flow(row.shape, row.field, row.formulas, not row.unbatched_macs)
+            return Flow(row.shape, row.field, row.formulas)  # a child's output, batched
         return None
 
     def zipped(self, module: Container, flows: list[Flow]) -> list[Flow]:

@@ -61,6 +61,10 @@ class Row:
         """Return the MACs of a pass of `batch` samples."""
         return (self.macs - self.unbatched_macs) * batch + self.unbatched_macs
 
+    def batch_attention_macs(self, batch: int) -> int:
+        """Return the attention MACs of a pass of `batch` samples: each sample's its own."""
+        return self.attention_macs * batch
+
     @property
     def ran(self) -> bool:
         """Whether the module (or a module within it) ran: a row without it has no shape."""
@@ -153,6 +157,10 @@ class Result:
     def batch_macs(self, batch: int) -> int:
         """Return the MACs of a pass of `batch` samples."""
         return (self.total_macs - self.unbatched_macs) * batch + self.unbatched_macs
+
+    def batch_attention_macs(self, batch: int) -> int:
+        """Return the attention MACs of a pass of `batch` samples: each sample's its own."""
+        return self.attention_macs * batch
 
     @property
     def symbols(self) -> dict[str, int]:

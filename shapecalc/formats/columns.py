@@ -201,7 +201,7 @@ def summed(column: Column, result: Result, dtype: DType, batch: int = 1) -> int 
         case Column.MACS:
             return result.batch_macs(batch)
         case Column.ATTENTION:
-            return result.attention_macs * batch
+            return result.batch_attention_macs(batch)
         case Column.BYTES:
             return memory(result, dtype, batch).activations
     return None
@@ -397,7 +397,7 @@ def _arithmetic(row: Row) -> str:
 # MACs a batch multiplies, but for the work done once a pass (see Row.batch_macs).
 _BATCHED: dict[Column, Callable[[Row, int], int]] = {
     Column.MACS: Row.batch_macs,
-    Column.ATTENTION: lambda row, batch: row.attention_macs * batch,
+    Column.ATTENTION: Row.batch_attention_macs,
 }
 _COUNTS: dict[Column, Callable[[Row], int]] = {
     Column.DEPTH: attrgetter("module.depth"),

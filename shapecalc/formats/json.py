@@ -43,7 +43,7 @@ def render(result: Result, options: Options) -> str:
         "output": list(result.output.dims),
         "total_params": result.total_params,
         "total_macs": result.batch_macs(batch),
-        "total_attention_macs": result.attention_macs * batch,
+        "total_attention_macs": result.batch_attention_macs(batch),
         "memory": {
             "dtype": options.dtype.value,
             "input_bytes": used.input,
@@ -145,7 +145,7 @@ def _rows(rows: list[Row], dtype: DType, batch: int = 1) -> Iterator[str]:
             f'"type": {_string(module.type)}, "depth": {module.depth}, {_from(module)}'
             f'"shape": {shape}, '
             f'"params": {row.params}, "macs": {row.batch_macs(batch)}, '
-            f'"attention_macs": {row.attention_macs * batch}, "output_bytes": {size}{tail}'
+            f'"attention_macs": {row.batch_attention_macs(batch)}, "output_bytes": {size}{tail}'
         )
 
 

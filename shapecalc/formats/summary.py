@@ -51,8 +51,8 @@ def entries(result: Result, dtype: DType, batch: int = 1) -> list[tuple[str, str
 
 def _attention(result: Result, batch: int) -> str:
     """Say how many of the MACs are attention's matrix products, which counters disagree on."""
-    count = result.attention_macs * batch
-    share = result.attention_macs / result.total_macs
+    count = result.batch_attention_macs(batch)
+    share = count / result.batch_macs(batch)
     return (
         f"{grouped(count)} of the MACs ({compact(count, space=' ')}, {share:.1%}) in attention's "
         "matrix products, Q·Kᵀ and attention·V"
