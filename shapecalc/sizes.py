@@ -94,17 +94,16 @@ def total_stride(result: Result) -> tuple[int | None, ...]:
         if row.field is None:
             continue
         for axis, reach in enumerate(row.field.axes):
-            step = _effective(reach)
+            step = reach.stride if reach.uniform else _effective(reach)
             if step is not None:
                 strides[axis] = max(strides[axis] or 0, step)
     return tuple(strides)
 
 
 def _effective(reach: Reach) -> int | None:
-    """Return how far apart a reach's outputs are on average, if a whole number is known."""
-    if reach.stride is None or reach.uniform:
-        return reach.stride
-    if reach.period is None:
+    """Return how far apart a non-uniform reach's outputs are on average, if a whole number
+    is known."""
+    if reach.stride is None or reach.period is None:
         return None
     steps, rest = divmod(reach.period.shift, len(reach.period.lo))
     return None if rest else steps

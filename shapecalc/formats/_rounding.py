@@ -23,8 +23,14 @@ def rounded(result: Result, depth: int | None) -> dict[str, Rounded]:
         return {}
     from shapecalc.sizes import uneven
 
-    shown = {row.path for row in result.rows}
-    marks = {_owner(item.row.path, shown): Rounded.HERE for item in uneven(result)}
+    found = uneven(result)
+    # Work in forward() shows in a row around it: the rows' paths, only for that.
+    inline = any(item.row.module.functional for item in found)
+    shown = {row.path for row in result.rows} if inline else set()
+    marks = {
+        _owner(item.row.path, shown) if item.row.module.functional else item.row.path: Rounded.HERE
+        for item in found
+    }
     if depth is not None:
         for path in list(marks):
             parts = path.split(".")
