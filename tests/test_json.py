@@ -33,7 +33,6 @@ def test_json(resnet18: Model) -> None:
         "shape": [64, 4, 5],
         "params": 9408,
         "macs": 9408 * 20,
-        "attention_macs": 0,
         "output_bytes": 64 * 4 * 5 * 4,
         "receptive_field": [7, 7],
         "effective_stride": [2, 2],
@@ -86,7 +85,6 @@ def test_json_of_a_model_that_takes_vectors(write_spec: object) -> None:
             "shape": [10],
             "params": 5130,
             "macs": 5120,
-            "attention_macs": 0,
             "output_bytes": 40,
         }
     ]
@@ -122,3 +120,13 @@ def test_rows_are_written_as_json_dumps_writes_them(size: tuple[int, ...]) -> No
     written = lines[lines.index('  "layers": [') + 1 : -2]
     for line, layer in zip(written, layers, strict=True):
         assert line.strip().removesuffix(",") == json.dumps(layer, ensure_ascii=False)
+
+
+def test_rows_give_attention_macs_where_the_model_attends() -> None:
+    from shapecalc import catalog
+
+    model = catalog.load("vit_b_32")
+    data = json.loads(render(infer(model, model.input), Options(depth=2)))
+    attention = {row["path"]: row["attention_macs"] for row in data["layers"]}
+    assert attention["encoder"] == data["total_attention_macs"] == 12 * 2 * 50 * 50 * 768
+    assert attention["conv_proj"] == 0

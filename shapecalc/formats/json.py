@@ -67,7 +67,8 @@ def render(result: Result, options: Options) -> str:
         ],
     }
     lines = ["{", *(f'  "{key}": {dumps(value)},' for key, value in head.items())]
-    rows = [f"    {row}," for row in _rows(visible(result, options.depth), options.dtype, batch)]
+    made = _rows(visible(result, options.depth), options.dtype, batch, bool(result.attention_macs))
+    rows = [f"    {row}," for row in made]
     if rows:
         rows[-1] = rows[-1].removesuffix(",")
         lines += ['  "layers": [', *rows, "  ]"]
@@ -118,8 +119,9 @@ def dumps(value: object) -> str:
 _ENCODER = json.JSONEncoder(ensure_ascii=False)  # json.dumps would make one per call
 
 
-def _rows(rows: list[Row], dtype: DType, batch: int = 1) -> Iterator[str]:
-    """Yield each row's object on one line, exactly as `dumps` would write it.
+def _rows(rows: list[Row], dtype: DType, batch: int = 1, attends: bool = False) -> Iterator[str]:
+    """Yield each row's object on one line, exactly as `dumps` would write it; with
+    `attention_macs` where the model `attends`.
 
     Written directly: a dict per row and the encoder's set-up on each call cost twice the
     writing, and the largest models have a hundred thousand rows, which share a few shapes
@@ -145,7 +147,8 @@ def _rows(rows: list[Row], dtype: DType, batch: int = 1) -> Iterator[str]:
             f'"type": {_string(module.type)}, "depth": {module.depth}, {_from(module)}'
             f'"shape": {shape}, '
             f'"params": {row.params}, "macs": {row.batch_macs(batch)}, '
-            f'"attention_macs": {row.batch_attention_macs(batch)}, "output_bytes": {size}{tail}'
+            + (f'"attention_macs": {row.batch_attention_macs(batch)}, ' if attends else "")
+            + f'"output_bytes": {size}{tail}'
         )
 
 
