@@ -66,7 +66,7 @@ class Shape:
         """The map's spatial sizes in its own order, (H, W), wherever its dims hold them."""
         if not self.order:
             return self.dims[1:]
-        return tuple(self.dims[self.order.index(axis)] for axis in range(1, self.rank + 1))
+        return tuple(self.dims[self.spatial_index(axis)] for axis in range(self.rank))
 
     def with_spatial(self, sizes: tuple[int, ...]) -> Shape:
         """Return this map with other spatial sizes, its channels kept."""

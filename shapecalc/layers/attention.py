@@ -16,6 +16,11 @@ if TYPE_CHECKING:  # formulas are for symbolic inputs only: a numeric run never 
     from shapecalc.formula import Dims
 
 
+def _everywhere(self: object, field: Field, before: Shape, after: Shape) -> Field:
+    """`field` of a layer whose every output weighs every position of its input."""
+    return Field((WHOLE,) * len(field.axes), field.holds)
+
+
 @frozen(kw_only=True)
 class QKVAttention(Base):
     """Multi-head attention over a map's positions, from queries, keys and values stacked
@@ -50,8 +55,7 @@ class QKVAttention(Base):
     def attention_macs(self, before: Shape, after: Shape) -> int:
         return self.macs(before, after)
 
-    def field(self, field: Field, before: Shape, after: Shape) -> Field:
-        return Field((WHOLE,) * len(field.axes), field.holds)
+    field = _everywhere
 
     def formulas(self, before: Shape, dims: Dims, after: Shape) -> Dims:
         """Its channels are a number; its positions are the input's."""
@@ -99,8 +103,7 @@ class MultiHeadAttentionForward(Base):
         tokens, features = before.dims
         return 2 * tokens * tokens * features
 
-    def field(self, field: Field, before: Shape, after: Shape) -> Field:
-        return Field((WHOLE,) * len(field.axes), field.holds)
+    field = _everywhere
 
     def formulas(self, before: Shape, dims: Dims, after: Shape) -> Dims:
         return dims

@@ -39,6 +39,11 @@ def _channels_last(shape: Shape, kind: str, rank: int = 2) -> tuple[tuple[int, .
     return shape.dims[:-1], shape.dims[-1]
 
 
+def _padded(size: int, window: int) -> int:
+    """Return `size` padded on the end to whole windows, as shifted_window_attention pads."""
+    return -(-size // window) * window
+
+
 def windows(window: int, shift: int = 0) -> Period:
     """Return which positions each output of attention within windows of `window` reads:
     its window's, the windows starting `shift` in (as a roll by −shift places them).
@@ -94,18 +99,17 @@ class ShiftedWindowAttentionForward(Base):
         return shape
 
     def macs(self, before: Shape, after: Shape) -> int:
-        positions, features = self._padded(before)
+        positions, features = self._positions(before)
         return 4 * positions * features * features + self.attention_macs(before, after)
 
     def attention_macs(self, before: Shape, after: Shape) -> int:
-        positions, features = self._padded(before)
+        positions, features = self._positions(before)
         return 2 * positions * prod(self.window_size) * features
 
-    def _padded(self, shape: Shape) -> tuple[int, int]:
+    def _positions(self, shape: Shape) -> tuple[int, int]:
         """Return the positions of the map padded to whole windows, and its features."""
         sizes, features = _channels_last(shape, "ShiftedWindowAttention")
-        windows = prod(-(-size // window) for size, window in zip(sizes, self.window_size))  # noqa: B905
-        return windows * prod(self.window_size), features
+        return prod(map(_padded, sizes, self.window_size)), features
 
     def field(self, field: Field, before: Shape, after: Shape) -> Field:
         sizes, _ = _channels_last(before, "ShiftedWindowAttention")
@@ -114,7 +118,7 @@ class ShiftedWindowAttentionForward(Base):
         patterns = {}
         for dim, (size, window, shift) in enumerate(zip(sizes, self.window_size, self.shift_size)):  # noqa: B905
             # torchvision shifts only where a window is smaller than the padded map
-            shifted = shift if window < -(-size // window) * window else 0
+            shifted = shift if window < _padded(size, window) else 0
             patterns[dim] = windows(window, shifted)
         return _windowed(field, patterns)
 
